@@ -1,5 +1,12 @@
 package bert
 
+import (
+	"fmt"
+	"runtime"
+
+	"github.com/obscura-ai/obscura/weights/onnx"
+)
+
 // Batch is a batch of token sequences, row-major [Size][SeqLen], as the ONNX
 // inputs input_ids / attention_mask / token_type_ids. Mask and TypeIDs may be
 // nil (all ones / all zeros).
@@ -9,4 +16,263 @@ type Batch struct {
 	TypeIDs []int64
 	Size    int
 	SeqLen  int
+}
+
+// Options selects how a model runs.
+type Options struct {
+	// Executor is "auto" (or ""): the fused plan when the graph is
+	// recognised, else the graph executor; "graph"; or "fused" (an error
+	// when the graph is not recognised).
+	Executor string
+	// Int8 runs the fused plan's weight matmuls in INT8 through package
+	// quant. Not supported yet: Load returns an error when it is set.
+	Int8 bool
+	// Kernel optionally overrides the INT8 kernel ("" = best).
+	Kernel string
+	// Threads bounds the goroutines one Run uses (0 = GOMAXPROCS).
+	Threads int
+}
+
+// Model is a loaded token classifier. It is safe for concurrent use.
+type Model struct {
+	g         *graph
+	plan      *plan // nil when running on the graph executor
+	numLabels int
+	vocab     int
+	maxPos    int
+	hasTypes  bool
+	threads   int
+}
+
+// Load imports the ONNX graph at onnxPath and prepares it for inference.
+func Load(onnxPath string, opts Options) (*Model, error) {
+	om, err := onnx.Load(onnxPath)
+	if err != nil {
+		return nil, fmt.Errorf("bert: %w", err)
+	}
+	return fromONNX(om, opts)
+}
+
+func fromONNX(om *onnx.Model, opts Options) (*Model, error) {
+	if opts.Int8 {
+		return nil, fmt.Errorf("bert: Options.Int8 is not supported yet")
+	}
+	g, err := importGraph(om)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkIO(g); err != nil {
+		return nil, err
+	}
+	m := &Model{g: g, threads: opts.Threads}
+	if m.threads <= 0 {
+		m.threads = runtime.GOMAXPROCS(0)
+	}
+	for _, in := range g.inputs {
+		if in == inTypeIDs {
+			m.hasTypes = true
+		}
+	}
+	switch opts.Executor {
+	case "", "auto", "fused":
+		p, perr := recognise(g)
+		if perr == nil {
+			p.threads = m.threads
+			m.plan = p
+		} else if opts.Executor == "fused" {
+			return nil, perr
+		}
+	case "graph":
+	default:
+		return nil, fmt.Errorf("bert: unknown executor %q (want auto, graph or fused)", opts.Executor)
+	}
+	if err := m.describe(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Graph input and output names of HF/optimum token-classification exports.
+const (
+	inIDs     = "input_ids"
+	inMask    = "attention_mask"
+	inTypeIDs = "token_type_ids"
+)
+
+func checkIO(g *graph) error {
+	if len(g.outputs) != 1 {
+		return fmt.Errorf("bert: graph has %d outputs; want one (logits)", len(g.outputs))
+	}
+	for _, in := range g.inputs {
+		switch in {
+		case inIDs, inMask, inTypeIDs:
+		default:
+			return fmt.Errorf("bert: unexpected graph input %q (want input_ids, attention_mask, token_type_ids)", in)
+		}
+	}
+	hasIDs := false
+	for _, in := range g.inputs {
+		hasIDs = hasIDs || in == inIDs
+	}
+	if !hasIDs {
+		return fmt.Errorf("bert: graph has no input_ids input")
+	}
+	return nil
+}
+
+// describe fills the model's sizes: labels from a probe run of the graph,
+// vocabulary and positions from the embedding tables the ids index.
+func (m *Model) describe() error {
+	word, pos := embeddingTables(m.g)
+	if word == nil {
+		return fmt.Errorf("bert: no embedding table gathered by input_ids")
+	}
+	m.vocab = word.shape[0]
+	if pos != nil {
+		m.maxPos = pos.shape[0]
+	}
+	if m.plan != nil {
+		m.numLabels = m.plan.labels
+		m.maxPos = m.plan.maxPositions()
+		return nil
+	}
+	// One 1×2 probe run tells the label count.
+	out, err := m.runGraph(Batch{IDs: []int64{0, 0}, Mask: []int64{1, 1}, Size: 1, SeqLen: 2})
+	if err != nil {
+		return fmt.Errorf("bert: probe run: %w", err)
+	}
+	m.numLabels = len(out) / 2
+	return nil
+}
+
+// NumLabels is the size of the logits' last axis.
+func (m *Model) NumLabels() int { return m.numLabels }
+
+// VocabSize is the number of rows of the word embedding.
+func (m *Model) VocabSize() int { return m.vocab }
+
+// MaxPositions is the longest sequence the position embedding covers.
+func (m *Model) MaxPositions() int { return m.maxPos }
+
+// Executor names the path Run takes: "fused" or "graph".
+func (m *Model) Executor() string {
+	if m.plan != nil {
+		return "fused"
+	}
+	return "graph"
+}
+
+func (b Batch) check() error {
+	if b.Size <= 0 || b.SeqLen <= 0 {
+		return fmt.Errorf("bert: empty batch (%d×%d)", b.Size, b.SeqLen)
+	}
+	n := b.Size * b.SeqLen
+	if len(b.IDs) != n {
+		return fmt.Errorf("bert: %d input ids for a %d×%d batch", len(b.IDs), b.Size, b.SeqLen)
+	}
+	if b.Mask != nil && len(b.Mask) != n {
+		return fmt.Errorf("bert: %d mask values for a %d×%d batch", len(b.Mask), b.Size, b.SeqLen)
+	}
+	if b.TypeIDs != nil && len(b.TypeIDs) != n {
+		return fmt.Errorf("bert: %d token type ids for a %d×%d batch", len(b.TypeIDs), b.Size, b.SeqLen)
+	}
+	return nil
+}
+
+// Run returns the logits, row-major [Size][SeqLen][NumLabels]. On the fused
+// path, positions after a row's last attended token (trailing padding) get
+// zero logits instead of the meaningless values the graph computes there.
+func (m *Model) Run(b Batch) ([]float32, error) {
+	if err := b.check(); err != nil {
+		return nil, err
+	}
+	for _, id := range b.IDs {
+		if id < 0 || id >= int64(m.vocab) {
+			return nil, fmt.Errorf("bert: token id %d outside the vocabulary [0,%d)", id, m.vocab)
+		}
+	}
+	if m.maxPos > 0 && b.SeqLen > m.maxPos {
+		return nil, fmt.Errorf("bert: sequence length %d exceeds the model's %d positions", b.SeqLen, m.maxPos)
+	}
+	if m.plan != nil {
+		out := make([]float32, b.Size*b.SeqLen*m.numLabels)
+		if err := m.plan.run(b, out); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	return m.runGraph(b)
+}
+
+// RunGraph runs the general graph executor whatever path Run takes: the
+// correctness reference, for tests and diagnosis.
+func (m *Model) RunGraph(b Batch) ([]float32, error) {
+	if err := b.check(); err != nil {
+		return nil, err
+	}
+	return m.runGraph(b)
+}
+
+func (m *Model) runGraph(b Batch) ([]float32, error) {
+	shape := []int{b.Size, b.SeqLen}
+	n := b.Size * b.SeqLen
+	feeds := map[string]*value{}
+	for _, in := range m.g.inputs {
+		v := newInt(shape)
+		switch in {
+		case inIDs:
+			copy(v.i, b.IDs)
+		case inMask:
+			if b.Mask != nil {
+				copy(v.i, b.Mask)
+			} else {
+				for k := 0; k < n; k++ {
+					v.i[k] = 1
+				}
+			}
+		case inTypeIDs:
+			if b.TypeIDs != nil {
+				copy(v.i, b.TypeIDs)
+			}
+		}
+		feeds[in] = v
+	}
+	outs, err := m.g.run(feeds)
+	if err != nil {
+		return nil, err
+	}
+	lg := outs[m.g.outputs[0]]
+	if lg.dt != dtFloat || len(lg.shape) != 3 || lg.shape[0] != b.Size || lg.shape[1] != b.SeqLen {
+		return nil, fmt.Errorf("bert: graph output has shape %v (%s); want [%d %d labels] float32", lg.shape, lg.dt, b.Size, b.SeqLen)
+	}
+	return lg.f, nil
+}
+
+// embeddingTables finds the 2-D float initializers that Gather nodes index
+// with input_ids (word) and with a position index computed from the input
+// shape or ids (position).
+func embeddingTables(g *graph) (word, pos *value) {
+	for _, n := range g.nodes {
+		if n.op != "Gather" || len(n.in) < 2 {
+			continue
+		}
+		t, ok := g.consts[n.in[0]]
+		if !ok || t.dt != dtFloat || len(t.shape) != 2 {
+			continue
+		}
+		if n.in[1] == inIDs {
+			word = t
+		}
+	}
+	for _, n := range g.nodes {
+		if n.op != "Gather" || len(n.in) < 2 || n.in[1] == inIDs || n.in[1] == inTypeIDs {
+			continue
+		}
+		t, ok := g.consts[n.in[0]]
+		if ok && t.dt == dtFloat && len(t.shape) == 2 && word != nil && t != word && t.shape[1] == word.shape[1] {
+			pos = t
+			break
+		}
+	}
+	return word, pos
 }
