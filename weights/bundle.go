@@ -574,4 +574,3 @@ func firstString(s ...string) string {
 	}
 	return ""
 }
-

@@ -114,4 +114,3 @@ func dedupAdded[T any](s []T, key func(T) int) []T {
 	}
 	return out
 }
-
