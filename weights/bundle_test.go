@@ -188,9 +188,9 @@ func TestBundleSmallTamper(t *testing.T) {
 	}
 
 	cases := []struct {
-		name  string
+		name   string
 		break_ func(dir string)
-		want  string
+		want   string
 	}{
 		{"flipped byte", func(dir string) {
 			p := filepath.Join(dir, "model.onnx")
