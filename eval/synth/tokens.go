@@ -18,10 +18,13 @@ type Token struct {
 	Tag   string
 }
 
-func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
+// isWord is Python's \w for str patterns: alphanumeric (letters and every
+// numeric category) or underscore.
+func isWord(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r) }
 
-// Tokenize splits text into runs of letters, digits and marks, and single
-// other non-space characters (the \w+|[^\w\s] split). Tags are "O".
+// Tokenize splits text into runs of word characters and single other
+// non-space characters: Python's \w+|[^\w\s] split, which presidio-research's
+// IOB2 files use too. Tags are "O".
 func Tokenize(text string) []Token {
 	var toks []Token
 	start := -1

@@ -1,0 +1,263 @@
+package eval
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/obscura-ai/obscura/eval/synth"
+)
+
+// Word is one word of an example's text: Text[Start:End], byte offsets.
+type Word struct {
+	Start int
+	End   int
+}
+
+// Example is one evaluation unit: a text split into words with one gold IOB2
+// tag per word. Tags use canonical types (see Canonical).
+type Example struct {
+	ID    string
+	Text  string
+	Words []Word
+	Gold  []string
+}
+
+// Format names an input format.
+type Format string
+
+const (
+	FormatCoNLL    Format = "conll"    // TOKEN ... TAG per line, blank line between sentences
+	FormatJSONL    Format = "jsonl"    // one {"id","text","spans":[{"type","start","end"}]} per line, byte offsets
+	FormatPresidio Format = "presidio" // presidio-research JSON list, character offsets
+)
+
+// DetectFormat guesses a file's format from its extension.
+func DetectFormat(path string) Format {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".jsonl":
+		return FormatJSONL
+	case ".json":
+		return FormatPresidio
+	}
+	return FormatCoNLL
+}
+
+// canonical maps label types of the data sets and models we evaluate to
+// Obscura's entity names.
+var canonical = map[string]string{
+	"PER": "PERSON", "PERSON": "PERSON",
+	"ORG": "ORGANIZATION", "ORGANIZATION": "ORGANIZATION",
+	"LOC": "LOCATION", "LOCATION": "LOCATION", "GPE": "LOCATION",
+	"STREET_ADDRESS": "ADDRESS", "ADDRESS": "ADDRESS",
+	"DATE_TIME": "DATE", "DATE": "DATE",
+	"PHONE_NUMBER": "PHONE", "PHONE": "PHONE",
+	"EMAIL_ADDRESS": "EMAIL", "EMAIL": "EMAIL",
+	"US_SSN": "SSN", "SSN": "SSN",
+	"CREDIT_CARD": "CREDIT_CARD",
+}
+
+// Canonical returns Obscura's name for an entity type: PER → PERSON, ORG →
+// ORGANIZATION, LOC and GPE → LOCATION, presidio's STREET_ADDRESS → ADDRESS,
+// and so on. Unknown types are returned unchanged.
+func Canonical(typ string) string {
+	if c, ok := canonical[typ]; ok {
+		return c
+	}
+	return typ
+}
+
+func canonicalTag(tag string) string {
+	if len(tag) > 2 && tag[1] == '-' {
+		return tag[:2] + Canonical(tag[2:])
+	}
+	return tag
+}
+
+// LoadFile reads a data set in the given format ("" guesses from the name).
+func LoadFile(path string, f Format) ([]Example, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	if f == "" {
+		f = DetectFormat(path)
+	}
+	switch f {
+	case FormatCoNLL:
+		return ReadCoNLL(fh)
+	case FormatJSONL:
+		return ReadJSONL(fh)
+	case FormatPresidio:
+		return ReadPresidio(fh)
+	}
+	return nil, fmt.Errorf("eval: unknown format %q", f)
+}
+
+// ReadCoNLL reads pre-split sentences: the first field of a line is the word,
+// the last its tag; blank lines and -DOCSTART- lines end a sentence. The text
+// of a sentence is its words joined by single spaces.
+func ReadCoNLL(r io.Reader) ([]Example, error) {
+	var out []Example
+	var cur Example
+	var b strings.Builder
+	flush := func() {
+		if len(cur.Words) > 0 {
+			cur.Text = b.String()
+			cur.ID = fmt.Sprint(len(out) + 1)
+			out = append(out, cur)
+		}
+		cur = Example{}
+		b.Reset()
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<16), 1<<24)
+	line := 0
+	for sc.Scan() {
+		line++
+		f := strings.Fields(sc.Text())
+		if len(f) == 0 || f[0] == "-DOCSTART-" {
+			flush()
+			continue
+		}
+		if len(f) < 2 {
+			return nil, fmt.Errorf("eval: CoNLL line %d has no tag", line)
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		start := b.Len()
+		b.WriteString(f[0])
+		cur.Words = append(cur.Words, Word{Start: start, End: b.Len()})
+		cur.Gold = append(cur.Gold, canonicalTag(f[len(f)-1]))
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	flush()
+	return out, nil
+}
+
+// SpanExample builds an example from a text and gold spans (byte offsets):
+// words come from synth.Tokenize, and a word inside a span is tagged with it.
+func SpanExample(id, text string, spans []Entity) Example {
+	ex := Example{ID: id, Text: text}
+	for _, t := range synth.Tokenize(text) {
+		ex.Words = append(ex.Words, Word{Start: t.Start, End: t.End})
+	}
+	ex.Gold = TagWords(ex.Words, spans)
+	return ex
+}
+
+// TagWords projects entities (byte offsets) onto words as IOB2 tags: a word
+// takes the type of the first entity it overlaps, B- on the entity's first
+// word, I- on the rest. Entities that overlap no word are lost.
+func TagWords(words []Word, ents []Entity) []string {
+	e := append([]Entity(nil), ents...)
+	sort.SliceStable(e, func(i, j int) bool { return e[i].Start < e[j].Start })
+	tags := make([]string, len(words))
+	owner := make([]int, len(words))
+	for i := range tags {
+		tags[i] = "O"
+		owner[i] = -1
+	}
+	for k, en := range e {
+		first := true
+		for i, w := range words {
+			if owner[i] >= 0 || w.End <= en.Start || w.Start >= en.End {
+				continue
+			}
+			owner[i] = k
+			if first || owner[i-1] != k {
+				tags[i] = "B-" + en.Type
+			} else {
+				tags[i] = "I-" + en.Type
+			}
+			first = false
+		}
+	}
+	return tags
+}
+
+// ReadJSONL reads one {"id","text","spans":[{"type","start","end"}]} object
+// per line (obscura gen's output); offsets are bytes.
+func ReadJSONL(r io.Reader) ([]Example, error) {
+	var out []Example
+	dec := json.NewDecoder(r)
+	for {
+		var rec struct {
+			ID    string   `json:"id"`
+			Text  string   `json:"text"`
+			Spans []Entity `json:"spans"`
+		}
+		if err := dec.Decode(&rec); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("eval: JSONL record %d: %w", len(out)+1, err)
+		}
+		for i := range rec.Spans {
+			sp := rec.Spans[i]
+			if sp.Start < 0 || sp.End > len(rec.Text) || sp.Start >= sp.End {
+				return nil, fmt.Errorf("eval: JSONL record %d: span %d out of range", len(out)+1, i)
+			}
+			rec.Spans[i].Type = Canonical(sp.Type)
+		}
+		if rec.ID == "" {
+			rec.ID = fmt.Sprint(len(out) + 1)
+		}
+		out = append(out, SpanExample(rec.ID, rec.Text, rec.Spans))
+	}
+	return out, nil
+}
+
+// ReadPresidio reads presidio-research's JSON list of {full_text, spans:
+// [{entity_type, start_position, end_position}]}, whose offsets count
+// characters (code points); they are converted to bytes.
+func ReadPresidio(r io.Reader) ([]Example, error) {
+	var recs []struct {
+		Text  string `json:"full_text"`
+		Spans []struct {
+			Type  string `json:"entity_type"`
+			Start int    `json:"start_position"`
+			End   int    `json:"end_position"`
+		} `json:"spans"`
+	}
+	if err := json.NewDecoder(r).Decode(&recs); err != nil {
+		return nil, fmt.Errorf("eval: presidio JSON: %w", err)
+	}
+	out := make([]Example, 0, len(recs))
+	for n, rec := range recs {
+		// byteAt[i] is the byte offset of code point i.
+		byteAt := make([]int, 0, len(rec.Text)+1)
+		for i := range rec.Text {
+			byteAt = append(byteAt, i)
+		}
+		byteAt = append(byteAt, len(rec.Text))
+		var ents []Entity
+		for i, sp := range rec.Spans {
+			if sp.Start < 0 || sp.End >= len(byteAt) || sp.Start >= sp.End {
+				return nil, fmt.Errorf("eval: presidio record %d: span %d out of range", n, i)
+			}
+			ents = append(ents, Entity{Type: Canonical(sp.Type), Start: byteAt[sp.Start], End: byteAt[sp.End]})
+		}
+		out = append(out, SpanExample(fmt.Sprint(n), rec.Text, ents))
+	}
+	return out, nil
+}
+
+// GoldTypes returns the set of canonical types in the examples' gold tags.
+func GoldTypes(exs []Example) map[string]bool {
+	set := map[string]bool{}
+	for _, ex := range exs {
+		for _, c := range Chunks(ex.Gold) {
+			set[c.Type] = true
+		}
+	}
+	return set
+}

@@ -1,0 +1,131 @@
+package eval
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// scoresWith builds scores whose macro F1 and recall are as given, with one
+// type per entry of f1s.
+func scoresWith(macroF1, macroRecall float64, f1s map[string]float64) *Scores {
+	s := &Scores{Macro: PRF{Precision: 0.95, Recall: macroRecall, F1: macroF1}}
+	for t, f := range f1s {
+		s.Types = append(s.Types, TypeScore{Type: t, PRF: PRF{F1: f}})
+	}
+	return s
+}
+
+func writeReports(t *testing.T, rs ...*Report) []*Report {
+	t.Helper()
+	dir := t.TempDir()
+	for _, r := range rs {
+		if _, err := r.Write(dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A stray file that is not a report is skipped.
+	if err := os.WriteFile(filepath.Join(dir, "notes.json"), []byte(`{"hello":1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadReports(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(rs) {
+		t.Fatalf("read %d reports, wrote %d", len(got), len(rs))
+	}
+	return got
+}
+
+func statusOf(gs []GateResult, name string) []Status {
+	var s []Status
+	for _, g := range gs {
+		if g.Name == name {
+			s = append(s, g.Status)
+		}
+	}
+	return s
+}
+
+var t0 = time.Date(2026, 11, 22, 4, 0, 0, 0, time.UTC)
+
+func goodSet() []*Report {
+	return []*Report{
+		{Kind: KindEval, Model: "m", Dataset: "synth", Time: t0, ModelMB: 90,
+			Scores: scoresWith(0.93, 0.91, map[string]float64{"PERSON": 0.95, "SSN": 0.9})},
+		{Kind: KindEval, Model: "m", Dataset: "synth", Int8: true, Time: t0.Add(time.Minute), ModelMB: 25,
+			Scores: scoresWith(0.927, 0.91, map[string]float64{"PERSON": 0.95, "SSN": 0.9})},
+		{Kind: KindBench, Model: "m", Time: t0.Add(2 * time.Minute), Bench: []BenchRow{{Len: 0, Latency: Latency{P95: 20, P99: 30}}}},
+		{Kind: KindCheck, Model: "m", Time: t0.Add(3 * time.Minute), RoundTrip: &CheckResult{Checked: 4000}, PIIInLogs: &CheckResult{Checked: 4000}},
+	}
+}
+
+func TestGatesAllPass(t *testing.T) {
+	gs := Gates(writeReports(t, goodSet()...), GateOptions{})
+	for _, g := range gs {
+		if g.Status != Pass {
+			t.Errorf("%s (%s): %s %s, want PASS", g.Name, g.Scope, g.Status, g.Value)
+		}
+	}
+	if HardFailure(gs, false) {
+		t.Fatal("HardFailure on an all-pass set")
+	}
+}
+
+func TestGatesFailures(t *testing.T) {
+	rs := goodSet()
+	// The newest synth eval is the INT8 one: a weak MRN type fails the
+	// per-entity gate, and the INT8 drop is 1 point.
+	rs[1].Scores = scoresWith(0.92, 0.87, map[string]float64{"PERSON": 0.95, "MRN": 0.80})
+	rs[2].Bench[0].Latency = Latency{P95: 27, P99: 50}
+	rs[3].PIIInLogs = &CheckResult{Checked: 10, Failed: 1}
+	gs := Gates(writeReports(t, rs...), GateOptions{})
+	want := map[string]Status{
+		"macro F1": Pass, "per-entity F1": Fail, "recall (macro)": Fail, "INT8 vs fp32": Fail,
+		"latency p95": Warn, "latency p99": Warn, "model size": Pass, "round trip": Pass, "PII in logs": Fail,
+	}
+	for name, st := range want {
+		if got := statusOf(gs, name); len(got) != 1 || got[0] != st {
+			t.Errorf("%s: %v, want %s", name, got, st)
+		}
+	}
+	if !HardFailure(gs, true) {
+		t.Fatal("no hard failure reported")
+	}
+}
+
+func TestGatesLatencyHardAndSize(t *testing.T) {
+	rs := goodSet()
+	rs[2].Bench = []BenchRow{{Len: 16, Latency: Latency{P95: 5}}, {Len: 512, Latency: Latency{P95: 31, P99: 40}}}
+	rs[2].ModelMB = 301
+	gs := Gates(writeReports(t, rs...), GateOptions{})
+	if s := statusOf(gs, "latency p95"); len(s) != 1 || s[0] != Fail {
+		t.Errorf("p95 31 ms at the worst length: %v, want FAIL", s)
+	}
+	if s := statusOf(gs, "model size"); len(s) != 1 || s[0] != Fail {
+		t.Errorf("301 MB model: %v, want FAIL", s)
+	}
+}
+
+func TestGatesMissingEvidence(t *testing.T) {
+	rs := goodSet()[:1]
+	gs := Gates(writeReports(t, rs...), GateOptions{})
+	for _, name := range []string{"INT8 vs fp32", "latency p95", "round trip", "PII in logs"} {
+		if s := statusOf(gs, name); len(s) != 1 || s[0] != Missing {
+			t.Errorf("%s: %v, want MISSING", name, s)
+		}
+	}
+	if !HardFailure(gs, false) {
+		t.Error("missing evidence is not a failure by default")
+	}
+	if HardFailure(gs, true) {
+		t.Error("missing evidence failed with allowMissing")
+	}
+	// Filtering by another model leaves nothing.
+	gs = Gates(writeReports(t, goodSet()...), GateOptions{Model: "other"})
+	if s := statusOf(gs, "macro F1"); len(s) != 1 || s[0] != Missing {
+		t.Errorf("macro F1 for an unknown model: %v, want MISSING", s)
+	}
+}
