@@ -1,10 +1,63 @@
-// Package quant implements dynamic INT8 quantization: per-output-channel
-// symmetric int8 weights, per-row activation quantization at run time, int32
-// accumulation and a fused dequantize+bias epilogue, with the integer GEMM
-// kernels for amd64 (AVX-512 VNNI, AVX-VNNI, AVX2) and arm64 (SMMLA, SDOT,
-// NEON) chosen once from internal/cpu features.
+// Package quant implements Obscura's dynamic INT8 matrix multiplication:
+// per-output-channel symmetric int8 weights, per-row (per-token) symmetric
+// int8 activations quantized at run time, int32 accumulation and a fused
+// dequantize + bias (+ optional GELU) epilogue, with integer GEMM kernels for
+// amd64 (AVX-512 VNNI, AVX-VNNI, AVX2) and arm64 (I8MM SMMLA, dotprod SDOT,
+// plain NEON) chosen by a pure function of internal/cpu features.
 //
-// Invariants: every kernel computes exactly the int32 result of the generic
-// reference in ref.go; weights are immutable after packing and safe for
-// concurrent use.
+// # The algebra
+//
+// A weight matrix W (K×N, ONNX MatMul's B) is quantized per output column n
+// with a symmetric scale: sw[n] = max_k |W[k,n]| / 127 and
+// Wq[k,n] = round(W[k,n]/sw[n]) ∈ [−127, 127]. There is no weight zero point.
+// Weights imported already quantized (PackQuantized) may also use −128.
+//
+// An activation row x (one token, K values) is quantized at run time with its
+// own symmetric scale: sx = max_k |x[k]| / 127 and xq[k] = round(x[k]/sx) ∈
+// [−127, 127] (an all-zero row gets sx = 0). We chose signed symmetric
+// activations over ONNX Runtime's unsigned-with-zero-point form because it
+// makes the product a plain signed dot product: no per-row zero-point term,
+// and the two arm64 instructions (SDOT, SMMLA) are natively s8×s8. The price,
+// one bit of range for skewed rows such as GELU outputs, is measured by the
+// accuracy tests. Excluding −128 from activations is what keeps the AVX2 and
+// NEON int16 intermediate sums exact (see below).
+//
+// Then y[n] = Σ_k x[k]·W[k,n] ≈ sx·sw[n]·acc[n] with the exact int32
+// acc[n] = Σ_k xq[k]·Wq[k,n], and MatMul writes
+// dst[n] = float32(acc[n])·(sx·sw[n]) + bias[n], optionally through GELU.
+// |acc| ≤ K·127·128, so int32 cannot overflow for K ≤ 132,000 (MaxK).
+//
+// # Reconciling operand signedness per kernel family
+//
+//   - SDOT and SMMLA (arm64) multiply s8×s8: xq and Wq are used as they are.
+//   - VPDPBUSD (AVX-512 VNNI, AVX-VNNI) multiplies u8×s8. Activations are
+//     stored shifted, xu = xq + 128 ∈ [1, 255], so the kernel computes
+//     Σ (xq+128)·Wq = acc + 128·colsum[n], where colsum[n] = Σ_k Wq[k,n] is
+//     fixed at packing time; the epilogue subtracts 128·colsum[n] exactly.
+//   - VPMADDUBSW (AVX2) is also u8×s8 but adds adjacent products into int16
+//     with saturation: 255·127·2 overflows. We avoid the shift there and use
+//     the sign trick instead: u = |Wq| (u8, ≤ 128) and s = sign(xq, Wq)
+//     (xq negated where Wq < 0, zeroed where Wq = 0), so u·s = xq·Wq and a
+//     pair sum is at most 2·128·127 = 32,512 < 32,767: never saturates.
+//     VPMADDWD by ones then widens pairs into int32 lanes.
+//   - Plain NEON multiplies s8×s8 into int16 (SMULL), adds one more product
+//     per lane (SMLAL; again ≤ 32,512 in magnitude) and pairwise-widens into
+//     int32 (SADALP).
+//
+// Every kernel therefore produces exactly the int32 acc of the reference in
+// ref.go, which the tests check for every kernel available on the machine.
+//
+// # Layouts
+//
+// K is zero-padded to a multiple of the kernel's chunk sizes. Packed weights
+// are stored in panels of nr columns; inside a panel, for each k-chunk of cb
+// values, the columns follow each other with their cb consecutive k values
+// (cb = 4 for the dot-product kernels, 8 column pairs for SMMLA). Activations
+// are packed in the same spirit, in tiles of mr rows and k-chunks of ca.
+//
+// # Concurrency
+//
+// A Matrix is immutable after packing and safe for concurrent use. A
+// Workspace is scratch for one caller at a time; MatMul itself splits the
+// work over up to GOMAXPROCS goroutines. Warm calls allocate nothing.
 package quant

@@ -1,0 +1,236 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Register use is described at each kernel; a, b, c, tiles, kgroups are the
+// Go arguments (see kernels_amd64.go for the loops each kernel computes).
+
+// ---------------------------------------------------------------------------
+// AVX-512 VNNI: 8×32 tiles. Z0..Z15 accumulate (row i: Z(2i) columns 0-15,
+// Z(2i+1) columns 16-31); Z16/Z17 hold one k-group of the weight panel;
+// Z18..Z25 hold the broadcast activation bytes of each row.
+
+// ROW512 broadcasts the 4 (unsigned) activation bytes of one row at off(SI)
+// and multiplies them into the row's two accumulators.
+#define ROW512(off, bc, acc0, acc1) \
+	VPBROADCASTD off(SI), bc; \
+	VPDPBUSD     Z16, bc, acc0; \
+	VPDPBUSD     Z17, bc, acc1
+
+// func gemmAVX512VNNI(a *byte, b *int8, c *int32, tiles, kgroups int)
+TEXT ·gemmAVX512VNNI(SB), NOSPLIT, $0-40
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ c+16(FP), DX
+	MOVQ tiles+24(FP), CX
+	MOVQ kgroups+32(FP), BX
+
+tile512:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	MOVQ DI, R8
+	MOVQ BX, R9
+
+k512:
+	VMOVDQU32 (R8), Z16
+	VMOVDQU32 64(R8), Z17
+	ROW512(0, Z18, Z0, Z1)
+	ROW512(4, Z19, Z2, Z3)
+	ROW512(8, Z20, Z4, Z5)
+	ROW512(12, Z21, Z6, Z7)
+	ROW512(16, Z22, Z8, Z9)
+	ROW512(20, Z23, Z10, Z11)
+	ROW512(24, Z24, Z12, Z13)
+	ROW512(28, Z25, Z14, Z15)
+	ADDQ $32, SI
+	ADDQ $128, R8
+	DECQ R9
+	JNZ  k512
+	VMOVDQU32 Z0, 0(DX)
+	VMOVDQU32 Z1, 64(DX)
+	VMOVDQU32 Z2, 128(DX)
+	VMOVDQU32 Z3, 192(DX)
+	VMOVDQU32 Z4, 256(DX)
+	VMOVDQU32 Z5, 320(DX)
+	VMOVDQU32 Z6, 384(DX)
+	VMOVDQU32 Z7, 448(DX)
+	VMOVDQU32 Z8, 512(DX)
+	VMOVDQU32 Z9, 576(DX)
+	VMOVDQU32 Z10, 640(DX)
+	VMOVDQU32 Z11, 704(DX)
+	VMOVDQU32 Z12, 768(DX)
+	VMOVDQU32 Z13, 832(DX)
+	VMOVDQU32 Z14, 896(DX)
+	VMOVDQU32 Z15, 960(DX)
+	ADDQ $1024, DX
+	DECQ CX
+	JNZ  tile512
+	VZEROUPPER
+	RET
+
+// ---------------------------------------------------------------------------
+// AVX-VNNI: 6×16 tiles. Y0..Y11 accumulate (row i: Y(2i) columns 0-7,
+// Y(2i+1) columns 8-15); Y12/Y13 hold one k-group of the weight panel;
+// Y14/Y15 alternate as the broadcast activation bytes.
+
+// VPDPBUSD_VEX(d, v, m) emits the VEX.256.66.0F38.W0 50 /r form of
+// VPDPBUSD ymm_d, ymm_v, ymm_m (Intel operand order: d += u8(v)·s8(m)),
+// which Go's assembler lacks: C4, then R̄X̄B̄ with map 0F38 (00010), then
+// W=0, v̄v̄v̄v̄, L=1, pp=01 (66), then opcode 50, then ModRM 11·d·m.
+#define VPDPBUSD_VEX(d, v, m) \
+	BYTE $0xC4; \
+	BYTE $(0xE2 & ~(((d)>>3)<<7) & ~(((m)>>3)<<5)); \
+	BYTE $((((15-(v))&15)<<3) | 5); \
+	BYTE $0x50; \
+	BYTE $(0xC0 | (((d)&7)<<3) | ((m)&7))
+
+// func gemmAVXVNNI(a *byte, b *int8, c *int32, tiles, kgroups int)
+TEXT ·gemmAVXVNNI(SB), NOSPLIT, $0-40
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ c+16(FP), DX
+	MOVQ tiles+24(FP), CX
+	MOVQ kgroups+32(FP), BX
+
+tilevnni:
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	VPXOR Y4, Y4, Y4
+	VPXOR Y5, Y5, Y5
+	VPXOR Y6, Y6, Y6
+	VPXOR Y7, Y7, Y7
+	VPXOR Y8, Y8, Y8
+	VPXOR Y9, Y9, Y9
+	VPXOR Y10, Y10, Y10
+	VPXOR Y11, Y11, Y11
+	MOVQ DI, R8
+	MOVQ BX, R9
+
+kvnni:
+	VMOVDQU (R8), Y12
+	VMOVDQU 32(R8), Y13
+	VPBROADCASTD 0(SI), Y14
+	VPDPBUSD_VEX(0, 14, 12) // VPDPBUSD Y0, Y14, Y12 (Intel order, VEX)
+	VPDPBUSD_VEX(1, 14, 13) // VPDPBUSD Y1, Y14, Y13 (Intel order, VEX)
+	VPBROADCASTD 4(SI), Y15
+	VPDPBUSD_VEX(2, 15, 12) // VPDPBUSD Y2, Y15, Y12 (Intel order, VEX)
+	VPDPBUSD_VEX(3, 15, 13) // VPDPBUSD Y3, Y15, Y13 (Intel order, VEX)
+	VPBROADCASTD 8(SI), Y14
+	VPDPBUSD_VEX(4, 14, 12) // VPDPBUSD Y4, Y14, Y12 (Intel order, VEX)
+	VPDPBUSD_VEX(5, 14, 13) // VPDPBUSD Y5, Y14, Y13 (Intel order, VEX)
+	VPBROADCASTD 12(SI), Y15
+	VPDPBUSD_VEX(6, 15, 12) // VPDPBUSD Y6, Y15, Y12 (Intel order, VEX)
+	VPDPBUSD_VEX(7, 15, 13) // VPDPBUSD Y7, Y15, Y13 (Intel order, VEX)
+	VPBROADCASTD 16(SI), Y14
+	VPDPBUSD_VEX(8, 14, 12) // VPDPBUSD Y8, Y14, Y12 (Intel order, VEX)
+	VPDPBUSD_VEX(9, 14, 13) // VPDPBUSD Y9, Y14, Y13 (Intel order, VEX)
+	VPBROADCASTD 20(SI), Y15
+	VPDPBUSD_VEX(10, 15, 12) // VPDPBUSD Y10, Y15, Y12 (Intel order, VEX)
+	VPDPBUSD_VEX(11, 15, 13) // VPDPBUSD Y11, Y15, Y13 (Intel order, VEX)
+	ADDQ $24, SI
+	ADDQ $64, R8
+	DECQ R9
+	JNZ  kvnni
+	VMOVDQU Y0, 0(DX)
+	VMOVDQU Y1, 32(DX)
+	VMOVDQU Y2, 64(DX)
+	VMOVDQU Y3, 96(DX)
+	VMOVDQU Y4, 128(DX)
+	VMOVDQU Y5, 160(DX)
+	VMOVDQU Y6, 192(DX)
+	VMOVDQU Y7, 224(DX)
+	VMOVDQU Y8, 256(DX)
+	VMOVDQU Y9, 288(DX)
+	VMOVDQU Y10, 320(DX)
+	VMOVDQU Y11, 352(DX)
+	ADDQ $384, DX
+	DECQ CX
+	JNZ  tilevnni
+	VZEROUPPER
+	RET
+
+// ---------------------------------------------------------------------------
+// AVX2: 4×16 tiles. Y0..Y7 accumulate (row i: Y(2i) columns 0-7, Y(2i+1)
+// columns 8-15); Y8/Y9 hold one k-group of weights and Y10/Y11 their
+// absolute values; Y12 the broadcast activation bytes; Y13/Y14 products;
+// Y15 sixteen int16 ones.
+
+// ROW2 multiplies one row's 4 signed activation bytes at off(SI) into its
+// two accumulators: VPSIGNB moves the weights' signs onto the activations,
+// VPMADDUBSW multiplies by |w| with exact int16 pair sums (≤ 2·128·127),
+// VPMADDWD by ones adds the pairs into int32.
+#define ROW2(off, acc0, acc1) \
+	VPBROADCASTD off(SI), Y12; \
+	VPSIGNB      Y8, Y12, Y13; \
+	VPMADDUBSW   Y13, Y10, Y13; \
+	VPMADDWD     Y15, Y13, Y13; \
+	VPADDD       Y13, acc0, acc0; \
+	VPSIGNB      Y9, Y12, Y14; \
+	VPMADDUBSW   Y14, Y11, Y14; \
+	VPMADDWD     Y15, Y14, Y14; \
+	VPADDD       Y14, acc1, acc1
+
+// func gemmAVX2(a *byte, b *int8, c *int32, tiles, kgroups int)
+TEXT ·gemmAVX2(SB), NOSPLIT, $0-40
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ c+16(FP), DX
+	MOVQ tiles+24(FP), CX
+	MOVQ kgroups+32(FP), BX
+	VPCMPEQW Y15, Y15, Y15
+	VPSRLW   $15, Y15, Y15
+
+tileavx2:
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	VPXOR Y4, Y4, Y4
+	VPXOR Y5, Y5, Y5
+	VPXOR Y6, Y6, Y6
+	VPXOR Y7, Y7, Y7
+	MOVQ DI, R8
+	MOVQ BX, R9
+
+kavx2:
+	VMOVDQU (R8), Y8
+	VMOVDQU 32(R8), Y9
+	VPABSB  Y8, Y10
+	VPABSB  Y9, Y11
+	ROW2(0, Y0, Y1)
+	ROW2(4, Y2, Y3)
+	ROW2(8, Y4, Y5)
+	ROW2(12, Y6, Y7)
+	ADDQ $16, SI
+	ADDQ $64, R8
+	DECQ R9
+	JNZ  kavx2
+	VMOVDQU Y0, 0(DX)
+	VMOVDQU Y1, 32(DX)
+	VMOVDQU Y2, 64(DX)
+	VMOVDQU Y3, 96(DX)
+	VMOVDQU Y4, 128(DX)
+	VMOVDQU Y5, 160(DX)
+	VMOVDQU Y6, 192(DX)
+	VMOVDQU Y7, 224(DX)
+	ADDQ $256, DX
+	DECQ CX
+	JNZ  tileavx2
+	VZEROUPPER
+	RET

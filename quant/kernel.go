@@ -1,0 +1,56 @@
+package quant
+
+import "github.com/obscura-ai/obscura/internal/cpu"
+
+// kernel describes one integer GEMM micro-kernel and the packed layouts it
+// reads. micro computes, for tiles row-tiles of mr rows and one panel of nr
+// columns, the int32 sums Σ_k A[r,k]·B[k,c] over kp (padded) k values and
+// overwrites c, a row-major (tiles·mr)×nr block. A is the packed activation
+// block (its first byte is row-tile 0), B one packed weight panel.
+type kernel struct {
+	name   string
+	mr, nr int  // micro-tile rows and columns
+	ca, cb int  // k-chunk of the activation and weight layouts
+	kAlign int  // kp is a multiple of this (lcm of ca, cb and the loop step)
+	shiftA bool // activations stored as xq+128 (u8 operand of VPDPBUSD)
+	needs  func(f cpu.Features) bool
+	micro  func(a []byte, b []int8, c []int32, tiles, kp int)
+}
+
+// Kernel names, best first within an architecture.
+const (
+	KernelAVX512VNNI = "avx512vnni"
+	KernelAVXVNNI    = "avxvnni"
+	KernelAVX2       = "avx2"
+	KernelSMMLA      = "smmla"
+	KernelSDOT       = "sdot"
+	KernelNEON       = "neon"
+	KernelGeneric    = "generic"
+)
+
+// genericKernel is the plain-Go fallback: the same packed layout as the x86
+// dot-product kernels, computed in Go. It is compiled everywhere.
+var genericKernel = &kernel{
+	name: KernelGeneric, mr: 4, nr: 8, ca: 4, cb: 4, kAlign: 4,
+	needs: func(cpu.Features) bool { return true },
+	micro: microGeneric,
+}
+
+// kpFor returns K rounded up to the kernel's alignment.
+func (k *kernel) kpFor(kk int) int { return (kk + k.kAlign - 1) / k.kAlign * k.kAlign }
+
+// aIndex is the byte offset of activation (r, k) in a block packed for k with
+// kp padded columns: tiles of mr rows, k-chunks of ca, rows inside a chunk.
+func (k *kernel) aIndex(r, kk, kp int) int {
+	t, i := r/k.mr, r%k.mr
+	c, u := kk/k.ca, kk%k.ca
+	return ((t*(kp/k.ca)+c)*k.mr+i)*k.ca + u
+}
+
+// bIndex is the offset of weight (k, n) in weights packed for k: panels of
+// nr columns, k-chunks of cb, the columns of a chunk after each other.
+func (k *kernel) bIndex(kk, n, kp int) int {
+	p, j := n/k.nr, n%k.nr
+	c, u := kk/k.cb, kk%k.cb
+	return p*kp*k.nr + (c*k.nr+j)*k.cb + u
+}

@@ -1,0 +1,55 @@
+//go:build !purego
+
+package quant
+
+import "github.com/obscura-ai/obscura/internal/cpu"
+
+// archKernels are the amd64 kernels, best first.
+var archKernels = []*kernel{
+	{
+		name: KernelAVX512VNNI, mr: 8, nr: 32, ca: 4, cb: 4, kAlign: 4, shiftA: true,
+		needs: func(f cpu.Features) bool { return f.AVX512F && f.AVX512BW && f.AVX512VNNI },
+		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
+			gemmAVX512VNNI(&a[0], &b[0], &c[0], tiles, kp/4)
+		},
+	},
+	{
+		name: KernelAVXVNNI, mr: 6, nr: 16, ca: 4, cb: 4, kAlign: 4, shiftA: true,
+		needs: func(f cpu.Features) bool { return f.AVX2 && f.AVXVNNI },
+		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
+			gemmAVXVNNI(&a[0], &b[0], &c[0], tiles, kp/4)
+		},
+	},
+	{
+		name: KernelAVX2, mr: 4, nr: 16, ca: 4, cb: 4, kAlign: 4,
+		needs: func(f cpu.Features) bool { return f.AVX2 },
+		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
+			gemmAVX2(&a[0], &b[0], &c[0], tiles, kp/4)
+		},
+	},
+}
+
+// gemmAVX512VNNI computes, for each of tiles row-tiles of 8 rows, the 8×32
+// int32 block c[i][j] = Σ_g Σ_{u<4} a[g][i][u]·b[g][j][u] over kgroups
+// groups g of 4 k values, with a unsigned (xq+128) and b signed, using
+// VPDPBUSD on ZMM registers. a advances by 8·4 bytes per group and runs on to
+// the next tile; b (one 32-column panel) restarts for each tile; c is
+// row-major with 32 int32 per row, overwritten.
+//
+//go:noescape
+func gemmAVX512VNNI(a *byte, b *int8, c *int32, tiles, kgroups int)
+
+// gemmAVXVNNI is gemmAVX512VNNI for 6×16 tiles on YMM registers with the
+// VEX-encoded VPDPBUSD of AVX-VNNI (hand-encoded: the Go assembler only
+// knows the EVEX form). c rows hold 16 int32.
+//
+//go:noescape
+func gemmAVXVNNI(a *byte, b *int8, c *int32, tiles, kgroups int)
+
+// gemmAVX2 computes 4×16 tiles c[i][j] = Σ_g Σ_{u<4} a[g][i][u]·b[g][j][u]
+// with a and b signed (a ∈ [−127, 127]): per group VPMADDUBSW(|b|,
+// sign(a, b)) gives exact int16 pair sums (≤ 2·128·127), VPMADDWD by ones
+// widens them to int32 and VPADDD accumulates. c rows hold 16 int32.
+//
+//go:noescape
+func gemmAVX2(a *byte, b *int8, c *int32, tiles, kgroups int)
