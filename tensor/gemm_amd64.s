@@ -1,0 +1,286 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Register use, sgemmAVX2 (6×16):
+//	SI = a (packed, 6 floats per step), DI = b (packed, 16 floats per step)
+//	DX = c, R8 = ldc in bytes, R11 = c + 3 rows, CX = k
+//	Y0..Y11 = accumulators, row r in Y(2r) (columns 0-7) and Y(2r+1) (8-15)
+//	Y12, Y13 = the b row; Y14, Y15 = broadcast a values
+
+// One step of p: ao/bo are byte offsets into the a and b panels.
+#define AVX2_STEP(ao, bo) \
+	VMOVUPS bo(DI), Y12; \
+	VMOVUPS bo+32(DI), Y13; \
+	VBROADCASTSS ao(SI), Y14; \
+	VFMADD231PS Y12, Y14, Y0; \
+	VFMADD231PS Y13, Y14, Y1; \
+	VBROADCASTSS ao+4(SI), Y15; \
+	VFMADD231PS Y12, Y15, Y2; \
+	VFMADD231PS Y13, Y15, Y3; \
+	VBROADCASTSS ao+8(SI), Y14; \
+	VFMADD231PS Y12, Y14, Y4; \
+	VFMADD231PS Y13, Y14, Y5; \
+	VBROADCASTSS ao+12(SI), Y15; \
+	VFMADD231PS Y12, Y15, Y6; \
+	VFMADD231PS Y13, Y15, Y7; \
+	VBROADCASTSS ao+16(SI), Y14; \
+	VFMADD231PS Y12, Y14, Y8; \
+	VFMADD231PS Y13, Y14, Y9; \
+	VBROADCASTSS ao+20(SI), Y15; \
+	VFMADD231PS Y12, Y15, Y10; \
+	VFMADD231PS Y13, Y15, Y11
+
+// Add the 16 floats at mem to row accumulators lo, hi.
+#define AVX2_ADDROW(mem0, mem1, lo, hi) \
+	VADDPS mem0, lo, lo; \
+	VADDPS mem1, hi, hi
+
+// func sgemmAVX2(a, b, c *float32, k, ldc int, bias *float32, accum int)
+TEXT ·sgemmAVX2(SB), NOSPLIT, $0-56
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ c+16(FP), DX
+	MOVQ k+24(FP), CX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R11
+	ADDQ DX, R11
+
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+	CMPQ CX, $4
+	JLT  avx2_tail
+
+avx2_loop4:
+	AVX2_STEP(0, 0)
+	AVX2_STEP(24, 64)
+	AVX2_STEP(48, 128)
+	AVX2_STEP(72, 192)
+	ADDQ $96, SI
+	ADDQ $256, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  avx2_loop4
+
+avx2_tail:
+	TESTQ CX, CX
+	JZ    avx2_epilogue
+
+avx2_loop1:
+	AVX2_STEP(0, 0)
+	ADDQ $24, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  avx2_loop1
+
+avx2_epilogue:
+	MOVQ bias+40(FP), R9
+	TESTQ R9, R9
+	JZ    avx2_nobias
+	VMOVUPS (R9), Y12
+	VMOVUPS 32(R9), Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y13, Y3, Y3
+	VADDPS Y12, Y4, Y4
+	VADDPS Y13, Y5, Y5
+	VADDPS Y12, Y6, Y6
+	VADDPS Y13, Y7, Y7
+	VADDPS Y12, Y8, Y8
+	VADDPS Y13, Y9, Y9
+	VADDPS Y12, Y10, Y10
+	VADDPS Y13, Y11, Y11
+
+avx2_nobias:
+	MOVQ accum+48(FP), R10
+	TESTQ R10, R10
+	JZ    avx2_store
+	AVX2_ADDROW((DX), 32(DX), Y0, Y1)
+	AVX2_ADDROW((DX)(R8*1), 32(DX)(R8*1), Y2, Y3)
+	AVX2_ADDROW((DX)(R8*2), 32(DX)(R8*2), Y4, Y5)
+	AVX2_ADDROW((R11), 32(R11), Y6, Y7)
+	AVX2_ADDROW((R11)(R8*1), 32(R11)(R8*1), Y8, Y9)
+	AVX2_ADDROW((R11)(R8*2), 32(R11)(R8*2), Y10, Y11)
+
+avx2_store:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, (DX)(R8*1)
+	VMOVUPS Y3, 32(DX)(R8*1)
+	VMOVUPS Y4, (DX)(R8*2)
+	VMOVUPS Y5, 32(DX)(R8*2)
+	VMOVUPS Y6, (R11)
+	VMOVUPS Y7, 32(R11)
+	VMOVUPS Y8, (R11)(R8*1)
+	VMOVUPS Y9, 32(R11)(R8*1)
+	VMOVUPS Y10, (R11)(R8*2)
+	VMOVUPS Y11, 32(R11)(R8*2)
+	VZEROUPPER
+	RET
+
+// Register use, sgemmAVX512 (12×32):
+//	SI = a (12 floats per step), DI = b (32 floats per step), CX = k
+//	DX = c, R11 = c + 3 rows, R12 = c + 6 rows, R13 = c + 9 rows, R8 = ldc bytes
+//	Z0..Z23 = accumulators, row r in Z(2r) (columns 0-15) and Z(2r+1) (16-31)
+//	Z24, Z25 = the b row; Z26..Z31 = broadcast a values
+
+#define AVX512_ROW(ao, bc, lo, hi) \
+	VBROADCASTSS ao(SI), bc; \
+	VFMADD231PS Z24, bc, lo; \
+	VFMADD231PS Z25, bc, hi
+
+#define AVX512_STEP(ao, bo) \
+	VMOVUPS bo(DI), Z24; \
+	VMOVUPS bo+64(DI), Z25; \
+	AVX512_ROW(ao, Z26, Z0, Z1); \
+	AVX512_ROW(ao+4, Z27, Z2, Z3); \
+	AVX512_ROW(ao+8, Z28, Z4, Z5); \
+	AVX512_ROW(ao+12, Z29, Z6, Z7); \
+	AVX512_ROW(ao+16, Z30, Z8, Z9); \
+	AVX512_ROW(ao+20, Z31, Z10, Z11); \
+	AVX512_ROW(ao+24, Z26, Z12, Z13); \
+	AVX512_ROW(ao+28, Z27, Z14, Z15); \
+	AVX512_ROW(ao+32, Z28, Z16, Z17); \
+	AVX512_ROW(ao+36, Z29, Z18, Z19); \
+	AVX512_ROW(ao+40, Z30, Z20, Z21); \
+	AVX512_ROW(ao+44, Z31, Z22, Z23)
+
+#define AVX512_ADDROW(mem0, mem1, lo, hi) \
+	VADDPS mem0, lo, lo; \
+	VADDPS mem1, hi, hi
+
+#define AVX512_STOREROW(mem0, mem1, lo, hi) \
+	VMOVUPS lo, mem0; \
+	VMOVUPS hi, mem1
+
+// func sgemmAVX512(a, b, c *float32, k, ldc int, bias *float32, accum int)
+TEXT ·sgemmAVX512(SB), NOSPLIT, $0-56
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ c+16(FP), DX
+	MOVQ k+24(FP), CX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R10
+	LEAQ (DX)(R10*1), R11
+	LEAQ (R11)(R10*1), R12
+	LEAQ (R12)(R10*1), R13
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+
+	CMPQ CX, $2
+	JLT  avx512_tail
+
+avx512_loop2:
+	AVX512_STEP(0, 0)
+	AVX512_STEP(48, 128)
+	ADDQ $96, SI
+	ADDQ $256, DI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  avx512_loop2
+
+avx512_tail:
+	TESTQ CX, CX
+	JZ    avx512_epilogue
+	AVX512_STEP(0, 0)
+
+avx512_epilogue:
+	MOVQ bias+40(FP), R9
+	TESTQ R9, R9
+	JZ    avx512_nobias
+	VMOVUPS (R9), Z24
+	VMOVUPS 64(R9), Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z25, Z11, Z11
+	VADDPS Z24, Z12, Z12
+	VADDPS Z25, Z13, Z13
+	VADDPS Z24, Z14, Z14
+	VADDPS Z25, Z15, Z15
+	VADDPS Z24, Z16, Z16
+	VADDPS Z25, Z17, Z17
+	VADDPS Z24, Z18, Z18
+	VADDPS Z25, Z19, Z19
+	VADDPS Z24, Z20, Z20
+	VADDPS Z25, Z21, Z21
+	VADDPS Z24, Z22, Z22
+	VADDPS Z25, Z23, Z23
+
+avx512_nobias:
+	MOVQ accum+48(FP), R9
+	TESTQ R9, R9
+	JZ    avx512_store
+	AVX512_ADDROW((DX), 64(DX), Z0, Z1)
+	AVX512_ADDROW((DX)(R8*1), 64(DX)(R8*1), Z2, Z3)
+	AVX512_ADDROW((DX)(R8*2), 64(DX)(R8*2), Z4, Z5)
+	AVX512_ADDROW((R11), 64(R11), Z6, Z7)
+	AVX512_ADDROW((R11)(R8*1), 64(R11)(R8*1), Z8, Z9)
+	AVX512_ADDROW((R11)(R8*2), 64(R11)(R8*2), Z10, Z11)
+	AVX512_ADDROW((R12), 64(R12), Z12, Z13)
+	AVX512_ADDROW((R12)(R8*1), 64(R12)(R8*1), Z14, Z15)
+	AVX512_ADDROW((R12)(R8*2), 64(R12)(R8*2), Z16, Z17)
+	AVX512_ADDROW((R13), 64(R13), Z18, Z19)
+	AVX512_ADDROW((R13)(R8*1), 64(R13)(R8*1), Z20, Z21)
+	AVX512_ADDROW((R13)(R8*2), 64(R13)(R8*2), Z22, Z23)
+
+avx512_store:
+	AVX512_STOREROW((DX), 64(DX), Z0, Z1)
+	AVX512_STOREROW((DX)(R8*1), 64(DX)(R8*1), Z2, Z3)
+	AVX512_STOREROW((DX)(R8*2), 64(DX)(R8*2), Z4, Z5)
+	AVX512_STOREROW((R11), 64(R11), Z6, Z7)
+	AVX512_STOREROW((R11)(R8*1), 64(R11)(R8*1), Z8, Z9)
+	AVX512_STOREROW((R11)(R8*2), 64(R11)(R8*2), Z10, Z11)
+	AVX512_STOREROW((R12), 64(R12), Z12, Z13)
+	AVX512_STOREROW((R12)(R8*1), 64(R12)(R8*1), Z14, Z15)
+	AVX512_STOREROW((R12)(R8*2), 64(R12)(R8*2), Z16, Z17)
+	AVX512_STOREROW((R13), 64(R13), Z18, Z19)
+	AVX512_STOREROW((R13)(R8*1), 64(R13)(R8*1), Z20, Z21)
+	AVX512_STOREROW((R13)(R8*2), 64(R13)(R8*2), Z22, Z23)
+	VZEROUPPER
+	RET
