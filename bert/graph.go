@@ -122,6 +122,12 @@ func importGraph(m *onnx.Model) (*graph, error) {
 			g.consts[n.out[0]] = v
 			continue // folded at import
 		}
+		if n.op == "Identity" && len(n.in) == 1 && len(n.out) == 1 {
+			if v, ok := g.consts[n.in[0]]; ok {
+				g.consts[n.out[0]] = v // an alias of a constant is that constant
+				continue
+			}
+		}
 		for _, o := range n.out {
 			g.producer[o] = n
 		}

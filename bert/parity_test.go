@@ -70,7 +70,7 @@ func TestTestModelsParity(t *testing.T) {
 	for _, name := range testModels {
 		dir := testenv.Shared(t, "testmodels", name)
 		gold := readGolden(t, filepath.Join(dir, "golden.json"))
-		for _, exec := range []string{"graph"} {
+		for _, exec := range []string{"graph", "fused"} {
 			t.Run(name+"/"+exec, func(t *testing.T) {
 				m, err := Load(filepath.Join(dir, "model.onnx"), Options{Executor: exec})
 				if err != nil {
