@@ -1,0 +1,374 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/obscura-ai/obscura/redact"
+)
+
+// The streaming restore protocol (POST /v1/restore/stream):
+//
+//   - The mapping travels in the request header MappingHeader as base64
+//     (standard or URL alphabet, padded or not) of the JSON mapping object,
+//     so the body can be the LLM's answer untouched.
+//   - Body "text/plain": any bytes of UTF-8 text, typically chunked. The
+//     response is text/plain, written and flushed as each piece is
+//     restored; a token split across chunks is held back until complete.
+//     At the end the trailer UnresolvedTrailer holds the JSON array of
+//     unresolved tokens; if the stream fails after the first byte was sent,
+//     the trailer ErrorTrailer holds the error code.
+//   - Body "text/event-stream": Server-Sent Events. The data of successive
+//     events is taken as successive pieces of one answer (delta
+//     semantics); each event comes out with its other fields (event, id,
+//     retry) unchanged and its data restored. A data payload of "[DONE]"
+//     flushes the restorer and is passed on unchanged. Comment lines pass
+//     through at once. The stream ends with an event "obscura.done" whose
+//     data is {"unresolved": [...]}; a failure after the first byte ends it
+//     with an event "error" whose data is the usual JSON error body.
+//
+// Nothing is buffered beyond one chunk (plain) or one event (SSE). Each
+// read and write gets Config.StreamIdleTimeout instead of the server-wide
+// timeouts, so a long answer is not cut off while it keeps flowing.
+const (
+	MappingHeader     = "X-Obscura-Mapping"
+	UnresolvedTrailer = "X-Obscura-Unresolved"
+	ErrorTrailer      = "X-Obscura-Error"
+	doneEvent         = "obscura.done"
+	sseDone           = "[DONE]"
+	streamChunk       = 32 << 10
+	maxSSELine        = 1 << 20
+)
+
+func parseMappingHeader(v string) (redact.Mapping, error) {
+	if v == "" {
+		return nil, badRequest(CodeBadMapping, "header "+MappingHeader+" is required: base64 of the JSON mapping")
+	}
+	var raw []byte
+	var err error
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if raw, err = enc.DecodeString(strings.TrimSpace(v)); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return nil, badRequest(CodeBadMapping, "header "+MappingHeader+" is not base64")
+	}
+	if !utf8.Valid(raw) {
+		return nil, badRequest(CodeInvalidUTF8, "header "+MappingHeader+" is not valid UTF-8")
+	}
+	var m redact.Mapping
+	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+		return nil, badRequest(CodeBadMapping, "header "+MappingHeader+" must hold a JSON object of token to value")
+	}
+	return m, nil
+}
+
+func (s *Server) handleRestoreStream(c echo.Context) error {
+	req := c.Request()
+	if err := requireMediaType(req, "text/plain", "text/event-stream"); err != nil {
+		return err
+	}
+	mt, _, _ := mime.ParseMediaType(req.Header.Get("Content-Type"))
+	m, err := parseMappingHeader(req.Header.Get(MappingHeader))
+	if err != nil {
+		return err
+	}
+	st := &streamer{
+		c:    c,
+		rc:   http.NewResponseController(c.Response()),
+		sr:   s.cfg.Restorer.NewStream(m),
+		idle: s.cfg.StreamIdleTimeout,
+		sse:  mt == "text/event-stream",
+	}
+	st.extend()
+	if st.sse {
+		err = st.runSSE(req.Body)
+	} else {
+		err = st.runPlain(req.Body)
+	}
+	if err != nil {
+		return st.fail(err)
+	}
+	return nil
+}
+
+// streamer writes one restored stream.
+type streamer struct {
+	c       echo.Context
+	rc      *http.ResponseController
+	sr      StreamRestorer
+	idle    time.Duration
+	sse     bool
+	started bool
+}
+
+// extend gives the next read and write Config.StreamIdleTimeout. Writers
+// that cannot set deadlines (httptest) are fine without.
+func (st *streamer) extend() {
+	d := time.Now().Add(st.idle)
+	_ = st.rc.SetReadDeadline(d)
+	_ = st.rc.SetWriteDeadline(d)
+}
+
+func (st *streamer) begin() {
+	if st.started {
+		return
+	}
+	st.started = true
+	h := st.c.Response().Header()
+	if st.sse {
+		h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	} else {
+		h.Set("Content-Type", "text/plain; charset=utf-8")
+	}
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no")
+	h.Set("X-Content-Type-Options", "nosniff")
+	st.c.Response().WriteHeader(http.StatusOK)
+}
+
+// emit writes b and flushes it to the client.
+func (st *streamer) emit(b []byte) error {
+	st.begin()
+	if len(b) == 0 {
+		return nil
+	}
+	if _, err := st.c.Response().Write(b); err != nil {
+		return err
+	}
+	return st.rc.Flush()
+}
+
+// readErr classifies an error reading the request body.
+func readErr(err error) error {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return &Error{Status: http.StatusRequestTimeout, Code: CodeTimeout, Message: "no data arrived within the stream idle timeout"}
+	}
+	return err
+}
+
+// fail reports err: as a normal error response if nothing was sent yet,
+// else in-band (trailer or SSE error event). Client disconnects end
+// quietly.
+func (st *streamer) fail(err error) error {
+	if !st.started {
+		return err
+	}
+	de, _ := toError(err)
+	st.c.Set(ctxErrorCode, de.Code)
+	if st.sse {
+		var body errorBody
+		body.Error.Code, body.Error.Message = de.Code, de.Message
+		b, _ := json.Marshal(body)
+		_ = st.emit(append(append([]byte("event: error\ndata: "), b...), '\n', '\n'))
+	} else {
+		st.c.Response().Header().Set(http.TrailerPrefix+ErrorTrailer, de.Code)
+	}
+	return nil
+}
+
+func (st *streamer) unresolvedJSON() []byte {
+	u := st.sr.Unresolved()
+	if u == nil {
+		u = []string{}
+	}
+	b, _ := json.Marshal(u)
+	return b
+}
+
+func (st *streamer) runPlain(body io.Reader) error {
+	buf := make([]byte, streamChunk)
+	var carry []byte // an incomplete UTF-8 sequence at the end of the last read
+	for {
+		n, rerr := body.Read(buf)
+		if n > 0 {
+			chunk := append(carry, buf[:n]...)
+			cut := completeUTF8(chunk)
+			if !utf8.Valid(chunk[:cut]) {
+				return badRequest(CodeInvalidUTF8, "the stream is not valid UTF-8")
+			}
+			carry = append([]byte(nil), chunk[cut:]...)
+			if err := st.emit([]byte(st.sr.Write(string(chunk[:cut])))); err != nil {
+				return err
+			}
+			st.extend()
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return readErr(rerr)
+		}
+	}
+	if len(carry) > 0 {
+		return badRequest(CodeInvalidUTF8, "the stream ends inside a UTF-8 sequence")
+	}
+	if err := st.emit([]byte(st.sr.Flush())); err != nil {
+		return err
+	}
+	st.c.Response().Header().Set(http.TrailerPrefix+UnresolvedTrailer, string(st.unresolvedJSON()))
+	return nil
+}
+
+// completeUTF8 returns the length of the longest prefix of b that does not
+// end inside a multi-byte sequence which more bytes could still complete.
+func completeUTF8(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if !utf8.RuneStart(b[i]) {
+			continue
+		}
+		if utf8.FullRune(b[i:]) {
+			return len(b)
+		}
+		return i
+	}
+	return len(b)
+}
+
+// sseEvent collects the lines of one event.
+type sseEvent struct {
+	fields  [][]byte // non-data field lines, raw
+	data    []string
+	hasData bool
+}
+
+func (st *streamer) runSSE(body io.Reader) error {
+	br := bufio.NewReaderSize(body, streamChunk)
+	var ev sseEvent
+	for {
+		line, rerr := readLine(br)
+		if rerr != nil && rerr != io.EOF {
+			return readErr(rerr)
+		}
+		if rerr == io.EOF && line == nil {
+			break
+		}
+		st.extend()
+		if !utf8.Valid(line) {
+			return badRequest(CodeInvalidUTF8, "the stream is not valid UTF-8")
+		}
+		switch {
+		case len(line) == 0:
+			if err := st.dispatch(&ev); err != nil {
+				return err
+			}
+		case line[0] == ':':
+			if err := st.emit(append(line, '\n')); err != nil {
+				return err
+			}
+		default:
+			name, value, _ := bytes.Cut(line, []byte(":"))
+			if string(name) == "data" {
+				value = bytes.TrimPrefix(value, []byte(" "))
+				ev.data = append(ev.data, string(value))
+				ev.hasData = true
+			} else {
+				ev.fields = append(ev.fields, line)
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+	}
+	if err := st.dispatch(&ev); err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	writeData(&out, st.sr.Flush())
+	if out.Len() > 0 {
+		out.WriteByte('\n')
+	}
+	out.WriteString("event: " + doneEvent + "\ndata: {\"unresolved\":")
+	out.Write(st.unresolvedJSON())
+	out.WriteString("}\n\n")
+	return st.emit(out.Bytes())
+}
+
+// readLine reads one line without its "\n" or "\r\n", refusing lines over
+// maxSSELine. It returns (nil, io.EOF) at the very end.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var line []byte
+	for {
+		part, err := br.ReadSlice('\n')
+		line = append(line, part...)
+		if len(line) > maxSSELine {
+			return nil, badRequest(CodeTooLarge, "an event-stream line is longer than 1 MiB")
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err == io.EOF {
+			if len(line) == 0 {
+				return nil, io.EOF
+			}
+			return bytes.TrimSuffix(line, []byte("\r")), io.EOF
+		}
+		if err != nil {
+			return nil, err
+		}
+		line = bytes.TrimSuffix(line[:len(line)-1], []byte("\r"))
+		return line, nil
+	}
+}
+
+// dispatch restores and writes one collected event, then resets it.
+func (st *streamer) dispatch(ev *sseEvent) error {
+	if len(ev.fields) == 0 && !ev.hasData {
+		return nil
+	}
+	var out bytes.Buffer
+	payload := strings.Join(ev.data, "\n")
+	if ev.hasData && payload == sseDone {
+		if rest := st.sr.Flush(); rest != "" {
+			writeData(&out, rest)
+			out.WriteByte('\n')
+		}
+		for _, f := range ev.fields {
+			out.Write(f)
+			out.WriteByte('\n')
+		}
+		out.WriteString("data: " + sseDone + "\n\n")
+	} else {
+		var restored string
+		if ev.hasData {
+			restored = st.sr.Write(payload)
+		}
+		for _, f := range ev.fields {
+			out.Write(f)
+			out.WriteByte('\n')
+		}
+		writeData(&out, restored)
+		if out.Len() > 0 {
+			out.WriteByte('\n')
+		}
+	}
+	*ev = sseEvent{}
+	return st.emit(out.Bytes())
+}
+
+var newlines = strings.NewReplacer("\r\n", "\n", "\r", "\n")
+
+// writeData writes s as data lines (one per line of s); nothing for "".
+func writeData(out *bytes.Buffer, s string) {
+	if s == "" {
+		return
+	}
+	for _, l := range strings.Split(newlines.Replace(s), "\n") {
+		out.WriteString("data: ")
+		out.WriteString(l)
+		out.WriteByte('\n')
+	}
+}
