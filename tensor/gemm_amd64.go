@@ -24,6 +24,9 @@ func sgemmAVX2(a, b, c *float32, k, ldc int, bias *float32, accum int)
 //go:noescape
 func sgemmAVX512(a, b, c *float32, k, ldc int, bias *float32, accum int)
 
+// haveAsm reports whether this build has assembly kernels.
+const haveAsm = true
+
 var (
 	avx2Kernel   = &Kernel{name: "avx2", mr: 6, nr: 16, kc: 256, mc: 144, micro: sgemmAVX2}
 	avx512Kernel = &Kernel{name: "avx512", mr: 12, nr: 32, kc: 256, mc: 144, micro: sgemmAVX512}

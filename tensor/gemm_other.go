@@ -1,4 +1,4 @@
-//go:build purego || !amd64
+//go:build purego || !(amd64 || arm64)
 
 package tensor
 
@@ -6,3 +6,6 @@ import "github.com/obscura-ai/obscura/internal/cpu"
 
 // archKernels: without assembly only the portable Go kernel exists.
 func archKernels(cpu.Features) []*Kernel { return []*Kernel{genericKernel} }
+
+// haveAsm reports whether this build has assembly kernels.
+const haveAsm = false
