@@ -1,0 +1,367 @@
+package tokenize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// The pipeline below is Hugging Face's, streamed one character at a time:
+//
+//  1. added tokens ([CLS], [MASK], ...) are cut out of the raw text;
+//  2. BertNormalizer, per character: clean_text drops NUL, U+FFFD and the
+//     "other" (control, format, private-use) characters except \t \n \r,
+//     and maps whitespace to ' '; handle_chinese_chars puts spaces around
+//     CJK ideographs; strip_accents decomposes (NFD) and drops non-spacing
+//     marks; lowercase applies the full lowercase mapping;
+//  3. BertPreTokenizer splits on whitespace and isolates punctuation;
+//  4. WordPiece: greedy longest match, "##" continuations, [UNK] for a word
+//     with an unmatched remainder or more than max_input_chars_per_word
+//     characters.
+//
+// Every normalized character keeps the byte range of the original character
+// it came from (characters a step inserts share it), so a piece's offsets
+// run from its first character's start to its last character's end, as the
+// Rust library's alignment tracking gives. Invalid UTF-8 bytes are read as
+// U+FFFD, one byte each.
+
+// ASCII character classes, precomputed from the tables.
+const (
+	clsControl = 1 << iota
+	clsSpace
+	clsPunct
+)
+
+var asciiClass = func() (c [utf8.RuneSelf]uint8) {
+	for r := rune(0); r < utf8.RuneSelf; r++ {
+		if unicode.Is(controlTable, r) {
+			c[r] |= clsControl
+		}
+		if unicode.Is(spaceTable, r) {
+			c[r] |= clsSpace
+		}
+		if unicode.Is(punctTable, r) {
+			c[r] |= clsPunct
+		}
+	}
+	return c
+}()
+
+// encoder holds the scratch state of one Encode call.
+type encoder struct {
+	t   *Tokenizer
+	out *Encoding
+	// word is the normalized UTF-8 of the word being built; start and end
+	// give, for each of its bytes, the original byte range of the character
+	// it belongs to.
+	word       []byte
+	start, end []int32
+	nchars     int
+	wordID     int
+	// trace, when set (by tests), receives every normalized character
+	// that reaches the pre-tokenizer.
+	trace *[]rune
+}
+
+// Encode tokenizes text and adds the post-processor's special tokens
+// ([CLS] ... [SEP]). It never truncates. Added tokens found in the text
+// (such as a literal "[MASK]") get their own ids and real offsets, with
+// Special false, as in Hugging Face's special_tokens_mask.
+func (t *Tokenizer) Encode(text string) Encoding {
+	n := len(t.head) + len(t.tail) + len(text)/4 + 4
+	out := Encoding{
+		IDs:     make([]int32, 0, n),
+		Offsets: make([][2]int, 0, n),
+		Special: make([]bool, 0, n),
+		WordIDs: make([]int, 0, n),
+	}
+	for _, id := range t.head {
+		out.appendSpecial(id)
+	}
+	e, _ := t.scratch.Get().(*encoder)
+	if e == nil {
+		e = &encoder{t: t}
+	}
+	e.out = &out
+	e.wordID = 0
+	e.resetWord()
+	t.splitAdded(e, text)
+	e.out = nil
+	t.scratch.Put(e)
+	for _, id := range t.tail {
+		out.appendSpecial(id)
+	}
+	return out
+}
+
+func (e *Encoding) appendSpecial(id int32) {
+	e.IDs = append(e.IDs, id)
+	e.Offsets = append(e.Offsets, [2]int{0, 0})
+	e.Special = append(e.Special, true)
+	e.WordIDs = append(e.WordIDs, -1)
+}
+
+func (e *Encoding) append(id int32, start, end int32, word int) {
+	e.IDs = append(e.IDs, id)
+	e.Offsets = append(e.Offsets, [2]int{int(start), int(end)})
+	e.Special = append(e.Special, false)
+	e.WordIDs = append(e.WordIDs, word)
+}
+
+// splitAdded cuts the added tokens out of the raw text (leftmost, then
+// longest match) and runs the normalizer, pre-tokenizer and model on the
+// text between them.
+func (t *Tokenizer) splitAdded(e *encoder, text string) {
+	if len(t.added) == 0 {
+		e.segment(text, 0, len(text))
+		return
+	}
+	seg := 0
+	for i := 0; i < len(text); i++ {
+		if !t.addedStart[text[i]] {
+			continue
+		}
+		for _, a := range t.added {
+			if strings.HasPrefix(text[i:], a.content) {
+				e.segment(text, seg, i)
+				e.out.append(a.id, int32(i), int32(i+len(a.content)), e.wordID)
+				e.wordID++
+				i += len(a.content) - 1
+				seg = i + 1
+				break
+			}
+		}
+	}
+	e.segment(text, seg, len(text))
+}
+
+func (e *encoder) resetWord() {
+	e.word = e.word[:0]
+	e.start = e.start[:0]
+	e.end = e.end[:0]
+	e.nchars = 0
+}
+
+// segment normalizes and pre-tokenizes text[from:to] and tokenizes each word.
+func (e *encoder) segment(text string, from, to int) {
+	nm := e.t.norm
+	for i := from; i < to; {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			// ASCII: no decomposition, no mark, no CJK.
+			cls := asciiClass[c]
+			i++
+			if nm.cleanText && cls&clsControl != 0 {
+				continue
+			}
+			if cls&(clsSpace|clsPunct) != 0 || e.trace != nil {
+				e.emitLower(rune(c), int32(i-1), int32(i))
+				continue
+			}
+			if nm.lowercase && 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			e.word = append(e.word, c)
+			e.start = append(e.start, int32(i-1))
+			e.end = append(e.end, int32(i))
+			e.nchars++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:to])
+		s, en := int32(i), int32(i+size)
+		i += size
+		if nm.cleanText {
+			if r == 0 || r == utf8.RuneError || unicode.Is(controlTable, r) {
+				continue
+			}
+		}
+		if nm.handleCJK && unicode.Is(hanTable, r) {
+			// The ideograph becomes a word of its own; the later steps
+			// still apply (compatibility ideographs decompose).
+			e.flush()
+			e.decompose(r, s, en)
+			e.flush()
+			continue
+		}
+		e.decompose(r, s, en)
+	}
+	e.flush()
+}
+
+// decompose applies strip_accents (NFD, then drop non-spacing marks) when
+// it is on, and passes each remaining character on.
+func (e *encoder) decompose(r rune, s, en int32) {
+	if !e.t.norm.stripAccents {
+		e.emitLower(r, s, en)
+		return
+	}
+	if r >= hangulBase && r < hangulBase+hangulCount {
+		si := r - hangulBase
+		e.emitLower(jamoL+si/(jamoV*jamoT), s, en)
+		e.emitLower(jamoVBase+(si%(jamoV*jamoT))/jamoT, s, en)
+		if ti := si % jamoT; ti != 0 {
+			e.emitLower(jamoTBase+ti, s, en)
+		}
+		return
+	}
+	var buf [utf8.UTFMax]byte
+	d := norm.NFD.Properties(buf[:utf8.EncodeRune(buf[:], r)]).Decomposition()
+	if d == nil || nfdKeep(r) {
+		if !unicode.Is(markTable, r) {
+			e.emitLower(r, s, en)
+		}
+		return
+	}
+	for len(d) > 0 {
+		dr, dn := utf8.DecodeRune(d)
+		d = d[dn:]
+		if !unicode.Is(markTable, dr) {
+			e.emitLower(dr, s, en)
+		}
+	}
+}
+
+// Hangul syllables decompose algorithmically (Unicode §3.12).
+const (
+	hangulBase  = 0xAC00
+	hangulCount = 11172
+	jamoL       = 0x1100
+	jamoVBase   = 0x1161
+	jamoTBase   = 0x11A7
+	jamoV       = 21
+	jamoT       = 28
+)
+
+// emitLower lowercases r (if the normalizer does) and passes the result on.
+// Rust's char::to_lowercase differs from Go's simple mapping only for
+// U+0130, which becomes "i" + U+0307.
+func (e *encoder) emitLower(r rune, s, en int32) {
+	if e.t.norm.lowercase {
+		if r == 'İ' {
+			e.emit('i', s, en)
+			e.emit('\u0307', s, en)
+			return
+		}
+		if l := unicode.ToLower(r); l != r {
+			r = l
+		} else if r >= 0x1C89 {
+			if l, ok := lowerExtra[r]; ok {
+				r = l
+			}
+		}
+	}
+	e.emit(r, s, en)
+}
+
+// emit is the pre-tokenizer: one normalized character with its original
+// byte range.
+func (e *encoder) emit(r rune, s, en int32) {
+	if e.trace != nil {
+		tr := r
+		if isSpace(r) {
+			tr = ' ' // what clean_text makes of it
+		}
+		*e.trace = append(*e.trace, tr)
+	}
+	if r < utf8.RuneSelf {
+		cls := asciiClass[r]
+		if cls&clsSpace != 0 {
+			e.flush()
+			return
+		}
+		if cls&clsPunct != 0 {
+			e.flush()
+			e.push(r, s, en)
+			e.flush()
+			return
+		}
+	} else {
+		if unicode.Is(spaceTable, r) {
+			e.flush()
+			return
+		}
+		if unicode.Is(punctTable, r) {
+			e.flush()
+			e.push(r, s, en)
+			e.flush()
+			return
+		}
+	}
+	e.push(r, s, en)
+}
+
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiClass[r]&clsSpace != 0
+	}
+	return unicode.Is(spaceTable, r)
+}
+
+// push appends one character to the current word.
+func (e *encoder) push(r rune, s, en int32) {
+	n := len(e.word)
+	e.word = utf8.AppendRune(e.word, r)
+	for range len(e.word) - n {
+		e.start = append(e.start, s)
+		e.end = append(e.end, en)
+	}
+	e.nchars++
+}
+
+// flush tokenizes the current word, if any, with WordPiece.
+func (e *encoder) flush() {
+	if e.nchars == 0 {
+		return
+	}
+	t := e.t
+	w := e.word
+	out := e.out
+	if e.nchars > t.maxChars {
+		out.append(t.unkID, e.start[0], e.end[len(w)-1], e.wordID)
+		e.wordID++
+		e.resetWord()
+		return
+	}
+	mark := len(out.IDs)
+	for start := 0; start < len(w); {
+		m, limit := t.first, t.maxFirst
+		if start > 0 {
+			m, limit = t.cont, t.maxCont
+		}
+		end := len(w)
+		if end-start > limit {
+			end = start + limit
+			for end > start && !utf8.RuneStart(w[end]) {
+				end--
+			}
+		}
+		id, found := int32(0), false
+		for end > start {
+			if id, found = m[string(w[start:end])]; found {
+				break
+			}
+			end--
+			for end > start && !utf8.RuneStart(w[end]) {
+				end--
+			}
+		}
+		if !found {
+			out.truncate(mark)
+			out.append(t.unkID, e.start[0], e.end[len(w)-1], e.wordID)
+			break
+		}
+		out.append(id, e.start[start], e.end[end-1], e.wordID)
+		start = end
+	}
+	e.wordID++
+	e.resetWord()
+}
+
+func (e *Encoding) truncate(n int) {
+	e.IDs = e.IDs[:n]
+	e.Offsets = e.Offsets[:n]
+	e.Special = e.Special[:n]
+	e.WordIDs = e.WordIDs[:n]
+}
