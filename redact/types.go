@@ -33,6 +33,7 @@ type Options struct {
 	Allow       []string // terms never redacted
 	Deny        []string // terms always redacted (dictionary detector)
 	Mapping     Mapping  // mapping from earlier turns, for consistent tokens
+	Seed        *uint64  // seeds the Laplace noise (reproducible evaluation); nil = crypto-seeded
 }
 
 // Timings are per-stage wall-clock durations of one Redact call, in ms.

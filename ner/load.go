@@ -1,0 +1,79 @@
+package ner
+
+import (
+	"fmt"
+
+	"github.com/obscura-ai/obscura/bert"
+	"github.com/obscura-ai/obscura/tokenize"
+	"github.com/obscura-ai/obscura/weights"
+)
+
+// LoadOptions adjust a Recognizer loaded from a model directory. Zero
+// values take the model's schema (threshold, aggregation, window length) or
+// the package defaults.
+type LoadOptions struct {
+	Bert        bert.Options
+	TypeMap     map[string]string // nil means DefaultTypeMap
+	Types       []string          // nil means every type of the labels
+	Threshold   float64
+	Aggregation Aggregation
+	Epsilon     float64
+	Stride      int
+	BatchSize   int
+}
+
+// Load builds a Recognizer from a Hugging Face model directory or an
+// Obscura bundle: the tokenizer, the ONNX graph on the Go runtime, the
+// labels from config.json, and the schema's threshold, aggregation and
+// maximum sequence length.
+func Load(dir string, o LoadOptions) (*Recognizer, *weights.Model, error) {
+	wm, err := weights.Load(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := wm.RequireONNX(); err != nil {
+		return nil, nil, err
+	}
+	wm.Graph = nil // bert.Load reads the graph itself
+	tok, err := tokenize.Load(wm.TokenizerDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	model, err := bert.Load(wm.ONNXPath, o.Bert)
+	if err != nil {
+		return nil, nil, err
+	}
+	labels, err := NewLabels(wm.Labels(), o.TypeMap)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := Config{
+		Tokenizer:   tok,
+		Classifier:  model,
+		Labels:      labels,
+		MaxLen:      wm.Schema.MaxSequenceLength,
+		Stride:      o.Stride,
+		BatchSize:   o.BatchSize,
+		Threshold:   wm.Schema.ConfidenceThreshold,
+		Aggregation: Aggregation(wm.Schema.Aggregation),
+		Epsilon:     o.Epsilon,
+		Types:       o.Types,
+	}
+	if mp := model.MaxPositions(); mp > 0 && (cfg.MaxLen == 0 || cfg.MaxLen > mp) {
+		cfg.MaxLen = mp
+	}
+	if _, _, pad, _ := tok.SpecialIDs(); pad >= 0 {
+		cfg.PadID = int64(pad)
+	}
+	if o.Threshold > 0 {
+		cfg.Threshold = o.Threshold
+	}
+	if o.Aggregation != "" {
+		cfg.Aggregation = o.Aggregation
+	}
+	r, err := NewRecognizer(cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("ner: model %s: %w", wm.Dir, err)
+	}
+	return r, wm, nil
+}
