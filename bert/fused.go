@@ -3,6 +3,8 @@ package bert
 import (
 	"fmt"
 	"math"
+
+	"github.com/obscura-ai/obscura/tensor"
 )
 
 // The fused plan is recognised from the graph's structure, never from node
@@ -29,7 +31,10 @@ type linear struct {
 	w    []float32
 	b    []float32
 	k, n int
+	pb   *tensor.PackedB // w prepacked at load for tensor's GEMM kernel
 }
+
+func (l *linear) pack() { l.pb = tensor.PackB(l.w, l.k, l.n) }
 
 type lnorm struct {
 	g, b []float32
@@ -452,6 +457,14 @@ func recognise(g *graph) (*plan, error) {
 	}
 	if len(p.layers) == 0 {
 		return nil, fmt.Errorf("bert: fused plan: no encoder layers")
+	}
+	p.cls.pack()
+	for li := range p.layers {
+		l := &p.layers[li]
+		for _, ln := range []*linear{&l.qkv, &l.o, &l.fc1, &l.fc2} {
+			ln.pack()
+			ln.w = nil // only the packed copy is used; the initializer keeps the original
+		}
 	}
 	if err := p.verify(g); err != nil {
 		return nil, err

@@ -12,16 +12,10 @@ import (
 // batch seen and are reused: a warm Run allocates nothing but its result.
 type workspace struct {
 	x, tmp, qkv, ctx, ff, logits []float32
-	addMask                      []float32     // [Size·SeqLen] additive key mask
-	posIDs                       []int64       // [SeqLen]
-	rowStart, rowLen             []int         // per batch row: first packed token, tokens kept
-	heads                        []headScratch // one per worker
-}
-
-// headScratch is one attention worker's buffers: a head's Q, Kᵀ, V, the
-// scores, and the head's context.
-type headScratch struct {
-	q, kt, v, s, c []float32
+	addMask                      []float32 // [Size·SeqLen] additive key mask
+	posIDs                       []int64   // [SeqLen]
+	rowStart, rowLen             []int     // per batch row: first packed token, tokens kept
+	scores                       []float32 // [Size·heads][n][n] attention probabilities
 }
 
 type workspacePool struct{ p sync.Pool }
@@ -138,45 +132,19 @@ func (p *plan) embed(ws *workspace, b Batch) error {
 	return nil
 }
 
-// gemm computes c = a·W + bias for the m rows of a, splitting the rows
-// across the plan's threads.
+// gemm computes c = a·W + bias for the m rows of a with the prepacked
+// weight; package tensor spreads the work over its worker pool.
 func (p *plan) gemm(c, a []float32, l *linear, m int) {
-	k, n := l.k, l.n
-	parallelRows(m, p.threads, func(r0, r1 int) {
-		cs := c[r0*n : r1*n]
-		tensor.MatMul(cs, a[r0*k:r1*k], l.w, r1-r0, k, n)
-		for r := 0; r < r1-r0; r++ {
-			row := cs[r*n : (r+1)*n]
-			for j, bv := range l.b {
-				row[j] += bv
-			}
-		}
-	})
+	tensor.MatMulPacked(c[:m*l.n], a[:m*l.k], m, l.pb, l.b)
 }
 
-// minRowsPerWorker keeps tiny matmuls on one goroutine.
+// parallelRows runs f over [0,m) in row chunks on tensor's worker pool.
+func parallelRows(m int, f func(r0, r1 int)) {
+	tensor.ParallelGrain(m, minRowsPerWorker, f)
+}
+
+// minRowsPerWorker keeps tiny element-wise passes from being split finely.
 const minRowsPerWorker = 8
-
-// parallelRows splits [0,m) into at most threads contiguous chunks and runs
-// f on each, waiting for all.
-func parallelRows(m, threads int, f func(r0, r1 int)) {
-	workers := min(threads, max(m/minRowsPerWorker, 1))
-	if workers <= 1 {
-		f(0, m)
-		return
-	}
-	var wg sync.WaitGroup
-	chunk := (m + workers - 1) / workers
-	for r0 := 0; r0 < m; r0 += chunk {
-		r1 := min(r0+chunk, m)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(r0, r1)
-		}()
-	}
-	wg.Wait()
-}
 
 func (p *plan) layer(ws *workspace, l *layer, T, S int) {
 	h := p.hidden
@@ -186,14 +154,14 @@ func (p *plan) layer(ws *workspace, l *layer, T, S int) {
 	for k := range ws.tmp[:T*h] {
 		ws.tmp[k] += ws.x[k]
 	}
-	parallelRows(T, p.threads, func(r0, r1 int) {
+	parallelRows(T, func(r0, r1 int) {
 		for t := r0; t < r1; t++ {
 			layerNormRow(ws.x[t*h:(t+1)*h], ws.tmp[t*h:(t+1)*h], l.ln1.g, l.ln1.b, l.ln1.eps)
 		}
 	})
 	p.gemm(ws.ff, ws.x, &l.fc1, T)
 	ff := ws.ff[:T*p.inter]
-	parallelRows(T, p.threads, func(r0, r1 int) {
+	parallelRows(T, func(r0, r1 int) {
 		seg := ff[r0*p.inter : r1*p.inter]
 		if l.gelu == geluTanhForm {
 			for k, v := range seg {
@@ -201,7 +169,7 @@ func (p *plan) layer(ws *workspace, l *layer, T, S int) {
 			}
 		} else {
 			for k, v := range seg {
-				seg[k] = geluErf(v)
+				seg[k] = geluErf32(v)
 			}
 		}
 	})
@@ -209,7 +177,7 @@ func (p *plan) layer(ws *workspace, l *layer, T, S int) {
 	for k := range ws.tmp[:T*h] {
 		ws.tmp[k] += ws.x[k]
 	}
-	parallelRows(T, p.threads, func(r0, r1 int) {
+	parallelRows(T, func(r0, r1 int) {
 		for t := r0; t < r1; t++ {
 			layerNormRow(ws.x[t*h:(t+1)*h], ws.tmp[t*h:(t+1)*h], l.ln2.g, l.ln2.b, l.ln2.eps)
 		}
@@ -217,86 +185,45 @@ func (p *plan) layer(ws *workspace, l *layer, T, S int) {
 }
 
 // attention computes every (row, head) pair's softmax(Q·Kᵀ·scale + mask)·V
-// into ws.ctx, spreading the pairs over the plan's threads.
+// into ws.ctx, reading the heads in place from ws.qkv with strided GEMMs and
+// spreading the pairs over tensor's worker pool.
 func (p *plan) attention(ws *workspace, l *layer, S int) {
 	rows := len(ws.rowLen)
-	jobs := rows * p.heads
-	workers := min(p.threads, jobs)
-	for len(ws.heads) < workers {
-		ws.heads = append(ws.heads, headScratch{})
-	}
 	maxLen := 0
 	for _, n := range ws.rowLen {
 		maxLen = max(maxLen, n)
 	}
-	d := p.headDim
-	for w := 0; w < workers; w++ {
-		hs := &ws.heads[w]
-		hs.q = grow(hs.q, maxLen*d)
-		hs.kt = grow(hs.kt, d*maxLen)
-		hs.v = grow(hs.v, maxLen*d)
-		hs.s = grow(hs.s, maxLen*maxLen)
-		hs.c = grow(hs.c, maxLen*d)
-	}
-	var next int
-	var mu sync.Mutex
-	take := func() int {
-		mu.Lock()
-		defer mu.Unlock()
-		j := next
-		next++
-		return j
-	}
-	work := func(hs *headScratch) {
-		for j := take(); j < jobs; j = take() {
-			p.head(ws, l, hs, j/p.heads, j%p.heads, S)
+	jobs := rows * p.heads
+	// One score buffer per job keeps the pool's goroutines independent.
+	ws.scores = grow(ws.scores, jobs*maxLen*maxLen)
+	tensor.ParallelGrain(jobs, 1, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			p.head(ws, l, ws.scores[j*maxLen*maxLen:(j+1)*maxLen*maxLen], j/p.heads, j%p.heads, S)
 		}
-	}
-	if workers <= 1 {
-		work(&ws.heads[0])
-		return
-	}
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(hs *headScratch) {
-			defer wg.Done()
-			work(hs)
-		}(&ws.heads[w])
-	}
-	wg.Wait()
+	})
 }
 
-func (p *plan) head(ws *workspace, l *layer, hs *headScratch, r, hd, S int) {
+func (p *plan) head(ws *workspace, l *layer, s []float32, r, hd, S int) {
 	n := ws.rowLen[r]
 	if n == 0 {
 		return
 	}
 	h, d := p.hidden, p.headDim
 	base := ws.rowStart[r]
-	q, kt, v, s, c := hs.q[:n*d], hs.kt[:d*n], hs.v[:n*d], hs.s[:n*n], hs.c[:n*d]
-	for t := 0; t < n; t++ {
-		row := ws.qkv[(base+t)*3*h:]
-		copy(q[t*d:(t+1)*d], row[hd*d:(hd+1)*d])
-		copy(v[t*d:(t+1)*d], row[2*h+hd*d:2*h+(hd+1)*d])
-		kr := row[h+hd*d : h+(hd+1)*d]
-		for j, x := range kr {
-			kt[j*n+t] = x
-		}
-	}
-	tensor.MatMul(s, q, kt, n, d, n)
+	qkv := ws.qkv[base*3*h:]
+	s = s[:n*n]
+	// scores = Q_h · K_hᵀ, Q and K read in place (row stride 3H).
+	tensor.MatMulStrided(s, n, qkv[hd*d:], 3*h, qkv[h+hd*d:], 3*h, n, d, n, true, nil)
 	mask := ws.addMask[r*S : r*S+n]
 	for t := 0; t < n; t++ {
 		sr := s[t*n : (t+1)*n]
 		for j := range sr {
 			sr[j] = sr[j]*l.scale + mask[j]
 		}
-		softmaxRow(sr, sr)
+		softmax32(sr, sr)
 	}
-	tensor.MatMul(c, s, v, n, n, d)
-	for t := 0; t < n; t++ {
-		copy(ws.ctx[(base+t)*h+hd*d:(base+t)*h+(hd+1)*d], c[t*d:(t+1)*d])
-	}
+	// context_h = P · V_h, written into the head's columns of ctx.
+	tensor.MatMulStrided(ws.ctx[base*h+hd*d:], h, s, n, qkv[2*h+hd*d:], 3*h, n, n, d, false, nil)
 }
 
 // verifyTol bounds the fused plan's disagreement with the graph executor on

@@ -1,0 +1,71 @@
+package bert
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+// benchIDs is the benchmark input: [CLS] … [SEP] with deterministic ids in
+// [1000, 21000), valid in both the uncased (30522) and cased (28996)
+// vocabularies. scripts/ort/bench.mjs feeds ONNX Runtime the same ids.
+func benchIDs(n int) []int64 {
+	ids := make([]int64, n)
+	for k := range ids {
+		ids[k] = int64(1000 + (k*7919)%20000)
+	}
+	ids[0], ids[n-1] = 101, 102
+	return ids
+}
+
+var benchLens = []int{16, 128, 512}
+
+// benchModel times Run at each length, batch 1, and reports latency
+// percentiles next to ns/op.
+func benchModel(b *testing.B, path string) {
+	for _, exec := range []string{"fused"} {
+		m, err := Load(path, Options{Executor: exec})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, n := range benchLens {
+			b.Run(fmt.Sprintf("%s/tokens=%d", exec, n), func(b *testing.B) {
+				batch := Batch{IDs: benchIDs(n), Size: 1, SeqLen: n}
+				if _, err := m.Run(batch); err != nil { // warm the workspace pool
+					b.Fatal(err)
+				}
+				lat := make([]time.Duration, 0, b.N)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					t0 := time.Now()
+					if _, err := m.Run(batch); err != nil {
+						b.Fatal(err)
+					}
+					lat = append(lat, time.Since(t0))
+				}
+				b.StopTimer()
+				reportPercentiles(b, lat)
+			})
+		}
+	}
+}
+
+func reportPercentiles(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		i := min(int(p*float64(len(lat))), len(lat)-1)
+		return float64(lat[i].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.95), "p95-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+func BenchmarkBaseline(b *testing.B) { benchModel(b, baselineModel(b)) }
+
+func BenchmarkBertBase(b *testing.B) {
+	benchModel(b, filepath.Join(bertBaseDir(b), "model.onnx"))
+}
