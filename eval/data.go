@@ -155,31 +155,30 @@ func SpanExample(id, text string, spans []Entity) Example {
 	return ex
 }
 
-// TagWords projects entities (byte offsets) onto words as IOB2 tags: a word
-// takes the type of the first entity it overlaps, B- on the entity's first
-// word, I- on the rest. Entities that overlap no word are lost.
+// TagWords projects entities (byte offsets) onto words as IOB2 tags, by the
+// first-subword rule: a word takes the type of the entity that contains its
+// first byte, B- when that entity starts inside the word, I- when it started
+// in an earlier word. A word whose first byte no entity covers is O. Where
+// entities overlap, the one that starts first wins.
 func TagWords(words []Word, ents []Entity) []string {
 	e := append([]Entity(nil), ents...)
 	sort.SliceStable(e, func(i, j int) bool { return e[i].Start < e[j].Start })
 	tags := make([]string, len(words))
-	owner := make([]int, len(words))
-	for i := range tags {
+	k := 0
+	for i, w := range words {
 		tags[i] = "O"
-		owner[i] = -1
-	}
-	for k, en := range e {
-		first := true
-		for i, w := range words {
-			if owner[i] >= 0 || w.End <= en.Start || w.Start >= en.End {
-				continue
+		for k < len(e) && e[k].End <= w.Start {
+			k++
+		}
+		for c := k; c < len(e) && e[c].Start <= w.Start; c++ {
+			if w.Start < e[c].End {
+				if e[c].Start >= w.Start || i == 0 || words[i-1].Start < e[c].Start {
+					tags[i] = "B-" + e[c].Type
+				} else {
+					tags[i] = "I-" + e[c].Type
+				}
+				break
 			}
-			owner[i] = k
-			if first || owner[i-1] != k {
-				tags[i] = "B-" + en.Type
-			} else {
-				tags[i] = "I-" + en.Type
-			}
-			first = false
 		}
 	}
 	return tags

@@ -172,3 +172,31 @@ func TestSummarizeNumpyPercentiles(t *testing.T) {
 		t.Fatalf("got %+v", l)
 	}
 }
+
+func TestTagWordsFirstSubword(t *testing.T) {
+	// "8. Inger Miller ( P. Simmons )" as CoNLL words.
+	text := "8. Inger Miller ( P. Simmons )"
+	var words []Word
+	off := 0
+	for _, f := range strings.Fields(text) {
+		i := strings.Index(text[off:], f) + off
+		words = append(words, Word{Start: i, End: i + len(f)})
+		off = i + len(f)
+	}
+	ents := []Entity{
+		{Type: "PERSON", Start: 1, End: 2},   // "." of "8.": starts inside the word, so the word stays O
+		{Type: "PERSON", Start: 3, End: 15},  // "Inger Miller": B then I
+		{Type: "PERSON", Start: 18, End: 19}, // "P" of "P.": the word's first byte, B
+		{Type: "PERSON", Start: 21, End: 28}, // "Simmons", a second entity: B again
+	}
+	got := strings.Join(TagWords(words, ents), " ")
+	want := "O B-PERSON I-PERSON O B-PERSON B-PERSON O"
+	if got != want {
+		t.Fatalf("TagWords = %q, want %q", got, want)
+	}
+	// An entity that starts inside a word and runs on tags the next word B.
+	got = strings.Join(TagWords(words[:3], []Entity{{Type: "PERSON", Start: 5, End: 15}}), " ")
+	if got != "O O B-PERSON" {
+		t.Fatalf("mid-word start: %q", got)
+	}
+}

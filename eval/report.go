@@ -37,18 +37,22 @@ func ThisMachine(version, cpu, kernels string) Machine {
 
 // Report is one JSON file under reports/. Kind says which sections are set.
 type Report struct {
-	Kind      string    `json:"kind"`
-	Model     string    `json:"model"`
-	Dataset   string    `json:"dataset,omitempty"`
-	Format    string    `json:"format,omitempty"`
-	Int8      bool      `json:"int8"`
-	Pipeline  bool      `json:"pipeline,omitempty"`
-	Threads   int       `json:"threads,omitempty"`
-	Time      time.Time `json:"time"`
-	Machine   Machine   `json:"machine"`
-	ModelFile string    `json:"model_file,omitempty"` // base name only
-	ModelMB   float64   `json:"model_mb,omitempty"`
-	PeakRSSMB float64   `json:"peak_rss_mb,omitempty"`
+	Kind     string `json:"kind"`
+	Model    string `json:"model"`
+	Dataset  string `json:"dataset,omitempty"`
+	Format   string `json:"format,omitempty"`
+	Int8     bool   `json:"int8"`
+	Pipeline bool   `json:"pipeline,omitempty"`
+	Threads  int    `json:"threads,omitempty"`
+	// Aggregation and Threshold are the NER decoding settings used; a zero
+	// threshold means the model's default.
+	Aggregation string    `json:"aggregation,omitempty"`
+	Threshold   float64   `json:"threshold,omitempty"`
+	Time        time.Time `json:"time"`
+	Machine     Machine   `json:"machine"`
+	ModelFile   string    `json:"model_file,omitempty"` // base name only
+	ModelMB     float64   `json:"model_mb,omitempty"`
+	PeakRSSMB   float64   `json:"peak_rss_mb,omitempty"`
 
 	// Eval.
 	Examples int            `json:"examples,omitempty"`
@@ -71,6 +75,7 @@ type BenchRow struct {
 	Len     int                `json:"len"`
 	Latency Latency            `json:"latency"`
 	Stages  map[string]Latency `json:"stages,omitempty"`    // tokenize, infer, decode, regex, merge, mask
+	Infer   *Latency           `json:"infer,omitempty"`     // our runtime alone, on the ids ONNX Runtime ran
 	ORT     *Latency           `json:"ort,omitempty"`       // ONNX Runtime, inference only
 	Ratio   float64            `json:"ort_ratio,omitempty"` // our infer p50 / ORT p50
 }

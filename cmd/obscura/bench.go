@@ -1,10 +1,417 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/obscura-ai/obscura/bert"
+	"github.com/obscura-ai/obscura/eval"
+	"github.com/obscura-ai/obscura/eval/synth"
+	"github.com/obscura-ai/obscura/ner"
+	"github.com/obscura-ai/obscura/tokenize"
 )
 
+// The product plan's latency method (section 3.2).
+const (
+	benchWarmup = 10   // untimed inferences before measuring
+	benchIters  = 1000 // timed inferences
+	benchMinLen = 50   // shortest input of the mixed run, tokens
+	benchMaxLen = 500  // longest input of the mixed run, tokens
+	benchSeed   = 1    // seed of the synthetic text the inputs are cut from
+)
+
+// benchInput is one input text and its token ids ([CLS] … [SEP]).
+type benchInput struct {
+	text string
+	ids  []int64
+}
+
+// stageNames are the per-stage timings reported, in pipeline order.
+var stageNames = []string{"tokenize", "infer", "decode", "regex", "merge", "mask"}
+
+// benchPool returns the synthetic texts inputs are cut from, both domains
+// interleaved.
+func benchPool() ([]string, error) {
+	var pool []string
+	for _, d := range synth.Domains {
+		s, err := synth.Generate(d, benchSeed, 400)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range s {
+			pool = append(pool, x.Text)
+		}
+	}
+	return pool, nil
+}
+
+// makeInput builds a text that encodes to exactly n tokens, specials
+// included: synthetic samples joined until long enough, cut after a whole
+// word, then topped up with one-token " ." words.
+func makeInput(tok *tokenize.Tokenizer, pool []string, r *rand.Rand, n int) (benchInput, error) {
+	if n < 3 {
+		return benchInput{}, fmt.Errorf("bench: length %d is below 3 tokens", n)
+	}
+	var b strings.Builder
+	var enc tokenize.Encoding
+	for {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(pool[r.IntN(len(pool))])
+		enc = tok.Encode(b.String())
+		if enc.Len() >= n || b.Len() > 64*n {
+			break
+		}
+	}
+	text := b.String()
+	// Keep content tokens 1..k, where k+2 <= n and token k ends a word.
+	k := min(n-2, enc.Len()-2)
+	for k > 0 && k+1 < enc.Len() && !enc.Special[k+1] && enc.WordIDs[k+1] == enc.WordIDs[k] {
+		k--
+	}
+	if k > 0 {
+		text = text[:enc.Offsets[k][1]]
+	} else {
+		text = ""
+	}
+	for {
+		enc = tok.Encode(text)
+		if enc.Len() >= n {
+			break
+		}
+		text += " ."
+	}
+	if enc.Len() != n {
+		return benchInput{}, fmt.Errorf("bench: could not build a %d-token input (got %d)", n, enc.Len())
+	}
+	ids := make([]int64, enc.Len())
+	for i, v := range enc.IDs {
+		ids[i] = int64(v)
+	}
+	return benchInput{text: text, ids: ids}, nil
+}
+
+// benchStages runs the pipeline once and returns its total and per-stage
+// times in ms. Stages the pipeline does not have are absent.
+func benchStages(ctx context.Context, m *evalModel, text string) (float64, map[string]float64, error) {
+	t0 := time.Now()
+	_, st, err := m.rec.RecognizeStats(ctx, text, ner.Options{})
+	total := float64(time.Since(t0).Nanoseconds()) / 1e6
+	if err != nil {
+		return 0, nil, err
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
+	return total, map[string]float64{"tokenize": ms(st.Tokenize), "infer": ms(st.Infer), "decode": ms(st.Decode)}, nil
+}
+
+// runBench times the inputs end to end after warm-ups.
+func runBench(ctx context.Context, m *evalModel, inputs []benchInput, length int) (eval.BenchRow, error) {
+	for i := range benchWarmup {
+		if _, _, err := benchStages(ctx, m, inputs[i%len(inputs)].text); err != nil {
+			return eval.BenchRow{}, err
+		}
+	}
+	var total []float64
+	stages := map[string][]float64{}
+	for _, in := range inputs {
+		if err := ctx.Err(); err != nil {
+			return eval.BenchRow{}, err
+		}
+		t, st, err := benchStages(ctx, m, in.text)
+		if err != nil {
+			return eval.BenchRow{}, err
+		}
+		total = append(total, t)
+		for k, v := range st {
+			stages[k] = append(stages[k], v)
+		}
+	}
+	row := eval.BenchRow{Len: length, Latency: eval.Summarize(total), Stages: map[string]eval.Latency{}}
+	for k, v := range stages {
+		row.Stages[k] = eval.Summarize(v)
+	}
+	return row, nil
+}
+
+// runInfer times the runtime alone on the inputs' ids, batch 1.
+func runInfer(m *evalModel, inputs []benchInput) ([]float64, error) {
+	run := func(ids []int64) error {
+		_, err := m.bert.Run(bert.Batch{IDs: ids, Size: 1, SeqLen: len(ids)})
+		return err
+	}
+	for i := range benchWarmup {
+		if err := run(inputs[i%len(inputs)].ids); err != nil {
+			return nil, err
+		}
+	}
+	var ms []float64
+	for _, in := range inputs {
+		t0 := time.Now()
+		if err := run(in.ids); err != nil {
+			return nil, err
+		}
+		ms = append(ms, float64(time.Since(t0).Nanoseconds())/1e6)
+	}
+	return ms, nil
+}
+
+// ortSpec is the input file of bench/ort/bench.js.
+type ortSpec struct {
+	Model   string     `json:"model"`
+	Threads int        `json:"threads"`
+	Warmup  int        `json:"warmup"`
+	Inputs  []ortInput `json:"inputs"`
+}
+
+type ortInput struct {
+	Len int       `json:"len"`
+	IDs [][]int64 `json:"ids"`
+}
+
+// runORT runs bench/ort/bench.js on the same model, ids and thread count,
+// and returns its timings per length.
+func runORT(ctx context.Context, ortDir, model string, threads int, spec []ortInput) (map[int][]float64, error) {
+	script := filepath.Join(ortDir, "bench.js")
+	if _, err := os.Stat(filepath.Join(ortDir, "node_modules", "onnxruntime-node")); err != nil {
+		return nil, fmt.Errorf("bench: onnxruntime-node is not installed: run (cd %s && npm install --ignore-scripts)", ortDir)
+	}
+	abs, err := filepath.Abs(model)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp("", "obscura-ort-*.json")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(f.Name())
+	if err := json.NewEncoder(f).Encode(ortSpec{Model: abs, Threads: threads, Warmup: benchWarmup, Inputs: spec}); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, "node", script, f.Name())
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("bench: onnx runtime: %w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	res := map[int][]float64{}
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	sc.Buffer(make([]byte, 0, 1<<16), 1<<24)
+	for sc.Scan() {
+		var line struct {
+			Len int       `json:"len"`
+			MS  []float64 `json:"ms"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
+			return nil, fmt.Errorf("bench: onnx runtime output: %w", err)
+		}
+		res[line.Len] = line.MS
+	}
+	return res, nil
+}
+
+func parseLens(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 3 || n > 512 {
+			return nil, fmt.Errorf("bench: bad length %q (3..512)", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
 func cmdBench(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return notYet("bench")
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	model := fs.String("model", "", "model directory (bundle or Hugging Face layout)")
+	int8 := fs.Bool("int8", false, "run the INT8 runtime")
+	lensFlag := fs.String("lens", "", "comma-separated fixed lengths in tokens (default: the plan's mixed 50-500 run)")
+	iters := fs.Int("iters", benchIters, "timed inferences (per length with --lens)")
+	threads := fs.Int("threads", 0, "inference threads (0 = all cores)")
+	asJSON := fs.Bool("json", false, `print one JSON line per length: {"len","p50_ms","p95_ms","p99_ms"} (len 0 = mixed run)`)
+	vsORT := fs.Bool("vs-ort", false, "also time ONNX Runtime (bench/ort) on the same ids and print the ratio")
+	ortDir := fs.String("ort-dir", filepath.Join("bench", "ort"), "directory of the ONNX Runtime benchmark")
+	reports := fs.String("reports", "reports", "directory for the JSON report (\"\" = none)")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if *iters <= 0 {
+		return fmt.Errorf("bench: --iters must be positive: %w", errUsage)
+	}
+	var lens []int
+	if *lensFlag != "" {
+		var err error
+		if lens, err = parseLens(*lensFlag); err != nil {
+			return fmt.Errorf("%w: %w", err, errUsage)
+		}
+	}
+	m, err := loadEvalModel(*model, *int8, *threads, 0, "")
+	if err != nil {
+		return err
+	}
+	pool, err := benchPool()
+	if err != nil {
+		return err
+	}
+	r := rand.New(rand.NewPCG(benchSeed, 2))
+	// groups[i] are the inputs of row i; the mixed run is one group, len 0.
+	type group struct {
+		len    int
+		inputs []benchInput
+	}
+	var groups []group
+	if len(lens) == 0 {
+		g := group{len: 0}
+		for range *iters {
+			in, err := makeInput(m.tok, pool, r, benchMinLen+r.IntN(benchMaxLen-benchMinLen+1))
+			if err != nil {
+				return err
+			}
+			g.inputs = append(g.inputs, in)
+		}
+		groups = append(groups, g)
+	}
+	for _, n := range lens {
+		g := group{len: n}
+		for range *iters {
+			in, err := makeInput(m.tok, pool, r, n)
+			if err != nil {
+				return err
+			}
+			g.inputs = append(g.inputs, in)
+		}
+		groups = append(groups, g)
+	}
+	nthreads := *threads
+	if nthreads == 0 {
+		nthreads = runtime.GOMAXPROCS(0)
+	}
+	rep := &eval.Report{
+		Kind: eval.KindBench, Model: m.name, Int8: *int8, Threads: nthreads, Time: time.Now().UTC(),
+		Machine: thisMachine(), ModelFile: filepath.Base(m.onnx), ModelMB: float64(m.bytes) / 1e6,
+	}
+	var ortIn []ortInput
+	for _, g := range groups {
+		row, err := runBench(ctx, m, g.inputs, g.len)
+		if err != nil {
+			return err
+		}
+		rep.Bench = append(rep.Bench, row)
+		if *vsORT {
+			oi := ortInput{Len: g.len}
+			for _, in := range g.inputs {
+				oi.IDs = append(oi.IDs, in.ids)
+			}
+			ortIn = append(ortIn, oi)
+		}
+	}
+	if *vsORT {
+		if *int8 {
+			return errors.New("bench: --vs-ort compares the fp32 model file; drop --int8")
+		}
+		ort, err := runORT(ctx, *ortDir, m.onnx, nthreads, ortIn)
+		if err != nil {
+			return err
+		}
+		for i, g := range groups {
+			ours, err := runInfer(m, g.inputs)
+			if err != nil {
+				return err
+			}
+			o, ok := ort[g.len]
+			if !ok {
+				return fmt.Errorf("bench: onnx runtime gave no timings for length %d", g.len)
+			}
+			ol, il := eval.Summarize(o), eval.Summarize(ours)
+			rep.Bench[i].ORT = &ol
+			rep.Bench[i].Infer = &il
+			rep.Bench[i].Ratio = il.P50 / ol.P50
+		}
+	}
+	rep.PeakRSSMB = float64(eval.PeakRSSBytes()) / 1e6
+	var path string
+	if *reports != "" {
+		if path, err = rep.Write(*reports); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		for _, row := range rep.Bench {
+			line := map[string]any{"len": row.Len, "p50_ms": row.Latency.P50, "p95_ms": row.Latency.P95, "p99_ms": row.Latency.P99, "max_ms": row.Latency.Max}
+			if row.ORT != nil {
+				line["infer_p50_ms"] = row.Infer.P50
+				line["ort_p50_ms"] = row.ORT.P50
+				line["ort_ratio"] = row.Ratio
+			}
+			if err := enc.Encode(line); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	printBench(stdout, rep)
+	if path != "" {
+		fmt.Fprintf(stdout, "report: %s\n", path)
+	}
+	return nil
+}
+
+func printBench(w io.Writer, r *eval.Report) {
+	mode := "fp32"
+	if r.Int8 {
+		mode = "int8"
+	}
+	fmt.Fprintf(w, "model %s (%s), batch 1, %d threads, %d warm-ups; %s\n\n", r.Model, mode, r.Threads, benchWarmup, r.Machine.CPU)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	hdr := "len\tn\tp50\tp95\tp99\tmax\t"
+	for _, s := range stageNames {
+		hdr += s + " p50\t"
+	}
+	vs := len(r.Bench) > 0 && r.Bench[0].ORT != nil
+	if vs {
+		hdr += "infer p50\tort p50\tratio\t"
+	}
+	fmt.Fprintln(tw, hdr+" (ms)")
+	for _, row := range r.Bench {
+		l := "50-500"
+		if row.Len > 0 {
+			l = strconv.Itoa(row.Len)
+		}
+		line := fmt.Sprintf("%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t", l, row.Latency.N, row.Latency.P50, row.Latency.P95, row.Latency.P99, row.Latency.Max)
+		for _, s := range stageNames {
+			if st, ok := row.Stages[s]; ok {
+				line += fmt.Sprintf("%.2f\t", st.P50)
+			} else {
+				line += "-\t"
+			}
+		}
+		if vs {
+			line += fmt.Sprintf("%.2f\t%.2f\t%.2fx\t", row.Infer.P50, row.ORT.P50, row.Ratio)
+		}
+		fmt.Fprintln(tw, line)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\n'-': stage not in this pipeline. ratio = our inference p50 / ONNX Runtime p50 on the same ids.")
 }

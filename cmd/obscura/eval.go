@@ -1,10 +1,288 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/obscura-ai/obscura/bert"
+	"github.com/obscura-ai/obscura/eval"
+	"github.com/obscura-ai/obscura/internal/cpu"
+	"github.com/obscura-ai/obscura/ner"
+	"github.com/obscura-ai/obscura/quant"
+	"github.com/obscura-ai/obscura/tensor"
+	"github.com/obscura-ai/obscura/tokenize"
+	"github.com/obscura-ai/obscura/weights"
 )
 
+// evalModel is a loaded model with what eval and bench need of it.
+type evalModel struct {
+	name    string // model directory's base name
+	onnx    string // model graph path
+	bytes   int64  // model graph size
+	tok     *tokenize.Tokenizer
+	bert    *bert.Model
+	labels  *ner.Labels
+	rec     *ner.Recognizer
+	threads int
+}
+
+// loadEvalModel loads a model directory (resolved as --model is everywhere)
+// into a tokenizer, the runtime and a recogniser.
+func loadEvalModel(flagDir string, int8 bool, threads int, threshold float64, agg string) (*evalModel, error) {
+	dir, err := weights.Resolve(flagDir)
+	if err != nil {
+		return nil, err
+	}
+	wm, err := weights.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := wm.RequireONNX(); err != nil {
+		return nil, err
+	}
+	wm.Graph = nil // bert.Load parses the file itself
+	tok, err := tokenize.Load(wm.TokenizerDir)
+	if err != nil {
+		return nil, err
+	}
+	bm, err := bert.Load(wm.ONNXPath, bert.Options{Int8: int8, Threads: threads})
+	if err != nil {
+		return nil, err
+	}
+	labels, err := ner.NewLabels(wm.Labels(), nil)
+	if err != nil {
+		return nil, err
+	}
+	a, err := ner.ParseAggregation(agg)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := ner.NewRecognizer(ner.Config{Tokenizer: tok, Classifier: bm, Labels: labels, Threshold: threshold, Aggregation: a})
+	if err != nil {
+		return nil, err
+	}
+	st, err := os.Stat(wm.ONNXPath)
+	if err != nil {
+		return nil, err
+	}
+	name := filepath.Base(filepath.Clean(dir))
+	return &evalModel{name: name, onnx: wm.ONNXPath, bytes: st.Size(), tok: tok, bert: bm, labels: labels, rec: rec, threads: threads}, nil
+}
+
+// nerDetector adapts the recogniser to eval.Detector.
+func (m *evalModel) nerDetector() eval.Detector {
+	return eval.DetectorFunc(func(ctx context.Context, text string) ([]eval.Entity, error) {
+		ents, err := m.rec.Recognize(ctx, text, ner.Options{})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]eval.Entity, len(ents))
+		for i, e := range ents {
+			out[i] = eval.Entity{Type: e.Type, Start: e.Start, End: e.End}
+		}
+		return out, nil
+	})
+}
+
+// errNoPipeline is returned for --pipeline until the redaction engine can be
+// built from a model directory.
+var errNoPipeline = errors.New("--pipeline needs the redaction engine, which is not wired yet")
+
+func thisMachine() eval.Machine {
+	f := cpu.Detect()
+	return eval.ThisMachine(version, f.Brand, fmt.Sprintf("fp32=%s int8=%s", tensor.KernelFor(f), quant.KernelFor(f)))
+}
+
+// datasetName names a data file by its directory and stem:
+// .../conll2003/valid.txt → conll2003-valid.
+func datasetName(path string) string {
+	stem := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	parent := filepath.Base(filepath.Dir(filepath.Clean(path)))
+	if parent == "." || parent == "/" || parent == "" {
+		return stem
+	}
+	return parent + "-" + stem
+}
+
+// isTTY reports whether w is a terminal.
+func isTTY(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progressBar returns a Progress callback drawing a bar on w, or nil when w
+// is not a terminal.
+func progressBar(w io.Writer, label string) func(done, total int) {
+	if !isTTY(w) {
+		return nil
+	}
+	const width = 30
+	start := time.Now()
+	last := -1
+	return func(done, total int) {
+		pct := 100 * done / max(total, 1)
+		if pct == last && done != total {
+			return
+		}
+		last = pct
+		n := width * done / max(total, 1)
+		fmt.Fprintf(w, "\r%s [%s%s] %3d%% %d/%d %s", label, strings.Repeat("=", n), strings.Repeat(" ", width-n), pct, done, total, time.Since(start).Round(time.Second))
+		if done == total {
+			fmt.Fprintln(w)
+		}
+	}
+}
+
 func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return notYet("eval")
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	model := fs.String("model", "", "model directory (bundle or Hugging Face layout)")
+	data := fs.String("data", "", "labelled data file (required)")
+	format := fs.String("format", "", "conll, jsonl or presidio (default: from the file name)")
+	int8 := fs.Bool("int8", false, "run the INT8 runtime")
+	asJSON := fs.Bool("json", false, "print the JSON report instead of the table")
+	predOut := fs.String("predictions", "", "write predicted tags (CoNLL) or spans (JSONL) to this file")
+	pipeline := fs.Bool("pipeline", false, "score the full pipeline (regex layer and merge) instead of NER alone")
+	threads := fs.Int("threads", 0, "inference threads (0 = all cores)")
+	reports := fs.String("reports", "reports", "directory for the JSON report (\"\" = none)")
+	name := fs.String("name", "", "data set name in the report (default: from the path)")
+	limit := fs.Int("limit", 0, "evaluate only the first N examples (0 = all)")
+	types := fs.String("types", "", "comma-separated types to score (default: the data's gold types)")
+	threshold := fs.Float64("threshold", 0, "NER confidence threshold (0 = the model default)")
+	agg := fs.String("aggregation", string(ner.AggFirst), "NER aggregation: none, simple, first, average, max (first: a word's label is its first subword's)")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if *data == "" {
+		fs.Usage()
+		return fmt.Errorf("eval: --data is required: %w", errUsage)
+	}
+	f := eval.Format(*format)
+	if f == "" {
+		f = eval.DetectFormat(*data)
+	}
+	exs, err := eval.LoadFile(*data, f)
+	if err != nil {
+		return err
+	}
+	if *limit > 0 && *limit < len(exs) {
+		exs = exs[:*limit]
+	}
+	if *pipeline {
+		return errNoPipeline
+	}
+	m, err := loadEvalModel(*model, *int8, *threads, *threshold, *agg)
+	if err != nil {
+		return err
+	}
+	var typeList []string
+	if *types != "" {
+		typeList = strings.Split(*types, ",")
+	}
+	out, err := eval.Evaluate(ctx, m.nerDetector(), exs, eval.RunOptions{Types: typeList, Progress: progressBar(stderr, "eval")})
+	if err != nil {
+		return err
+	}
+	lat := eval.Summarize(out.Latencies)
+	ds := *name
+	if ds == "" {
+		ds = datasetName(*data)
+	}
+	rep := &eval.Report{
+		Kind: eval.KindEval, Model: m.name, Dataset: ds, Format: string(f), Int8: *int8, Pipeline: *pipeline,
+		Threads: *threads, Aggregation: *agg, Threshold: *threshold, Time: time.Now().UTC(), Machine: thisMachine(),
+		ModelFile: filepath.Base(m.onnx), ModelMB: float64(m.bytes) / 1e6, PeakRSSMB: float64(eval.PeakRSSBytes()) / 1e6,
+		Examples: out.Examples, Words: out.Words, Scores: &out.Scores, Ignored: out.Ignored, Latency: &lat,
+	}
+	if *predOut != "" {
+		if err := writeFile(*predOut, func(w io.Writer) error { return writePredictions(w, f, exs, out) }); err != nil {
+			return err
+		}
+	}
+	var path string
+	if *reports != "" {
+		if path, err = rep.Write(*reports); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	printEval(stdout, rep)
+	if path != "" {
+		fmt.Fprintf(stdout, "report: %s\n", path)
+	}
+	return nil
+}
+
+// printEval writes the human-readable table of an eval report.
+func printEval(w io.Writer, r *eval.Report) {
+	mode := "fp32"
+	if r.Int8 {
+		mode = "int8"
+	}
+	fmt.Fprintf(w, "model %s (%s, %.1f MB)  data %s (%d examples, %d words)\n\n", r.Model, mode, r.ModelMB, r.Dataset, r.Examples, r.Words)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "type\tprecision\trecall\tf1\tsupport\tpredicted\t")
+	row := func(name string, p eval.PRF, gold, pred int) {
+		fmt.Fprintf(tw, "%s\t%.2f\t%.2f\t%.2f\t%d\t%d\t\n", name, 100*p.Precision, 100*p.Recall, 100*p.F1, gold, pred)
+	}
+	for _, t := range r.Scores.Types {
+		row(t.Type, t.PRF, t.Gold, t.Pred)
+	}
+	row("micro avg", r.Scores.Micro, r.Scores.Total.Gold, r.Scores.Total.Pred)
+	row("macro avg", r.Scores.Macro, r.Scores.Total.Gold, r.Scores.Total.Pred)
+	tw.Flush()
+	if len(r.Ignored) > 0 {
+		fmt.Fprintf(w, "\npredictions of types outside the data, not scored: %v\n", r.Ignored)
+	}
+	l := r.Latency
+	fmt.Fprintf(w, "\nlatency per example: p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms\npeak RSS %.0f MB\n", l.P50, l.P95, l.P99, l.Max, r.PeakRSSMB)
+}
+
+// writePredictions writes predicted tags as "WORD TAG" lines (CoNLL) or
+// predicted spans as JSONL {"id","spans"} records.
+func writePredictions(w io.Writer, f eval.Format, exs []eval.Example, out *eval.Outcome) error {
+	bw := bufio.NewWriter(w)
+	if f == eval.FormatCoNLL {
+		for i, ex := range exs {
+			for k, wd := range ex.Words {
+				fmt.Fprintf(bw, "%s %s\n", ex.Text[wd.Start:wd.End], out.Pred[i][k])
+			}
+			bw.WriteByte('\n')
+		}
+		return bw.Flush()
+	}
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for i, ex := range exs {
+		spans := out.PredSpans[i]
+		if spans == nil {
+			spans = []eval.Entity{}
+		}
+		if err := enc.Encode(struct {
+			ID    string        `json:"id"`
+			Text  string        `json:"text"`
+			Spans []eval.Entity `json:"spans"`
+		}{ex.ID, ex.Text, spans}); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
 }
