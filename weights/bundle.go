@@ -400,6 +400,9 @@ func WriteBundle(src *Model, outDir string, opt BundleOptions) (*Model, error) {
 		return nil, fmt.Errorf("weights: %w", err)
 	}
 	defer os.RemoveAll(tmp)
+	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it 0700
+		return nil, fmt.Errorf("weights: %w", err)
+	}
 	sums, size, err := copyGraph(graphPath, tmp)
 	if err != nil {
 		return nil, err

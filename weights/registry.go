@@ -21,14 +21,14 @@ type Entry struct {
 	// Dir is the model's directory; ID its manifest model_id, or for a
 	// Hugging Face directory its path relative to the registry root
 	// (e.g. "dslim/bert-base-NER" after obscura pull).
-	Dir      string
-	ID       string
-	IsBundle bool
+	Dir      string `json:"dir"`
+	ID       string `json:"id"`
+	IsBundle bool   `json:"is_bundle"`
 	// HasGraph is whether an ONNX file is present; only such entries can
 	// be selected.
-	HasGraph bool
+	HasGraph bool `json:"has_graph"`
 	// Manifest is nil for a Hugging Face directory.
-	Manifest *Manifest
+	Manifest *Manifest `json:"manifest,omitempty"`
 }
 
 func (e *Entry) f1() *float64 {
