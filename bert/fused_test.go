@@ -1,0 +1,268 @@
+package bert
+
+import (
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/obscura-ai/obscura/internal/testenv"
+	"github.com/obscura-ai/obscura/weights/onnx"
+)
+
+// randomBatch makes a right-padded batch: row lengths vary, row 0 is full,
+// and when size > 2 the last row is entirely padding.
+func randomBatch(rng *rand.Rand, size, seq, vocab int, pad int64) Batch {
+	b := Batch{Size: size, SeqLen: seq, IDs: make([]int64, size*seq), Mask: make([]int64, size*seq), TypeIDs: make([]int64, size*seq)}
+	for r := 0; r < size; r++ {
+		n := seq
+		if r > 0 {
+			n = 1 + rng.IntN(seq)
+		}
+		if size > 2 && r == size-1 {
+			n = 0
+		}
+		for p := 0; p < seq; p++ {
+			k := r*seq + p
+			if p < n {
+				b.IDs[k] = int64(5 + rng.IntN(vocab-5))
+				b.Mask[k] = 1
+			} else {
+				b.IDs[k] = pad
+			}
+		}
+	}
+	return b
+}
+
+// compareAttended returns the largest |a-b| over positions with mask 1.
+func compareAttended(a, b []float32, mask []int64, labels int) float64 {
+	worst := 0.0
+	for k := range a {
+		if mask[k/labels] == 0 {
+			continue
+		}
+		d := math.Abs(float64(a[k] - b[k]))
+		if math.IsNaN(d) {
+			return math.Inf(1)
+		}
+		worst = max(worst, d)
+	}
+	return worst
+}
+
+// TestFusedMatchesGraphOnPaddedBatches checks the two executors against each
+// other on batches with padding, as the graph executor is the reference for
+// inputs the goldens do not cover.
+func TestFusedMatchesGraphOnPaddedBatches(t *testing.T) {
+	paths := map[string]string{"baseline": baselineModel(t)}
+	for _, name := range testModels {
+		paths[name] = filepath.Join(testenv.Shared(t, "testmodels", name), "model.onnx")
+	}
+	for name, path := range paths {
+		t.Run(name, func(t *testing.T) {
+			fused, err := Load(path, Options{Executor: "fused"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			graph, err := Load(path, Options{Executor: "graph"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pad := int64(0)
+			if name == "roberta_14" {
+				pad = 1
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			for _, shape := range [][2]int{{1, 1}, {2, 5}, {3, 17}, {4, 33}} {
+				b := randomBatch(rng, shape[0], shape[1], fused.VocabSize(), pad)
+				want, err := graph.Run(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := fused.Run(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := compareAttended(got, want, b.Mask, fused.NumLabels()); d > logitTol {
+					t.Errorf("batch %v: fused vs graph max |Δlogit| %.3g > %g", shape, d, logitTol)
+				}
+				// A row that is all padding yields zero logits on the fused path.
+				if shape[0] > 2 {
+					last := got[(shape[0]-1)*shape[1]*fused.NumLabels():]
+					for _, v := range last {
+						if v != 0 {
+							t.Fatalf("fully padded row has logit %g, want 0", v)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestConcurrentRunsAgree(t *testing.T) {
+	m, err := Load(baselineModel(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	var batches []Batch
+	var want [][]float32
+	for k := 0; k < 6; k++ {
+		b := randomBatch(rng, 1+k%3, 8+7*k, m.VocabSize(), 0)
+		out, err := m.Run(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		batches, want = append(batches, b), append(want, out)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for rep := 0; rep < 3; rep++ {
+				for k, b := range batches {
+					out, err := m.Run(b)
+					if err != nil {
+						errs <- err.Error()
+						return
+					}
+					for i := range out {
+						if out[i] != want[k][i] {
+							errs <- "concurrent result differs from the sequential one"
+							return
+						}
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
+	}
+}
+
+// maxWarmAllocs bounds a warm fused Run's allocations: the result slice and
+// a few closures handed to tensor's worker pool, independent of model size.
+const maxWarmAllocs = 64
+
+func TestWarmRunAllocatesLittle(t *testing.T) {
+	m, err := Load(baselineModel(t), Options{Executor: "fused"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := Batch{IDs: benchIDs(64), Size: 1, SeqLen: 64}
+	if _, err := m.Run(b); err != nil {
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(5, func() {
+		if _, err := m.Run(b); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > maxWarmAllocs {
+		t.Fatalf("warm Run allocates %.0f times, want ≤ %d", allocs, maxWarmAllocs)
+	}
+}
+
+// loadEdited parses a test model and lets edit change its graph first.
+func loadEdited(t *testing.T, name string, opts Options, edit func(m *onnx.Model)) (*Model, error) {
+	t.Helper()
+	path := filepath.Join(testenv.Shared(t, "testmodels", name), "model.onnx")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	om, err := onnx.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	om.Dir = filepath.Dir(path)
+	edit(om)
+	return fromONNX(om, opts)
+}
+
+func TestUnsupportedOpNamesNode(t *testing.T) {
+	_, err := loadEdited(t, "bert_14", Options{}, func(m *onnx.Model) {
+		for _, n := range m.Proto.Graph.Node {
+			if n.OpType == "Erf" {
+				n.OpType = "Hardmax2"
+				n.Name = "the_odd_one"
+				return
+			}
+		}
+	})
+	if err == nil || !strings.Contains(err.Error(), "Hardmax2") || !strings.Contains(err.Error(), "the_odd_one") {
+		t.Fatalf("want an error naming node the_odd_one and op Hardmax2, got %v", err)
+	}
+}
+
+// TestUnrecognisedStructure swaps a LayerNorm's Sqrt for Reciprocal: the
+// graph still runs, but it is no BERT, so "fused" must refuse it, naming the
+// node, and "auto" must fall back to the graph executor.
+func TestUnrecognisedStructure(t *testing.T) {
+	edit := func(m *onnx.Model) {
+		for _, n := range m.Proto.Graph.Node {
+			if n.OpType == "Sqrt" {
+				n.OpType = "Reciprocal"
+				return
+			}
+		}
+	}
+	_, err := loadEdited(t, "bert_14", Options{Executor: "fused"}, edit)
+	if err == nil || !strings.Contains(err.Error(), "op Reciprocal") {
+		t.Fatalf("want an error naming the Reciprocal node, got %v", err)
+	}
+	m, err := loadEdited(t, "bert_14", Options{Executor: "auto"}, edit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Executor() != "graph" {
+		t.Fatalf("auto chose %s for an unrecognised graph, want graph", m.Executor())
+	}
+	if _, err := m.Run(Batch{IDs: []int64{101, 7, 102}, Size: 1, SeqLen: 3}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWrongActivationRejected swaps GELU's Erf for Tanh: the graph runs but
+// the activation is no GELU form, and the load-time checks must see that.
+func TestWrongActivationRejected(t *testing.T) {
+	_, err := loadEdited(t, "bert_14", Options{Executor: "fused"}, func(m *onnx.Model) {
+		for _, n := range m.Proto.Graph.Node {
+			if n.OpType == "Erf" {
+				n.OpType = "Tanh"
+				return
+			}
+		}
+	})
+	if err == nil || !strings.Contains(err.Error(), "activation") {
+		t.Fatalf("want an activation error, got %v", err)
+	}
+}
+
+func TestRunRejectsBadBatches(t *testing.T) {
+	m, err := Load(filepath.Join(testenv.Shared(t, "testmodels", "bert_14"), "model.onnx"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string]Batch{
+		"empty":        {Size: 0, SeqLen: 0},
+		"short ids":    {IDs: []int64{1, 2}, Size: 1, SeqLen: 3},
+		"bad mask":     {IDs: []int64{1, 2, 3}, Mask: []int64{1}, Size: 1, SeqLen: 3},
+		"out of vocab": {IDs: []int64{1, 2, int64(m.VocabSize())}, Size: 1, SeqLen: 3},
+		"too long":     {IDs: make([]int64, m.MaxPositions()+1), Size: 1, SeqLen: m.MaxPositions() + 1},
+	} {
+		if _, err := m.Run(b); err == nil {
+			t.Errorf("%s: want an error", name)
+		}
+	}
+}
