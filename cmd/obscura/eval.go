@@ -2,12 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/obscura-ai/obscura/internal/cpu"
 	"github.com/obscura-ai/obscura/ner"
 	"github.com/obscura-ai/obscura/quant"
+	"github.com/obscura-ai/obscura/redact"
 	"github.com/obscura-ai/obscura/tensor"
 	"github.com/obscura-ai/obscura/tokenize"
 	"github.com/obscura-ai/obscura/weights"
@@ -30,44 +32,32 @@ type evalModel struct {
 	onnx    string // model graph path
 	bytes   int64  // model graph size
 	tok     *tokenize.Tokenizer
-	bert    *bert.Model
-	labels  *ner.Labels
 	rec     *ner.Recognizer
+	opts    bert.Options
 	threads int
 }
 
 // loadEvalModel loads a model directory (resolved as --model is everywhere)
-// into a tokenizer, the runtime and a recogniser.
+// the way the service does (ner.Load: schema threshold, aggregation and
+// window), with the given overrides; zero threshold or "" aggregation keep
+// the model's.
 func loadEvalModel(flagDir string, int8 bool, threads int, threshold float64, agg string) (*evalModel, error) {
 	dir, err := weights.Resolve(flagDir)
 	if err != nil {
 		return nil, err
 	}
-	wm, err := weights.Load(dir)
+	a := ner.Aggregation(agg)
+	if agg != "" {
+		if a, err = ner.ParseAggregation(agg); err != nil {
+			return nil, err
+		}
+	}
+	bo := bert.Options{Int8: int8, Threads: threads}
+	rec, wm, err := ner.Load(dir, ner.LoadOptions{Bert: bo, Threshold: threshold, Aggregation: a})
 	if err != nil {
 		return nil, err
 	}
-	if err := wm.RequireONNX(); err != nil {
-		return nil, err
-	}
-	wm.Graph = nil // bert.Load parses the file itself
 	tok, err := tokenize.Load(wm.TokenizerDir)
-	if err != nil {
-		return nil, err
-	}
-	bm, err := bert.Load(wm.ONNXPath, bert.Options{Int8: int8, Threads: threads})
-	if err != nil {
-		return nil, err
-	}
-	labels, err := ner.NewLabels(wm.Labels(), nil)
-	if err != nil {
-		return nil, err
-	}
-	a, err := ner.ParseAggregation(agg)
-	if err != nil {
-		return nil, err
-	}
-	rec, err := ner.NewRecognizer(ner.Config{Tokenizer: tok, Classifier: bm, Labels: labels, Threshold: threshold, Aggregation: a})
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +66,7 @@ func loadEvalModel(flagDir string, int8 bool, threads int, threshold float64, ag
 		return nil, err
 	}
 	name := filepath.Base(filepath.Clean(dir))
-	return &evalModel{name: name, onnx: wm.ONNXPath, bytes: st.Size(), tok: tok, bert: bm, labels: labels, rec: rec, threads: threads}, nil
+	return &evalModel{name: name, onnx: wm.ONNXPath, bytes: st.Size(), tok: tok, rec: rec, opts: bo, threads: threads}, nil
 }
 
 // nerDetector adapts the recogniser to eval.Detector.
@@ -94,9 +84,67 @@ func (m *evalModel) nerDetector() eval.Detector {
 	})
 }
 
-// errNoPipeline is returned for --pipeline until the redaction engine can be
-// built from a model directory.
-var errNoPipeline = errors.New("--pipeline needs the redaction engine, which is not wired yet")
+// pipeline is the full redaction engine around the model, with its log
+// captured for the PII-in-logs scan and every result checked to restore.
+type pipeline struct {
+	engine    *redact.Engine
+	log       *bytes.Buffer
+	roundTrip eval.CheckResult
+}
+
+func (m *evalModel) newPipeline() (*pipeline, error) {
+	p := &pipeline{log: &bytes.Buffer{}}
+	logger := slog.New(slog.NewTextHandler(p.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e, err := redact.NewEngine(redact.Config{Recognizer: m.rec, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	p.engine = e
+	return p, nil
+}
+
+// Detect redacts text, checks that the mapping restores it, and returns the
+// masked entities.
+func (p *pipeline) Detect(ctx context.Context, text string) ([]eval.Entity, error) {
+	res, err := p.engine.Redact(ctx, text, redact.Options{})
+	if err != nil {
+		return nil, err
+	}
+	p.roundTrip.Checked++
+	if back, unresolved := redact.Restore(res.MaskedText, res.Mapping); back != text || len(unresolved) > 0 {
+		p.roundTrip.Failed++
+	}
+	out := make([]eval.Entity, len(res.Entities))
+	for i, e := range res.Entities {
+		out[i] = eval.Entity{Type: e.Type, Start: e.Start, End: e.End}
+	}
+	return out, nil
+}
+
+// minScanBytes is the shortest gold value the PII-in-logs scan looks for;
+// shorter ones ("Al", "ED") match ordinary log text by chance.
+const minScanBytes = 4
+
+// scanLogs counts the gold values of exs that occur in the captured log.
+func (p *pipeline) scanLogs(exs []eval.Example) eval.CheckResult {
+	seen := map[string]bool{}
+	var r eval.CheckResult
+	log := p.log.String()
+	for _, ex := range exs {
+		for _, c := range eval.Chunks(ex.Gold) {
+			v := ex.Text[ex.Words[c.Start].Start:ex.Words[c.End-1].End]
+			if len(v) < minScanBytes || seen[v] {
+				continue
+			}
+			seen[v] = true
+			r.Checked++
+			if strings.Contains(log, v) {
+				r.Failed++
+			}
+		}
+	}
+	return r
+}
 
 func thisMachine() eval.Machine {
 	f := cpu.Detect()
@@ -156,7 +204,7 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	int8 := fs.Bool("int8", false, "run the INT8 runtime")
 	asJSON := fs.Bool("json", false, "print the JSON report instead of the table")
 	predOut := fs.String("predictions", "", "write predicted tags (CoNLL) or spans (JSONL) to this file")
-	pipeline := fs.Bool("pipeline", false, "score the full pipeline (regex layer and merge) instead of NER alone")
+	withPipeline := fs.Bool("pipeline", false, "score the full pipeline (regex layer and merge) instead of NER alone")
 	threads := fs.Int("threads", 0, "inference threads (0 = all cores)")
 	reports := fs.String("reports", "reports", "directory for the JSON report (\"\" = none)")
 	name := fs.String("name", "", "data set name in the report (default: from the path)")
@@ -182,9 +230,6 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if *limit > 0 && *limit < len(exs) {
 		exs = exs[:*limit]
 	}
-	if *pipeline {
-		return errNoPipeline
-	}
 	m, err := loadEvalModel(*model, *int8, *threads, *threshold, *agg)
 	if err != nil {
 		return err
@@ -193,7 +238,15 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if *types != "" {
 		typeList = strings.Split(*types, ",")
 	}
-	out, err := eval.Evaluate(ctx, m.nerDetector(), exs, eval.RunOptions{Types: typeList, Progress: progressBar(stderr, "eval")})
+	det := m.nerDetector()
+	var pl *pipeline
+	if *withPipeline {
+		if pl, err = m.newPipeline(); err != nil {
+			return err
+		}
+		det = pl
+	}
+	out, err := eval.Evaluate(ctx, det, exs, eval.RunOptions{Types: typeList, Progress: progressBar(stderr, "eval")})
 	if err != nil {
 		return err
 	}
@@ -203,7 +256,7 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		ds = datasetName(*data)
 	}
 	rep := &eval.Report{
-		Kind: eval.KindEval, Model: m.name, Dataset: ds, Format: string(f), Int8: *int8, Pipeline: *pipeline,
+		Kind: eval.KindEval, Model: m.name, Dataset: ds, Format: string(f), Int8: *int8, Pipeline: *withPipeline,
 		Threads: *threads, Aggregation: *agg, Threshold: *threshold, Time: time.Now().UTC(), Machine: thisMachine(),
 		ModelFile: filepath.Base(m.onnx), ModelMB: float64(m.bytes) / 1e6, PeakRSSMB: float64(eval.PeakRSSBytes()) / 1e6,
 		Examples: out.Examples, Words: out.Words, Scores: &out.Scores, Ignored: out.Ignored, Latency: &lat,
@@ -213,10 +266,23 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return err
 		}
 	}
-	var path string
+	var check *eval.Report
+	if pl != nil {
+		scan := pl.scanLogs(exs)
+		check = &eval.Report{Kind: eval.KindCheck, Model: m.name, Dataset: ds, Int8: *int8, Pipeline: true,
+			Time: rep.Time, Machine: rep.Machine, RoundTrip: &pl.roundTrip, PIIInLogs: &scan}
+	}
+	var paths []string
 	if *reports != "" {
-		if path, err = rep.Write(*reports); err != nil {
-			return err
+		for _, r := range []*eval.Report{rep, check} {
+			if r == nil {
+				continue
+			}
+			p, err := r.Write(*reports)
+			if err != nil {
+				return err
+			}
+			paths = append(paths, p)
 		}
 	}
 	if *asJSON {
@@ -225,8 +291,12 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return enc.Encode(rep)
 	}
 	printEval(stdout, rep)
-	if path != "" {
-		fmt.Fprintf(stdout, "report: %s\n", path)
+	if check != nil {
+		fmt.Fprintf(stdout, "round trip: %d of %d restored exactly; PII in logs: %d of %d gold values found in %d bytes of log\n",
+			check.RoundTrip.Checked-check.RoundTrip.Failed, check.RoundTrip.Checked, check.PIIInLogs.Failed, check.PIIInLogs.Checked, pl.log.Len())
+	}
+	for _, p := range paths {
+		fmt.Fprintf(stdout, "report: %s\n", p)
 	}
 	return nil
 }
