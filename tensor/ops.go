@@ -1,0 +1,288 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/obscura-ai/obscura/internal/cpu"
+)
+
+// Element-wise and row-wise fp32 primitives for the BERT hot path. They are
+// plain Go (the GEMMs dominate the run time), allocate nothing, and accept
+// dst aliasing a source where the doc says so. Row-wise functions take
+// row-major [rows×cols] data.
+
+func sameLen(op string, n int, s ...[]float32) {
+	for _, x := range s {
+		if len(x) < n {
+			panic(fmt.Sprintf("tensor: %s: operand has %d elements, needs %d", op, len(x), n))
+		}
+	}
+}
+
+// Add sets dst[i] = a[i] + b[i] for i < len(dst); dst may alias a or b.
+func Add(dst, a, b []float32) {
+	n := len(dst)
+	sameLen("Add", n, a, b)
+	a, b = a[:n], b[:n]
+	for i := range dst {
+		dst[i] = a[i] + b[i]
+	}
+}
+
+// AddTo sets dst[i] += src[i] (the residual connection).
+func AddTo(dst, src []float32) {
+	src = src[:len(dst)]
+	for i, v := range src {
+		dst[i] += v
+	}
+}
+
+// AddBias adds bias[j] to x[r*cols+j] for every row r.
+func AddBias(x []float32, rows, cols int, bias []float32) {
+	sameLen("AddBias", rows*cols, x)
+	sameLen("AddBias", cols, bias)
+	bias = bias[:cols]
+	for r := 0; r < rows; r++ {
+		row := x[r*cols : r*cols+cols]
+		for j, b := range bias {
+			row[j] += b
+		}
+	}
+}
+
+// Scale multiplies every element of x by s.
+func Scale(x []float32, s float32) {
+	for i := range x {
+		x[i] *= s
+	}
+}
+
+// Exp sets dst[i] = e**src[i] (Exp32); dst may alias src.
+func Exp(dst, src []float32) {
+	src = src[:len(dst)]
+	for i, v := range src {
+		dst[i] = Exp32(v)
+	}
+}
+
+// Erf sets dst[i] = erf(src[i]) (Erf32); dst may alias src.
+func Erf(dst, src []float32) {
+	src = src[:len(dst)]
+	for i, v := range src {
+		dst[i] = Erf32(v)
+	}
+}
+
+// Tanh sets dst[i] = tanh(src[i]) (Tanh32); dst may alias src.
+func Tanh(dst, src []float32) {
+	src = src[:len(dst)]
+	for i, v := range src {
+		dst[i] = Tanh32(v)
+	}
+}
+
+// vecOps holds the vector element-wise kernels of one instruction set;
+// a nil function means the scalar Go loop. Each vector kernel handles a
+// multiple of 8 elements and the Go code finishes the tail.
+type vecOps struct {
+	name      string
+	expSubSum func(x *float32, n int, sub float32) float32
+	geluErf   func(dst, src *float32, n int)
+	geluTanh  func(dst, src *float32, n int)
+}
+
+// ElementwiseKernelFor names the element-wise kernel set (GELU, softmax's
+// exp) chosen for the given features: "avx2" or "generic".
+func ElementwiseKernelFor(f cpu.Features) string { return vecOpsFor(f).name }
+
+// GELU sets dst[i] = x·Φ(x) = 0.5·x·(1 + erf(x/√2)) for x = src[i], the
+// exact ("erf") form of BERT's activation; dst may alias src. erf is
+// Abramowitz & Stegun 7.1.26 (absolute error < 1.5e-7), and 1 + erf is
+// formed without cancellation for negative x.
+func GELU(dst, src []float32) { detectedVecOps().gelu(dst, src, false) }
+
+// GELUTanh sets dst[i] = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) for
+// x = src[i] (the "gelu_new"/approximate form), computed as x·sigmoid(2u);
+// dst may alias src.
+func GELUTanh(dst, src []float32) { detectedVecOps().gelu(dst, src, true) }
+
+func (v vecOps) gelu(dst, src []float32, tanhForm bool) {
+	src = src[:len(dst)]
+	done := 0
+	if fn := v.geluErf; tanhForm {
+		fn = v.geluTanh
+		if fn != nil && len(dst) >= 8 {
+			done = len(dst) &^ 7
+			fn(&dst[0], &src[0], done)
+		}
+	} else if fn != nil && len(dst) >= 8 {
+		done = len(dst) &^ 7
+		fn(&dst[0], &src[0], done)
+	}
+	for i := done; i < len(dst); i++ {
+		if tanhForm {
+			dst[i] = float32(geluTanh64(float64(src[i])))
+		} else {
+			dst[i] = float32(geluErf64(float64(src[i])))
+		}
+	}
+}
+
+// geluErf64 is the scalar twin of the vector GELU: with z = |x|/√2 and
+// Q = erfc(z) by A&S 7.1.26, 1 + erf(x/√2) is Q for x < 0 and 2 − Q else.
+func geluErf64(x float64) float64 {
+	z := math.Abs(x) * (math.Sqrt2 / 2)
+	var q float64
+	if z < 9 { // erfc(9) < 1e-36
+		t := 1 / (1 + erfP*z)
+		q = t * (erfA1 + t*(erfA2+t*(erfA3+t*(erfA4+t*erfA5)))) * exp64Reduced(-z*z)
+	}
+	if math.Signbit(x) {
+		return 0.5 * x * q
+	}
+	return 0.5 * x * (2 - q)
+}
+
+// geluTanh64 is the scalar twin of the vector tanh-form GELU:
+// 0.5·x·(1 + tanh u) = x·sigmoid(2u), with e = e**(−2|u|) so that the
+// exponential never overflows.
+func geluTanh64(x float64) float64 {
+	const c = 0.7978845608028654 // √(2/π)
+	u := c * x * (1 + 0.044715*x*x)
+	a := 2 * math.Abs(u)
+	e := 0.0
+	if a < 100 {
+		e = exp64Reduced(-a)
+	}
+	if math.Signbit(x) {
+		return x * e / (1 + e)
+	}
+	return x / (1 + e)
+}
+
+// LayerNorm normalises each row of src over its cols entries:
+//
+//	dst[r][j] = (src[r][j] − mean_r) / √(var_r + eps) · gamma[j] + beta[j]
+//
+// with the biased variance (ONNX LayerNormalization, torch LayerNorm).
+// Mean and variance are accumulated in float64 (two passes). dst may alias
+// src. A nil beta adds nothing.
+func LayerNorm(dst, src []float32, rows, cols int, gamma, beta []float32, eps float32) {
+	sameLen("LayerNorm", rows*cols, dst, src)
+	sameLen("LayerNorm gamma", cols, gamma)
+	if beta != nil {
+		sameLen("LayerNorm beta", cols, beta)
+	}
+	for r := 0; r < rows; r++ {
+		layerNormRow(dst[r*cols:r*cols+cols], src[r*cols:r*cols+cols], gamma, beta, eps)
+	}
+}
+
+// AddLayerNorm is LayerNorm(dst, a + b): the residual add and the norm in
+// one pass over memory. dst may alias a or b.
+func AddLayerNorm(dst, a, b []float32, rows, cols int, gamma, beta []float32, eps float32) {
+	sameLen("AddLayerNorm", rows*cols, dst, a, b)
+	sameLen("AddLayerNorm gamma", cols, gamma)
+	if beta != nil {
+		sameLen("AddLayerNorm beta", cols, beta)
+	}
+	for r := 0; r < rows; r++ {
+		d := dst[r*cols : r*cols+cols]
+		Add(d, a[r*cols:r*cols+cols], b[r*cols:r*cols+cols])
+		layerNormRow(d, d, gamma, beta, eps)
+	}
+}
+
+func layerNormRow(dst, src, gamma, beta []float32, eps float32) {
+	n := len(src)
+	var sum float64
+	for _, v := range src {
+		sum += float64(v)
+	}
+	mean := sum / float64(n)
+	var ss float64
+	for _, v := range src {
+		d := float64(v) - mean
+		ss += d * d
+	}
+	inv := 1 / math.Sqrt(ss/float64(n)+float64(eps))
+	// v − mean is formed in float64: with a large mean, rounding the mean
+	// to float32 first would cost up to half an input ulp per element.
+	inv32 := float32(inv)
+	gamma = gamma[:n]
+	dst = dst[:n]
+	if beta == nil {
+		for j, v := range src {
+			dst[j] = float32(float64(v)-mean) * inv32 * gamma[j]
+		}
+		return
+	}
+	beta = beta[:n]
+	for j, v := range src {
+		dst[j] = float32(float64(v)-mean)*inv32*gamma[j] + beta[j]
+	}
+}
+
+// expSubSum sets x[i] = e**(x[i] − mx) and returns the sum; every
+// x[i] − mx must be ≤ 0 (mx is the row maximum).
+func expSubSum(x []float32, mx float32) float64 {
+	return detectedVecOps().expSubSum64(x, mx)
+}
+
+func (v vecOps) expSubSum64(x []float32, mx float32) float64 {
+	var sum float64
+	done := 0
+	if v.expSubSum != nil && len(x) >= 8 {
+		done = len(x) &^ 7
+		sum = float64(v.expSubSum(&x[0], done, mx))
+	}
+	for j := done; j < len(x); j++ {
+		e := Exp32(x[j] - mx)
+		x[j] = e
+		sum += float64(e)
+	}
+	return sum
+}
+
+// Softmax replaces each row of x [rows×cols] with its softmax.
+func Softmax(x []float32, rows, cols int) { SoftmaxMasked(x, rows, cols, 1, nil) }
+
+// SoftmaxMasked replaces each row of x [rows×cols] with
+//
+//	softmax_j(scale·x[r][j] + mask[j])
+//
+// the attention probabilities from raw scores, the 1/√d scale and the
+// additive mask (0 for real tokens; −10000 or the float32 minimum for
+// padding) in one pass. mask has cols entries shared by every row, or is
+// nil. A row whose entries are all −Inf becomes NaN, as in ONNX Runtime;
+// a fully masked row with a finite mask becomes uniform.
+func SoftmaxMasked(x []float32, rows, cols int, scale float32, mask []float32) {
+	sameLen("Softmax", rows*cols, x)
+	if mask != nil {
+		sameLen("Softmax mask", cols, mask)
+		mask = mask[:cols]
+	}
+	for r := 0; r < rows; r++ {
+		row := x[r*cols : r*cols+cols]
+		mx := float32(math.Inf(-1))
+		if mask != nil {
+			for j, v := range row {
+				v = v*scale + mask[j]
+				row[j] = v
+				mx = max(mx, v)
+			}
+		} else {
+			for j, v := range row {
+				v *= scale
+				row[j] = v
+				mx = max(mx, v)
+			}
+		}
+		sum := expSubSum(row, mx)
+		inv := float32(1 / sum)
+		for j := range row {
+			row[j] *= inv
+		}
+	}
+}

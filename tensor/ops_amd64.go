@@ -1,0 +1,41 @@
+//go:build !purego
+
+package tensor
+
+import (
+	"sync"
+
+	"github.com/obscura-ai/obscura/internal/cpu"
+)
+
+// expSubSumAVX2 sets x[i] = e**(x[i] − sub) for i < n and returns the sum
+// of the new values; every x[i] − sub must be ≤ 0 (softmax after the row
+// maximum), values below −87 give 0. n is a multiple of 8.
+//
+//go:noescape
+func expSubSumAVX2(x *float32, n int, sub float32) float32
+
+// geluErfAVX2 sets dst[i] = 0.5·x·(1 + erf(x/√2)) for x = src[i], i < n,
+// with erf by Abramowitz & Stegun 7.1.26 as in geluErf64. n is a multiple
+// of 8; dst may equal src.
+//
+//go:noescape
+func geluErfAVX2(dst, src *float32, n int)
+
+// geluTanhAVX2 sets dst[i] = x·sigmoid(2u) = 0.5·x·(1 + tanh u) with
+// u = √(2/π)·(x + 0.044715·x³), x = src[i], i < n, as in geluTanh64. n is a
+// multiple of 8; dst may equal src.
+//
+//go:noescape
+func geluTanhAVX2(dst, src *float32, n int)
+
+// vecOpsFor is the dispatch point for the element-wise kernels: AVX2+FMA
+// when the features have both, else none (scalar Go).
+func vecOpsFor(f cpu.Features) vecOps {
+	if f.AVX2 && f.FMA {
+		return vecOps{name: "avx2", expSubSum: expSubSumAVX2, geluErf: geluErfAVX2, geluTanh: geluTanhAVX2}
+	}
+	return vecOps{name: "generic"}
+}
+
+var detectedVecOps = sync.OnceValue(func() vecOps { return vecOpsFor(detected()) })

@@ -1,0 +1,173 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Vector elementary functions (AVX2 + FMA, 8 lanes). See ops_amd64.go for
+// the loops they compute and ops.go for the scalar twins they must match.
+
+// C8 defines a 32-byte constant: the float32 with bits v in all 8 lanes.
+#define C8(name, v) \
+	DATA name<>+0(SB)/4, $v; \
+	DATA name<>+4(SB)/4, $v; \
+	DATA name<>+8(SB)/4, $v; \
+	DATA name<>+12(SB)/4, $v; \
+	DATA name<>+16(SB)/4, $v; \
+	DATA name<>+20(SB)/4, $v; \
+	DATA name<>+24(SB)/4, $v; \
+	DATA name<>+28(SB)/4, $v; \
+	GLOBL name<>(SB), RODATA|NOPTR, $32
+
+C8(vlog2e, 0x3fb8aa3b)  // log2(e)
+C8(vln2hi, 0x3f318000)  // ln 2, high part (exact in 9 bits)
+C8(vln2lo, 0xb95e8083)  // ln 2 − ln2hi
+C8(vexplo, 0xc2ae0000)  // −87: below it exp(x) is taken as 0
+C8(vc2, 0x3f000000)     // 1/2!
+C8(vc3, 0x3e2aaaab)     // 1/3!
+C8(vc4, 0x3d2aaaab)     // 1/4!
+C8(vc5, 0x3c088889)     // 1/5!
+C8(vc6, 0x3ab60b61)     // 1/6!
+C8(vc7, 0x39500d01)     // 1/7!
+C8(vone, 0x3f800000)    // 1
+C8(vtwo, 0x40000000)    // 2
+C8(vhalf, 0x3f000000)   // 0.5
+C8(vabs, 0x7fffffff)    // |x| mask
+C8(vsign, 0x80000000)   // sign bit
+C8(vrsqrt2, 0x3f3504f3) // 1/√2
+C8(verfp, 0x3ea7ba05)   // A&S 7.1.26 p
+C8(va1, 0x3e827906)     // A&S 7.1.26 a1..a5
+C8(va2, 0xbe91a98e)
+C8(va3, 0x3fb5f0e3)
+C8(va4, 0xbfba00e3)
+C8(va5, 0x3f87dc22)
+C8(vgk, 0x3d372713)     // 0.044715
+C8(vgc, 0x3f4c422a)     // √(2/π)
+C8(vm2, 0xc0000000)     // −2
+
+// EXPNEG sets O = e**X for X ≤ 0 (lanes below −87 give 0, NaN stays NaN),
+// using N and R as scratch and Y13 = vexplo. X is not modified.
+// x = n·ln2 + r with n = round(x·log2e), |r| ≤ ln2/2; e**r by its degree-7
+// Taylor polynomial (truncation < 6e-9); 2**n added to the exponent field.
+#define EXPNEG(X, O, N, R) \
+	VMAXPS X, Y13, R; \
+	VMULPS vlog2e<>(SB), R, N; \
+	VROUNDPS $0, N, N; \
+	VFNMADD231PS vln2hi<>(SB), N, R; \
+	VFNMADD231PS vln2lo<>(SB), N, R; \
+	VMOVUPS vc7<>(SB), O; \
+	VFMADD213PS vc6<>(SB), R, O; \
+	VFMADD213PS vc5<>(SB), R, O; \
+	VFMADD213PS vc4<>(SB), R, O; \
+	VFMADD213PS vc3<>(SB), R, O; \
+	VFMADD213PS vc2<>(SB), R, O; \
+	VFMADD213PS vone<>(SB), R, O; \
+	VFMADD213PS vone<>(SB), R, O; \
+	VCVTPS2DQ N, N; \
+	VPSLLD $23, N, N; \
+	VPADDD N, O, O; \
+	VCMPPS $5, Y13, X, N; \
+	VANDPS N, O, O
+
+// func expSubSumAVX2(x *float32, n int, sub float32) float32
+TEXT ·expSubSumAVX2(SB), NOSPLIT, $0-28
+	MOVQ x+0(FP), DI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS sub+16(FP), Y15
+	VMOVUPS vexplo<>(SB), Y13
+	VXORPS Y14, Y14, Y14
+	TESTQ CX, CX
+	JZ    expsum_done
+
+expsum_loop:
+	VMOVUPS (DI), Y0
+	VSUBPS Y15, Y0, Y0
+	EXPNEG(Y0, Y1, Y2, Y3)
+	VMOVUPS Y1, (DI)
+	VADDPS Y1, Y14, Y14
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JNZ  expsum_loop
+
+expsum_done:
+	VEXTRACTF128 $1, Y14, X0
+	VADDPS X0, X14, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VZEROUPPER
+	MOVSS X0, ret+24(FP)
+	RET
+
+// func geluErfAVX2(dst, src *float32, n int)
+TEXT ·geluErfAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	VMOVUPS vexplo<>(SB), Y13
+	VMOVUPS vone<>(SB), Y12
+	TESTQ CX, CX
+	JZ    gelu_done
+
+gelu_loop:
+	VMOVUPS (SI), Y0                // x
+	VANDPS vabs<>(SB), Y0, Y1       // |x|
+	VMULPS vrsqrt2<>(SB), Y1, Y1    // z = |x|/√2
+	VMOVUPS verfp<>(SB), Y2
+	VFMADD213PS vone<>(SB), Y1, Y2  // 1 + p·z
+	VDIVPS Y2, Y12, Y2              // t = 1/(1 + p·z)
+	VMOVUPS va5<>(SB), Y3
+	VFMADD213PS va4<>(SB), Y2, Y3
+	VFMADD213PS va3<>(SB), Y2, Y3
+	VFMADD213PS va2<>(SB), Y2, Y3
+	VFMADD213PS va1<>(SB), Y2, Y3
+	VMULPS Y2, Y3, Y3               // P = t·(a1 + t·(… a5))
+	VMULPS Y1, Y1, Y4
+	VXORPS vsign<>(SB), Y4, Y4      // −z²
+	EXPNEG(Y4, Y5, Y6, Y7)          // e**(−z²)
+	VMULPS Y5, Y3, Y3               // Q = erfc(z) = 1 − erf(|x|/√2)
+	VMOVUPS vtwo<>(SB), Y6
+	VSUBPS Y3, Y6, Y6               // 2 − Q = 1 + erf(|x|/√2)
+	VBLENDVPS Y0, Y3, Y6, Y6        // 1 + erf(x/√2): Q where x < 0
+	VMULPS vhalf<>(SB), Y0, Y0
+	VMULPS Y6, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JNZ  gelu_loop
+
+gelu_done:
+	VZEROUPPER
+	RET
+
+// func geluTanhAVX2(dst, src *float32, n int)
+TEXT ·geluTanhAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	VMOVUPS vexplo<>(SB), Y13
+	VMOVUPS vone<>(SB), Y12
+	TESTQ CX, CX
+	JZ    gelut_done
+
+gelut_loop:
+	VMOVUPS (SI), Y0                // x
+	VMULPS Y0, Y0, Y1               // x²
+	VMOVUPS vgk<>(SB), Y2
+	VFMADD213PS vone<>(SB), Y1, Y2  // 1 + 0.044715·x²
+	VMULPS Y0, Y2, Y2
+	VMULPS vgc<>(SB), Y2, Y2        // u = √(2/π)·(x + 0.044715·x³)
+	VANDPS vabs<>(SB), Y2, Y2
+	VMULPS vm2<>(SB), Y2, Y2        // −2|u|
+	EXPNEG(Y2, Y3, Y4, Y5)          // e = e**(−2|u|)
+	VADDPS Y12, Y3, Y4              // 1 + e
+	VBLENDVPS Y0, Y3, Y12, Y5       // e where x < 0, else 1
+	VDIVPS Y4, Y5, Y5               // sigmoid(2u)
+	VMULPS Y5, Y0, Y0               // x·sigmoid(2u) = 0.5·x·(1 + tanh u)
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JNZ  gelut_loop
+
+gelut_done:
+	VZEROUPPER
+	RET

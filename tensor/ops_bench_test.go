@@ -1,0 +1,35 @@
+package tensor
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// Primitive benchmarks on one BERT-base layer's worth of data at 128
+// tokens: GELU over 128×3072, LayerNorm over 128×768, softmax over 12
+// heads of 128×128 scores.
+func BenchmarkOps(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := make([]float32, 128*3072)
+	randFill(rng, x)
+	y := make([]float32, len(x))
+	gamma, beta := make([]float32, 768), make([]float32, 768)
+	randFill(rng, gamma)
+	mask := make([]float32, 128)
+	bench := func(name string, n int, fn func()) {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				fn()
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/elem")
+		})
+	}
+	bench("GELU", len(x), func() { GELU(y, x) })
+	bench("GELUTanh", len(x), func() { GELUTanh(y, x) })
+	bench("LayerNorm", 128*768, func() { LayerNorm(y[:128*768], x[:128*768], 128, 768, gamma, beta, 1e-12) })
+	bench("SoftmaxMasked", 12*128*128, func() {
+		copy(y, x[:12*128*128])
+		SoftmaxMasked(y[:12*128*128], 12*128, 128, 0.125, mask)
+	})
+}

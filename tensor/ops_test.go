@@ -1,0 +1,309 @@
+package tensor
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// Tolerances of the elementary functions against the float64 library.
+const (
+	f32ulp     = 1.0 / (1 << 23) // spacing of float32 at 1
+	expRelTol  = 1.5 * f32ulp    // Exp32: within 1.5 ulp of math.Exp
+	expAbsTol  = 1e-45           // … or the subnormal step
+	erfAbsTol  = 2e-7            // Erf32: A&S 7.1.26's 1.5e-7 plus rounding
+	tanhAbsTol = 1.5 * f32ulp    // Tanh32: ≤ 1.5 ulp at 1 …
+	tanhRelTol = 1.5 * f32ulp    // … and ≤ 1.5 ulp relative near 0
+	// GELU's error is 0.5·|x|·(erf error) plus rounding.
+	geluAbsTol = 1.5 * f32ulp
+	normRelTol = 4 * f32ulp // LayerNorm / softmax against float64 references
+	normAbsTol = 1e-6
+)
+
+// sweep returns n evenly spaced values over [lo, hi] plus special points.
+func sweep(lo, hi float64, n int) []float32 {
+	out := []float32{0, float32(math.Copysign(0, -1)), 1e-30, -1e-30, 1e-7, -1e-7, 0.5, -0.5, 0.55, -0.55}
+	for i := 0; i <= n; i++ {
+		out = append(out, float32(lo+(hi-lo)*float64(i)/float64(n)))
+	}
+	return out
+}
+
+func TestExp32(t *testing.T) {
+	for _, x := range sweep(-104, 88.7, 400000) {
+		got := float64(Exp32(x))
+		want := math.Exp(float64(x))
+		if float32(want) == 0 || math.IsInf(float64(float32(want)), 1) {
+			want = float64(float32(want))
+		}
+		if d := math.Abs(got - want); d > expRelTol*want+expAbsTol {
+			t.Fatalf("Exp32(%v) = %v, want %v (rel err %g)", x, got, want, d/want)
+		}
+	}
+	if !math.IsInf(float64(Exp32(89)), 1) || Exp32(-105) != 0 || Exp32(-math.MaxFloat32) != 0 {
+		t.Fatal("Exp32 range limits")
+	}
+	if nan := Exp32(float32(math.NaN())); nan == nan {
+		t.Fatal("Exp32(NaN) is not NaN")
+	}
+	if Exp32(0) != 1 {
+		t.Fatalf("Exp32(0) = %v", Exp32(0))
+	}
+}
+
+func TestErf32(t *testing.T) {
+	for _, x := range sweep(-10, 10, 200000) {
+		got, want := float64(Erf32(x)), math.Erf(float64(x))
+		if d := math.Abs(got - want); d > erfAbsTol {
+			t.Fatalf("Erf32(%v) = %v, want %v (err %g)", x, got, want, d)
+		}
+	}
+}
+
+func TestTanh32(t *testing.T) {
+	for _, x := range sweep(-20, 20, 200000) {
+		got, want := float64(Tanh32(x)), math.Tanh(float64(x))
+		if d := math.Abs(got - want); d > tanhAbsTol && d > tanhRelTol*math.Abs(want) {
+			t.Fatalf("Tanh32(%v) = %v, want %v (err %g)", x, got, want, d)
+		}
+	}
+}
+
+func TestGELU(t *testing.T) {
+	xs := sweep(-12, 12, 100000)
+	got, gotT := make([]float32, len(xs)), make([]float32, len(xs))
+	GELU(got, xs)
+	GELUTanh(gotT, xs)
+	for i, x := range xs {
+		xf := float64(x)
+		want := 0.5 * xf * (1 + math.Erf(xf/math.Sqrt2))
+		if d := math.Abs(float64(got[i]) - want); d > 0.5*math.Abs(xf)*erfAbsTol+geluAbsTol*math.Max(1, math.Abs(want)) {
+			t.Fatalf("GELU(%v) = %v, want %v (err %g)", x, got[i], want, d)
+		}
+		wantT := 0.5 * xf * (1 + math.Tanh(math.Sqrt(2/math.Pi)*(xf+0.044715*xf*xf*xf)))
+		if d := math.Abs(float64(gotT[i]) - wantT); d > geluAbsTol*math.Max(1, math.Abs(wantT)) {
+			t.Fatalf("GELUTanh(%v) = %v, want %v (err %g)", x, gotT[i], wantT, d)
+		}
+	}
+	// In place.
+	in := append([]float32(nil), xs...)
+	GELU(in, in)
+	if !sameBits(in, got) {
+		t.Fatal("GELU in place differs")
+	}
+}
+
+func refLayerNorm(src []float32, rows, cols int, gamma, beta []float32, eps float64) []float64 {
+	out := make([]float64, rows*cols)
+	for r := 0; r < rows; r++ {
+		row := src[r*cols : (r+1)*cols]
+		var mean, v float64
+		for _, x := range row {
+			mean += float64(x)
+		}
+		mean /= float64(cols)
+		for _, x := range row {
+			v += (float64(x) - mean) * (float64(x) - mean)
+		}
+		v /= float64(cols)
+		for j, x := range row {
+			y := (float64(x) - mean) / math.Sqrt(v+eps) * float64(gamma[j])
+			if beta != nil {
+				y += float64(beta[j])
+			}
+			out[r*cols+j] = y
+		}
+	}
+	return out
+}
+
+func closeTo(got float32, want float64) bool {
+	return math.Abs(float64(got)-want) <= normAbsTol+normRelTol*math.Abs(want)
+}
+
+func TestLayerNorm(t *testing.T) {
+	const rows, cols, eps = 7, 384, 1e-12
+	rng := rand.New(rand.NewPCG(3, 4))
+	x, res, gamma, beta := make([]float32, rows*cols), make([]float32, rows*cols), make([]float32, cols), make([]float32, cols)
+	randFill(rng, x)
+	randFill(rng, res)
+	randFill(rng, gamma)
+	randFill(rng, beta)
+	for i := range x {
+		x[i] = x[i]*3 + 100 // a large mean exercises the two-pass variance
+	}
+	want := refLayerNorm(x, rows, cols, gamma, beta, eps)
+	got := make([]float32, len(x))
+	LayerNorm(got, x, rows, cols, gamma, beta, eps)
+	for i := range got {
+		if !closeTo(got[i], want[i]) {
+			t.Fatalf("LayerNorm[%d] = %v, want %v", i, got[i], want[i])
+		}
+	}
+	wantNB := refLayerNorm(x, rows, cols, gamma, nil, eps)
+	LayerNorm(got, x, rows, cols, gamma, nil, eps)
+	for i := range got {
+		if !closeTo(got[i], wantNB[i]) {
+			t.Fatalf("LayerNorm no beta [%d] = %v, want %v", i, got[i], wantNB[i])
+		}
+	}
+	sum := make([]float32, len(x))
+	Add(sum, x, res)
+	wantA := refLayerNorm(sum, rows, cols, gamma, beta, eps)
+	AddLayerNorm(x, x, res, rows, cols, gamma, beta, eps) // in place over a
+	for i := range x {
+		if !closeTo(x[i], wantA[i]) {
+			t.Fatalf("AddLayerNorm[%d] = %v, want %v", i, x[i], wantA[i])
+		}
+	}
+}
+
+func TestSoftmaxMasked(t *testing.T) {
+	const rows, cols = 5, 37
+	const scale = 0.125
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, maskVal := range []float32{-10000, -math.MaxFloat32} {
+		x := make([]float32, rows*cols)
+		randFill(rng, x)
+		Scale(x, 20)
+		mask := make([]float32, cols)
+		for j := cols - 9; j < cols; j++ {
+			mask[j] = maskVal // padded positions
+		}
+		want := make([]float64, len(x))
+		for r := 0; r < rows; r++ {
+			mx := math.Inf(-1)
+			v := make([]float64, cols)
+			for j := range v {
+				v[j] = float64(float32(x[r*cols+j]*scale) + mask[j])
+				mx = math.Max(mx, v[j])
+			}
+			var s float64
+			for j := range v {
+				v[j] = math.Exp(v[j] - mx)
+				s += v[j]
+			}
+			for j := range v {
+				want[r*cols+j] = v[j] / s
+			}
+		}
+		SoftmaxMasked(x, rows, cols, scale, mask)
+		for i := range x {
+			if !closeTo(x[i], want[i]) {
+				t.Fatalf("mask %v: softmax[%d] = %v, want %v", maskVal, i, x[i], want[i])
+			}
+			if mask[i%cols] != 0 && x[i] != 0 {
+				t.Fatalf("mask %v: padded position %d has probability %v", maskVal, i, x[i])
+			}
+		}
+	}
+	// Fully masked row with a finite mask: uniform, as ONNX Runtime gives.
+	x := []float32{1, 2, 3}
+	SoftmaxMasked(x, 1, 3, 1, []float32{-math.MaxFloat32, -math.MaxFloat32, -math.MaxFloat32})
+	for _, v := range x {
+		if math.Abs(float64(v)-1.0/3) > normAbsTol {
+			t.Fatalf("fully masked row = %v, want uniform", x)
+		}
+	}
+	y := []float32{1000, 0, -1000}
+	Softmax(y, 1, 3)
+	if y[0] != 1 || y[1] != 0 || y[2] != 0 {
+		t.Fatalf("Softmax overflow guard: %v", y)
+	}
+}
+
+func TestElementwise(t *testing.T) {
+	a := []float32{1, 2, 3, 4, 5, 6}
+	b := []float32{10, 20, 30, 40, 50, 60}
+	d := make([]float32, 6)
+	Add(d, a, b)
+	AddTo(d, a)
+	AddBias(d, 2, 3, []float32{100, 200, 300})
+	want := []float32{112, 224, 336, 148, 260, 372}
+	for i := range d {
+		if d[i] != want[i] {
+			t.Fatalf("Add/AddTo/AddBias = %v, want %v", d, want)
+		}
+	}
+	Scale(d, 0.5)
+	if d[0] != 56 {
+		t.Fatalf("Scale: %v", d)
+	}
+	e := make([]float32, 3)
+	Exp(e, []float32{0, 1, -1})
+	Erf(e[:1], []float32{0.5})
+	Tanh(e[1:2], []float32{0.5})
+	if math.Abs(float64(e[0])-math.Erf(0.5)) > erfAbsTol || math.Abs(float64(e[1])-math.Tanh(0.5)) > tanhAbsTol ||
+		math.Abs(float64(e[2])-math.Exp(-1)) > expRelTol {
+		t.Fatalf("Exp/Erf/Tanh slices: %v", e)
+	}
+}
+
+// Tolerances of the vector (float32-evaluated) kernels.
+const (
+	vecExpRelTol = 3 * f32ulp // float32 Horner + exponent scaling
+	vecExpAbsTol = 2e-38      // results below e**−87 are flushed to 0
+)
+
+// elementwiseImpls lists the scalar Go code and the vector kernels this
+// machine can run.
+func elementwiseImpls() []vecOps {
+	impls := []vecOps{{name: "generic"}}
+	if v := vecOpsFor(detected()); v.name != "generic" {
+		impls = append(impls, v)
+	}
+	return impls
+}
+
+// TestKernelElementwise checks every element-wise implementation (scalar
+// and vector) against float64 math, on lengths that leave vector tails,
+// with guard bands around the output.
+func TestKernelElementwise(t *testing.T) {
+	xs := sweep(-12, 12, 20011)
+	for _, v := range elementwiseImpls() {
+		t.Run(v.name, func(t *testing.T) {
+			for _, tanhForm := range []bool{false, true} {
+				g := newGuarded(len(xs))
+				v.gelu(g.data(), xs, tanhForm)
+				g.checkGuards(t, "GELU dst")
+				for i, x := range xs {
+					xf := float64(x)
+					want := 0.5 * xf * (1 + math.Erf(xf/math.Sqrt2))
+					tol := 0.5*math.Abs(xf)*erfAbsTol + geluAbsTol*math.Max(1, math.Abs(want))
+					if tanhForm {
+						want = 0.5 * xf * (1 + math.Tanh(math.Sqrt(2/math.Pi)*(xf+0.044715*xf*xf*xf)))
+						tol = 2 * geluAbsTol * math.Max(1, math.Abs(want))
+					}
+					if d := math.Abs(float64(g.data()[i]) - want); !(d <= tol) {
+						t.Fatalf("tanh form %v: GELU(%v) = %v, want %v (err %g)", tanhForm, x, g.data()[i], want, d)
+					}
+				}
+			}
+			// exp(x − max) with its sum, over [−120, 0] and lengths 1..40.
+			es := sweep(-120, 0, 40000)
+			for n := 1; n <= 40; n++ {
+				es = append(es[:len(es):len(es)], es[:n]...)
+			}
+			g := newGuarded(len(es))
+			copy(g.data(), es)
+			const mx = 0.25
+			for i := range g.data() {
+				g.data()[i] += mx
+			}
+			in := append([]float32(nil), g.data()...)
+			sum := v.expSubSum64(g.data(), mx)
+			g.checkGuards(t, "exp x")
+			var wantSum float64
+			for i, x := range in {
+				want := math.Exp(float64(x - mx))
+				wantSum += float64(g.data()[i])
+				if d := math.Abs(float64(g.data()[i]) - want); d > vecExpRelTol*want+vecExpAbsTol {
+					t.Fatalf("exp(%v) = %v, want %v (rel err %g)", x-mx, g.data()[i], want, d/want)
+				}
+			}
+			if math.Abs(sum-wantSum) > 1e-6*wantSum {
+				t.Fatalf("exp sum = %v, want %v", sum, wantSum)
+			}
+		})
+	}
+}
