@@ -9,4 +9,3 @@ func archKernels(cpu.Features) []*Kernel { return []*Kernel{genericKernel} }
 
 // haveAsm reports whether this build has assembly kernels.
 const haveAsm = false
-
