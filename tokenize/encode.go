@@ -325,28 +325,9 @@ func (e *encoder) flush() {
 		return
 	}
 	mark := len(out.IDs)
+	tr := t.first
 	for start := 0; start < len(w); {
-		m, limit := t.first, t.maxFirst
-		if start > 0 {
-			m, limit = t.cont, t.maxCont
-		}
-		end := len(w)
-		if end-start > limit {
-			end = start + limit
-			for end > start && !utf8.RuneStart(w[end]) {
-				end--
-			}
-		}
-		id, found := int32(0), false
-		for end > start {
-			if id, found = m[string(w[start:end])]; found {
-				break
-			}
-			end--
-			for end > start && !utf8.RuneStart(w[end]) {
-				end--
-			}
-		}
+		id, end, found := tr.longest(w, start)
 		if !found {
 			out.truncate(mark)
 			out.append(t.unkID, e.start[0], e.end[len(w)-1], e.wordID)
@@ -354,6 +335,7 @@ func (e *encoder) flush() {
 		}
 		out.append(id, e.start[start], e.end[end-1], e.wordID)
 		start = end
+		tr = t.cont
 	}
 	e.wordID++
 	e.resetWord()

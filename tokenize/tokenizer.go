@@ -12,18 +12,18 @@ import (
 type Tokenizer struct {
 	norm normalizer
 
-	// first maps word-initial pieces to ids; cont maps continuation pieces,
-	// stored without the continuing-subword prefix, so that no lookup has
-	// to build a prefixed string. maxFirst and maxCont are the longest keys
-	// in bytes: no longer candidate can match.
-	first, cont       map[string]int32
-	maxFirst, maxCont int
-	contPrefix        string
-	maxChars          int
-	unkID             int32
+	// first holds the word-initial pieces; cont holds the continuation
+	// pieces without the continuing-subword prefix, so that no lookup has
+	// to build a prefixed string.
+	first, cont *trie
+	contPrefix  string
+	maxChars    int
+	unkID       int32
 
-	// all maps every token (vocabulary and added) to its id, for TokenID.
+	// all maps every token (vocabulary and added) to its id, for TokenID;
+	// names is its inverse, for Token.
 	all       map[string]int32
+	names     []string
 	vocabSize int
 
 	// added are the tokens matched in the raw text before normalization,
@@ -60,8 +60,6 @@ func newTokenizer(vocab map[string]int32, unk, prefix string, maxChars int, norm
 	}
 	t := &Tokenizer{
 		norm:       norm,
-		first:      make(map[string]int32, len(vocab)),
-		cont:       make(map[string]int32),
 		contPrefix: prefix,
 		maxChars:   maxChars,
 		unkID:      unkID,
@@ -69,16 +67,16 @@ func newTokenizer(vocab map[string]int32, unk, prefix string, maxChars int, norm
 		maxLen:     defaultMaxLen,
 		padID:      -1,
 	}
+	cont := make(map[string]int32)
 	for tok, id := range vocab {
-		t.first[tok] = id
-		t.maxFirst = max(t.maxFirst, len(tok))
 		if rest, ok := strings.CutPrefix(tok, prefix); ok {
-			t.cont[rest] = id
-			t.maxCont = max(t.maxCont, len(rest))
+			cont[rest] = id
 		}
 		t.all[tok] = id
 		t.vocabSize = max(t.vocabSize, int(id)+1)
 	}
+	t.first = newTrie(vocab)
+	t.cont = newTrie(cont)
 	return t, nil
 }
 
@@ -122,7 +120,25 @@ func (t *Tokenizer) finish() {
 	if t.padID < 0 {
 		t.padID = 0
 	}
+	t.names = make([]string, t.vocabSize)
+	for tok, id := range t.all {
+		if id >= 0 && (t.names[id] == "" || tok < t.names[id]) {
+			t.names[id] = tok
+		}
+	}
 }
+
+// Token returns the vocabulary string of an id ("" if the id is unknown).
+// Continuation pieces carry their prefix ("##ing").
+func (t *Tokenizer) Token(id int32) string {
+	if id < 0 || int(id) >= len(t.names) {
+		return ""
+	}
+	return t.names[id]
+}
+
+// ContinuingPrefix is the prefix of continuation pieces ("##").
+func (t *Tokenizer) ContinuingPrefix() string { return t.contPrefix }
 
 // VocabSize is the number of ids, added tokens included (the largest id
 // plus one), as Hugging Face's get_vocab_size(with_added_tokens=True).

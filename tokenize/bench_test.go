@@ -1,0 +1,37 @@
+package tokenize
+
+import (
+	"strings"
+	"testing"
+)
+
+// benchPrompt is a 2,000-character prompt of the kind Obscura redacts:
+// English prose with names, contact data, a clinical note and some
+// non-ASCII text.
+var benchPrompt = func() string {
+	const para = "Hi, I'm Dr. José Fernández-López (DOB 03/14/1978, SSN 123-45-6789) and I need help drafting " +
+		"a letter to my patient Zoë O'Brien at 42 Königsallee, Düsseldorf 40212. Her phone is +49 (0)211 5550123 " +
+		"and her e-mail is zoe.obrien@example.com. Pt presents with chest pain, SpO₂ 94%, BP 150/95 mmHg; Hx of " +
+		"T2DM (HbA1c 8.2%) on metformin 500 mg PO BID. Please summarize the attached discharge note — “don't " +
+		"mention the MRN 00483921” — and translate it into French: « Madame, votre rendez-vous est confirmé ». "
+	s := strings.Repeat(para, 5)
+	r := []rune(s)
+	return string(r[:2000])
+}()
+
+func benchTokenizer(b *testing.B, model string) {
+	tk := loadShared(b, model)
+	b.SetBytes(int64(len(benchPrompt)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		tk.Encode(benchPrompt)
+	}
+}
+
+// BenchmarkEncode2000 tokenizes a 2,000-character prompt (target: under
+// 100 µs on one core).
+func BenchmarkEncode2000(b *testing.B) {
+	b.Run("uncased", func(b *testing.B) { benchTokenizer(b, "obscura-minilm-conll") })
+	b.Run("cased", func(b *testing.B) { benchTokenizer(b, "bert-base-NER-tokenizer") })
+}
