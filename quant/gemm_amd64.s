@@ -234,3 +234,74 @@ kavx2:
 	JNZ  tileavx2
 	VZEROUPPER
 	RET
+
+// ---------------------------------------------------------------------------
+// Row quantization (AVX2), used by all three amd64 kernels.
+
+// func absMaxAVX2(x *float32, blocks int, out *[16]float32)
+// For blocks blocks of 8 floats: out[0:8] = lane-wise max |x|, out[8:16] =
+// lane-wise OR of the unordered (NaN) masks.
+TEXT ·absMaxAVX2(SB), NOSPLIT, $0-24
+	MOVQ     x+0(FP), SI
+	MOVQ     blocks+8(FP), CX
+	MOVQ     out+16(FP), DI
+	VPCMPEQD Y5, Y5, Y5
+	VPSRLD   $1, Y5, Y5 // 0x7fffffff: clears the sign bit
+	VXORPS   Y0, Y0, Y0
+	VXORPS   Y1, Y1, Y1
+
+absmaxloop:
+	VMOVUPS (SI), Y2
+	VANDPS  Y5, Y2, Y3
+	VMAXPS  Y3, Y0, Y0
+	VCMPPS  $3, Y2, Y2, Y4 // UNORD_Q: all ones where x is NaN
+	VORPS   Y4, Y1, Y1
+	ADDQ    $32, SI
+	DECQ    CX
+	JNZ     absmaxloop
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VZEROUPPER
+	RET
+
+// permQ undoes the lane interleaving of VPACKSSDW/VPACKSSWB on YMM.
+DATA permQ<>+0(SB)/4, $0
+DATA permQ<>+4(SB)/4, $4
+DATA permQ<>+8(SB)/4, $1
+DATA permQ<>+12(SB)/4, $5
+DATA permQ<>+16(SB)/4, $2
+DATA permQ<>+20(SB)/4, $6
+DATA permQ<>+24(SB)/4, $3
+DATA permQ<>+28(SB)/4, $7
+GLOBL permQ<>(SB), RODATA|NOPTR, $32
+
+// func roundAVX2(x *float32, blocks int, inv float32, dst *int8)
+// For blocks blocks of 32 floats: dst[i] = int8(round_even(x[i]·inv)) with
+// signed saturation.
+TEXT ·roundAVX2(SB), NOSPLIT, $0-32
+	MOVQ         x+0(FP), SI
+	MOVQ         blocks+8(FP), CX
+	VBROADCASTSS inv+16(FP), Y6
+	MOVQ         dst+24(FP), DI
+	VMOVDQU      permQ<>(SB), Y8
+
+roundloop:
+	VMULPS    (SI), Y6, Y0
+	VMULPS    32(SI), Y6, Y1
+	VMULPS    64(SI), Y6, Y2
+	VMULPS    96(SI), Y6, Y3
+	VCVTPS2DQ Y0, Y0
+	VCVTPS2DQ Y1, Y1
+	VCVTPS2DQ Y2, Y2
+	VCVTPS2DQ Y3, Y3
+	VPACKSSDW Y1, Y0, Y0 // per 128-bit lane: x0-3 x8-11 | x4-7 x12-15
+	VPACKSSDW Y3, Y2, Y2
+	VPACKSSWB Y2, Y0, Y0 // dwords: x0-3 x8-11 x16-19 x24-27 | x4-7 ...
+	VPERMD    Y0, Y8, Y0 // back to x0 … x31
+	VMOVDQU   Y0, (DI)
+	ADDQ      $128, SI
+	ADDQ      $32, DI
+	DECQ      CX
+	JNZ       roundloop
+	VZEROUPPER
+	RET

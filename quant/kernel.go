@@ -15,6 +15,9 @@ type kernel struct {
 	shiftA bool // activations stored as xq+128 (u8 operand of VPDPBUSD)
 	needs  func(f cpu.Features) bool
 	micro  func(a []byte, b []int8, c []int32, tiles, kp int)
+	// quantRow, when set, is a vectorised quantizeRow with identical
+	// results; it runs only where needs holds.
+	quantRow func(dst []int8, x []float32) float32
 }
 
 // Kernel names, best first within an architecture.

@@ -86,9 +86,7 @@ func runKernel(t testing.TB, kern *kernel, a, b []int8, m, k, n int) []int32 {
 		for r := 0; r < m; r++ {
 			for j := 0; j < kern.nr && p*kern.nr+j < n; j++ {
 				v := c[r*kern.nr+j]
-				if mat.corr != nil {
-					v -= mat.corr[p*kern.nr+j]
-				}
+				v -= mat.corr[p*kern.nr+j]
 				out[r*n+p*kern.nr+j] = v
 			}
 		}

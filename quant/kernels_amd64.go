@@ -2,27 +2,34 @@
 
 package quant
 
-import "github.com/obscura-ai/obscura/internal/cpu"
+import (
+	"math"
+
+	"github.com/obscura-ai/obscura/internal/cpu"
+)
 
 // archKernels are the amd64 kernels, best first.
 var archKernels = []*kernel{
 	{
 		name: KernelAVX512VNNI, mr: 8, nr: 32, ca: 4, cb: 4, kAlign: 4, shiftA: true,
-		needs: func(f cpu.Features) bool { return f.AVX512F && f.AVX512BW && f.AVX512VNNI },
+		needs:    func(f cpu.Features) bool { return f.AVX2 && f.AVX512F && f.AVX512BW && f.AVX512VNNI },
+		quantRow: quantizeRowAVX2,
 		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
 			gemmAVX512VNNI(&a[0], &b[0], &c[0], tiles, kp/4)
 		},
 	},
 	{
 		name: KernelAVXVNNI, mr: 6, nr: 16, ca: 4, cb: 4, kAlign: 4, shiftA: true,
-		needs: func(f cpu.Features) bool { return f.AVX2 && f.AVXVNNI },
+		needs:    func(f cpu.Features) bool { return f.AVX2 && f.AVXVNNI },
+		quantRow: quantizeRowAVX2,
 		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
 			gemmAVXVNNI(&a[0], &b[0], &c[0], tiles, kp/4)
 		},
 	},
 	{
 		name: KernelAVX2, mr: 4, nr: 16, ca: 4, cb: 4, kAlign: 4,
-		needs: func(f cpu.Features) bool { return f.AVX2 },
+		needs:    func(f cpu.Features) bool { return f.AVX2 },
+		quantRow: quantizeRowAVX2,
 		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
 			gemmAVX2(&a[0], &b[0], &c[0], tiles, kp/4)
 		},
@@ -53,3 +60,47 @@ func gemmAVXVNNI(a *byte, b *int8, c *int32, tiles, kgroups int)
 //
 //go:noescape
 func gemmAVX2(a *byte, b *int8, c *int32, tiles, kgroups int)
+
+// absMaxAVX2 writes, over blocks·8 floats of x, the lane-wise max |x| to
+// out[0:8] and the lane-wise OR of NaN masks to out[8:16].
+//
+//go:noescape
+func absMaxAVX2(x *float32, blocks int, out *[16]float32)
+
+// roundAVX2 writes dst[i] = int8(round_even(x[i]·inv)) (signed saturation)
+// for blocks·32 floats.
+//
+//go:noescape
+func roundAVX2(x *float32, blocks int, inv float32, dst *int8)
+
+// quantizeRowAVX2 is quantizeRow with its two passes vectorised; tails
+// shorter than a block use the Go code. Results are identical.
+func quantizeRowAVX2(dst []int8, x []float32) float32 {
+	n := len(x)
+	dst = dst[:n]
+	var amax float32
+	finite := true
+	if b := n / 8; b > 0 {
+		var lanes [16]float32
+		absMaxAVX2(&x[0], b, &lanes)
+		for i := 0; i < 8; i++ {
+			amax = max(amax, lanes[i])
+			if lanes[8+i] != 0 {
+				finite = false
+			}
+		}
+	}
+	tail, ok := absMax(x[n/8*8:])
+	amax = max(amax, tail)
+	if !ok || !finite || math.IsInf(float64(amax), 1) || amax == 0 {
+		clear(dst)
+		return scaleOf(amax, ok && finite && !math.IsInf(float64(amax), 1))
+	}
+	inv := 127 / amax
+	done := n / 32 * 32
+	if done > 0 {
+		roundAVX2(&x[0], done/32, inv, &dst[0])
+	}
+	roundRow(dst[done:], x[done:], inv)
+	return amax / 127
+}

@@ -1,10 +1,12 @@
 package quant
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/obscura-ai/obscura/internal/cpu"
@@ -116,7 +118,7 @@ func TestMatMulKernelsAgree(t *testing.T) {
 		want := make([]float32, m*n)
 		for i := range want {
 			j := i % n
-			v := float32(acc[i])*(sx[i/n]*sw[j]) + bias[j]
+			v := float32(float32(acc[i])*(sx[i/n]*sw[j])) + bias[j]
 			if act == ActGELU {
 				v = gelu(v)
 			}
@@ -212,5 +214,57 @@ func TestDispatchUnderQEMU(t *testing.T) {
 	f := cpu.Detect()
 	if got := KernelFor(f); got != want {
 		t.Fatalf("on %s: kernel %q (features %v), want %q", model, got, f.List(), want)
+	}
+}
+
+// TestKernelQuantizeRow checks each kernel's row quantizer against the Go
+// reference bit for bit, including ties, zeros, NaN and infinities, on
+// lengths around the vector block sizes.
+func TestKernelQuantizeRow(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	type tc struct {
+		name string
+		x    []float32
+	}
+	var cases []tc
+	for _, n := range []int{1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 100, 384, 3072} {
+		cases = append(cases, tc{fmt.Sprintf("gauss%d", n), randFloats(r, n, 3)})
+		ties := make([]float32, n)
+		for i := range ties {
+			ties[i] = float32(i%253-126) + 0.5 // in [−125.5, 126.5]
+		}
+		ties[0] = 127 // amax 127 → inv = 1: every other value is an exact tie
+		cases = append(cases, tc{fmt.Sprintf("ties%d", n), ties})
+		cases = append(cases, tc{fmt.Sprintf("zeros%d", n), make([]float32, n)})
+		for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))} {
+			x := randFloats(r, n, 1)
+			x[r.IntN(n)] = bad
+			cases = append(cases, tc{fmt.Sprintf("%v%d", bad, n), x})
+		}
+	}
+	for _, kern := range availableKernels(t) {
+		if kern.quantRow == nil {
+			continue
+		}
+		for _, c := range cases {
+			want := make([]int8, len(c.x))
+			got := make([]int8, len(c.x)+guard)
+			for i := range got {
+				got[i] = sentinelI
+			}
+			ws := quantizeRow(want, c.x)
+			gs := kern.quantRow(got, c.x)
+			if math.Float32bits(ws) != math.Float32bits(gs) && !(ws != ws && gs != gs) {
+				t.Fatalf("%s %s: scale %g, want %g", kern.name, c.name, gs, ws)
+			}
+			if !slices.Equal(got[:len(c.x)], want) {
+				t.Fatalf("%s %s: quantized row differs from the reference", kern.name, c.name)
+			}
+			for i := len(c.x); i < len(got); i++ {
+				if got[i] != sentinelI {
+					t.Fatalf("%s %s: wrote past the row", kern.name, c.name)
+				}
+			}
+		}
 	}
 }

@@ -24,7 +24,7 @@ type Matrix struct {
 	kern   *kernel
 	b      []int8    // packed panels, zero-padded in K and N
 	scales []float32 // per output column
-	corr   []int32   // 128·colsum per column for shifted kernels, else nil
+	corr   []int32   // 128·colsum per column for shifted kernels, else zeros
 }
 
 // PackWeights quantizes fp32 row-major K×N weights per output channel and
@@ -86,8 +86,8 @@ func pack(kern *kernel, q []int8, scales []float32, k, n int) *Matrix {
 			m.b[kern.bIndex(p, j, kp)] = q[p*n+j]
 		}
 	}
+	m.corr = make([]int32, n)
 	if kern.shiftA {
-		m.corr = make([]int32, n)
 		for p := 0; p < k; p++ {
 			for j := 0; j < n; j++ {
 				m.corr[j] += 128 * int32(q[p*n+j])
@@ -150,27 +150,38 @@ func (m *Matrix) MatMulAct(dst, x []float32, rows int, bias []float32, act Act, 
 	}
 	kern := m.kern
 	tiles := (rows + kern.mr - 1) / kern.mr
-	ws.prepare(tiles*kern.mr, m.kp, m.k)
-	ws.quantize(kern, x, rows, m.k, m.kp)
-
 	blockTiles := max(1, rowBlock/kern.mr)
+	ws.prepare(tiles*kern.mr, m.kp, m.n)
 	j := &ws.job
-	*j = job{m: m, dst: dst, bias: bias, act: act, rows: rows, tiles: tiles,
+	*j = job{m: m, x: x, dst: dst, bias: bias, act: act, rows: rows, tiles: tiles,
 		blockTiles: blockTiles, blocks: (tiles + blockTiles - 1) / blockTiles,
 		panels: (m.n + kern.nr - 1) / kern.nr}
-	items := j.blocks * j.panels
+	// Phase 1: quantize the activations, one row-tile per item.
+	ws.run(tiles, kern.mr*kern.nr, phaseQuantize)
+	// Phase 2: multiply, one (row block, panel) pair per item.
+	ws.run(j.blocks*j.panels, blockTiles*kern.mr*kern.nr, phaseGemm)
+	j.m, j.x, j.dst, j.bias = nil, nil, nil, nil
+}
+
+const (
+	phaseQuantize = iota
+	phaseGemm
+)
+
+// run executes items of one phase on up to GOMAXPROCS goroutines (the
+// caller's included), each taking the next item from an atomic counter.
+func (ws *Workspace) run(items, tileLen, phase int) {
 	workers := min(runtime.GOMAXPROCS(0), items)
-	ws.ensureWorkers(workers, blockTiles*kern.mr*kern.nr)
+	ws.ensureWorkers(workers, tileLen, ws.job.m.kp)
 	ws.next.Store(0)
 	if workers > 1 {
 		ws.wg.Add(workers - 1)
 		for w := 1; w < workers; w++ {
-			go ws.work(w, true)
+			go ws.work(w, phase, true)
 		}
 	}
-	ws.work(0, false)
+	ws.work(0, phase, false)
 	ws.wg.Wait()
-	j.m, j.dst, j.bias = nil, nil, nil
 }
 
 // rowBlock is the number of activation rows one work item multiplies with
@@ -181,13 +192,19 @@ const rowBlock = 128
 // Workspace holds MatMul's scratch: the packed activations, their scales and
 // one int32 tile per worker. Use one Workspace per goroutine.
 type Workspace struct {
-	a     []byte
-	q     []int8 // one quantized row
-	sx    []float32
-	tiles [][]int32
-	job   job
-	next  atomic.Int64
-	wg    sync.WaitGroup
+	a       []byte    // packed activations
+	sx      []float32 // activation row scales
+	zeros   []float32 // the bias when there is none
+	scratch []scratch // one per worker
+	job     job
+	next    atomic.Int64
+	wg      sync.WaitGroup
+}
+
+// scratch is one worker's private buffers.
+type scratch struct {
+	tile []int32 // int32 output block of the micro-kernel
+	q    []int8  // one quantized row
 }
 
 // NewWorkspace returns an empty workspace; it grows on first use.
@@ -195,13 +212,16 @@ func NewWorkspace() *Workspace { return &Workspace{} }
 
 type job struct {
 	m                          *Matrix
-	dst, bias                  []float32
+	x, dst, bias               []float32
 	act                        Act
 	rows, tiles                int
 	blockTiles, blocks, panels int
 }
 
-func (ws *Workspace) prepare(rowsPad, kp, k int) {
+func (ws *Workspace) prepare(rowsPad, kp, n int) {
+	if len(ws.zeros) < n {
+		ws.zeros = make([]float32, n)
+	}
 	if cap(ws.a) < rowsPad*kp {
 		ws.a = make([]byte, rowsPad*kp)
 	}
@@ -210,64 +230,82 @@ func (ws *Workspace) prepare(rowsPad, kp, k int) {
 		ws.sx = make([]float32, rowsPad)
 	}
 	ws.sx = ws.sx[:rowsPad]
-	if cap(ws.q) < kp {
-		ws.q = make([]int8, kp)
-	}
-	ws.q = ws.q[:kp]
 }
 
-func (ws *Workspace) ensureWorkers(n, tileLen int) {
-	for len(ws.tiles) < n {
-		ws.tiles = append(ws.tiles, nil)
+func (ws *Workspace) ensureWorkers(n, tileLen, kp int) {
+	for len(ws.scratch) < n {
+		ws.scratch = append(ws.scratch, scratch{})
 	}
 	for i := 0; i < n; i++ {
-		if cap(ws.tiles[i]) < tileLen {
-			ws.tiles[i] = make([]int32, tileLen)
+		s := &ws.scratch[i]
+		if cap(s.tile) < tileLen {
+			s.tile = make([]int32, tileLen)
 		}
-		ws.tiles[i] = ws.tiles[i][:tileLen]
+		s.tile = s.tile[:tileLen]
+		if cap(s.q) < kp {
+			s.q = make([]int8, kp)
+		}
+		s.q = s.q[:kp]
 	}
 }
 
-// quantize quantizes the rows of x into ws.a in kern's activation layout,
-// zero-padding K and the last row-tile, and stores the row scales in ws.sx.
-func (ws *Workspace) quantize(kern *kernel, x []float32, rows, k, kp int) {
+// quantizeTile quantizes the rows of row-tile t of x into ws.a in the
+// kernel's activation layout, zero-padding K and rows past the end, and
+// stores the row scales in ws.sx. q is the worker's one-row scratch.
+func (ws *Workspace) quantizeTile(t int, q []int8) {
+	j := &ws.job
+	m, kern := j.m, j.m.kern
+	k, kp, ca, mr := m.k, m.kp, kern.ca, kern.mr
 	var zero byte
 	if kern.shiftA {
-		zero = 128
+		zero = 128 // xq+128 is xq with its top bit flipped
 	}
-	q := ws.q
-	rowsPad := len(ws.sx)
-	chunks := kp / kern.ca
-	for r := 0; r < rowsPad; r++ {
-		if r < rows {
-			ws.sx[r] = quantizeRow(q[:k], x[r*k:(r+1)*k])
+	quant := quantizeRow
+	if kern.quantRow != nil {
+		quant = kern.quantRow
+	}
+	chunks := kp / ca
+	base := t * chunks * mr * ca
+	for i := 0; i < mr; i++ {
+		r := t*mr + i
+		if r < j.rows {
+			ws.sx[r] = quant(q[:k], j.x[r*k:(r+1)*k])
 			clear(q[k:])
 		} else {
 			ws.sx[r] = 0
 			clear(q)
 		}
-		t, i := r/kern.mr, r%kern.mr
+		off := base + i*ca
 		for c := 0; c < chunks; c++ {
-			off := ((t*chunks+c)*kern.mr + i) * kern.ca
-			dst := ws.a[off : off+kern.ca]
-			src := q[c*kern.ca : (c+1)*kern.ca]
-			for u, v := range src {
-				dst[u] = byte(v) ^ (zero) // +128 mod 256 when shifted
+			dst := ws.a[off : off+ca : off+ca]
+			src := q[c*ca : c*ca+ca : c*ca+ca]
+			for u := range dst {
+				dst[u] = byte(src[u]) ^ zero
 			}
+			off += mr * ca
 		}
 	}
 }
 
-// work runs items until none are left: item → (row block, panel); the
-// micro-kernel fills the worker's int32 tile, then the epilogue dequantizes
-// it into dst.
-func (ws *Workspace) work(w int, done bool) {
+// work runs the items of a phase until none are left. In the GEMM phase an
+// item is a (row block, panel) pair: the micro-kernel fills the worker's
+// int32 tile, then the epilogue dequantizes it into dst.
+func (ws *Workspace) work(w, phase int, done bool) {
 	if done {
 		defer ws.wg.Done()
 	}
 	j := &ws.job
+	if phase == phaseQuantize {
+		for {
+			t := int(ws.next.Add(1) - 1)
+			if t >= j.tiles {
+				return
+			}
+			ws.quantizeTile(t, ws.scratch[w].q)
+		}
+	}
 	m, kern := j.m, j.m.kern
-	tile := ws.tiles[w]
+	tile := ws.scratch[w].tile
 	items := int64(j.blocks * j.panels)
 	chunkA := kern.mr * m.kp // bytes per row-tile
 	panelB := kern.nr * m.kp
@@ -285,24 +323,32 @@ func (ws *Workspace) work(w int, done bool) {
 		r1 := min(r0+nt*kern.mr, j.rows)
 		c0 := p * kern.nr
 		c1 := min(c0+kern.nr, m.n)
-		scales := m.scales[c0:c1]
+		scales, corr := m.scales[c0:c1], m.corr[c0:c1]
+		bias := ws.zeros[c0:c1]
+		if j.bias != nil {
+			bias = j.bias[c0:c1]
+		}
 		for r := r0; r < r1; r++ {
-			sx := ws.sx[r]
-			acc := c[(r-r0)*kern.nr : (r-r0)*kern.nr+(c1-c0)]
 			out := j.dst[r*m.n+c0 : r*m.n+c1]
-			for jj, a := range acc {
-				if m.corr != nil {
-					a -= m.corr[c0+jj]
+			dequantRow(out, c[(r-r0)*kern.nr:], corr, scales, bias, ws.sx[r])
+			if j.act == ActGELU {
+				for i, v := range out {
+					out[i] = gelu(v)
 				}
-				v := float32(a) * (sx * scales[jj])
-				if j.bias != nil {
-					v += j.bias[c0+jj]
-				}
-				if j.act == ActGELU {
-					v = gelu(v)
-				}
-				out[jj] = v
 			}
 		}
+	}
+}
+
+// dequantRow is the epilogue of one row: out[i] = (acc[i] − corr[i]) ·
+// (sx·scales[i]) + bias[i], with corr the VPDPBUSD shift correction (zero
+// for the other kernels).
+func dequantRow(out []float32, acc, corr []int32, scales, bias []float32, sx float32) {
+	n := len(out)
+	acc, corr, scales, bias = acc[:n], corr[:n], scales[:n], bias[:n]
+	for i := range out {
+		// The conversion forbids fusing into an FMA, so the result is the
+		// same on every architecture.
+		out[i] = float32(float32(acc[i]-corr[i])*(sx*scales[i])) + bias[i]
 	}
 }

@@ -9,8 +9,8 @@ const MaxK = 65535
 
 // QuantizeWeights quantizes row-major K×N fp32 weights (ONNX MatMul's B) per
 // output column: scales[n] = max_k |w[k,n]| / 127 and
-// q[k,n] = round(w[k,n] / scales[n]) ∈ [−127, 127], row-major K×N. A column
-// of zeros gets scale 0 and zero weights.
+// q[k,n] = round(w[k,n] / scales[n]) ∈ [−127, 127], row-major K×N, halves
+// rounding up. A column of zeros gets scale 0 and zero weights.
 func QuantizeWeights(w []float32, k, n int) (q []int8, scales []float32) {
 	if len(w) < k*n {
 		panic("quant: QuantizeWeights: weights shorter than k·n")
@@ -44,45 +44,63 @@ func QuantizeWeights(w []float32, k, n int) (q []int8, scales []float32) {
 	return q, scales
 }
 
-// roundClamp127 rounds half away from zero and clamps to [−127, 127].
+// roundClamp127 rounds v ∈ [−127, 127] (up to float error) to the nearest
+// integer, ties to even as the vector conversions (VCVTPS2DQ, FCVTNS) do,
+// clamped to [−127, 127]. Adding and subtracting 1.5·2²³ makes float32
+// arithmetic do the rounding; the clamps cover float error at the ends.
 func roundClamp127(v float32) int8 {
-	if v >= 0 {
-		v += 0.5
-		if v >= 127 {
-			return 127
-		}
-	} else {
-		v -= 0.5
-		if v <= -127 {
-			return -127
-		}
+	const magic = 1 << 23 * 1.5
+	f := v + magic
+	i := int32(f - magic)
+	if i > 127 {
+		i = 127
 	}
-	return int8(int32(v))
+	if i < -127 {
+		i = -127
+	}
+	return int8(i)
 }
 
 // quantizeRow quantizes one activation row symmetrically into dst (K int8
-// values) and returns its scale sx = max|x|/127: 0 for an all-zero (or NaN)
-// row, +Inf when the row holds an infinity, so that the output becomes NaN
-// rather than a plausible finite number.
+// values) and returns its scale sx = max|x|/127: 0 for an all-zero row, NaN
+// when the row holds a NaN or an infinity (dst is then zero), so that the
+// output becomes NaN rather than a plausible finite number. It is the
+// reference for the vectorised row quantizers.
 func quantizeRow(dst []int8, x []float32) float32 {
-	var amax float32
-	for _, v := range x {
-		if v < 0 {
-			v = -v
-		}
-		if v > amax {
-			amax = v
-		}
+	amax, ok := absMax(x)
+	if !ok || amax == 0 {
+		clear(dst[:len(x)])
+		return scaleOf(amax, ok)
 	}
-	if !(amax > 0) || math.IsInf(float64(amax), 1) {
-		clear(dst)
-		return amax / 127
-	}
-	inv := 127 / amax
-	for i, v := range x {
-		dst[i] = roundClamp127(v * inv)
+	roundRow(dst[:len(x)], x, 127/amax)
+	return amax / 127
+}
+
+// scaleOf turns a row's max |x| into its scale (NaN for a non-finite row).
+func scaleOf(amax float32, ok bool) float32 {
+	if !ok {
+		return float32(math.NaN())
 	}
 	return amax / 127
+}
+
+// absMax returns max |x| and whether the row is finite.
+func absMax(x []float32) (float32, bool) {
+	// Branch-free |v| and max: random signs would defeat branch prediction.
+	// The builtin max propagates NaN, so a NaN anywhere ends up in amax.
+	var amax float32
+	for _, v := range x {
+		amax = max(amax, math.Float32frombits(math.Float32bits(v)&^(1<<31)))
+	}
+	return amax, amax == amax && !math.IsInf(float64(amax), 1)
+}
+
+// roundRow writes round(x[i]·inv) to dst[i].
+func roundRow(dst []int8, x []float32, inv float32) {
+	dst = dst[:len(x)]
+	for i, v := range x {
+		dst[i] = roundClamp127(float32(v * inv)) // no fused multiply-add
+	}
 }
 
 // gelu is the exact (erf) GELU that BERT's intermediate layer uses.
