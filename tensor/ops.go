@@ -90,6 +90,12 @@ type vecOps struct {
 	expSubSum func(x *float32, n int, sub float32) float32
 	geluErf   func(dst, src *float32, n int)
 	geluTanh  func(dst, src *float32, n int)
+
+	scaleMaskMax func(x, mask *float32, n int, scale float32) float32
+	scale        func(x *float32, n int, s float32)
+	sum          func(x *float32, n int) float32
+	devSums      func(x *float32, n int, m0 float32) (s1, s2 float32)
+	norm         func(dst, src, gamma, beta *float32, n int, m0, delta, inv float32)
 }
 
 // ElementwiseKernelFor names the element-wise kernel set (GELU, softmax's
@@ -174,8 +180,9 @@ func LayerNorm(dst, src []float32, rows, cols int, gamma, beta []float32, eps fl
 	if beta != nil {
 		sameLen("LayerNorm beta", cols, beta)
 	}
+	v := detectedVecOps()
 	for r := 0; r < rows; r++ {
-		layerNormRow(dst[r*cols:r*cols+cols], src[r*cols:r*cols+cols], gamma, beta, eps)
+		v.layerNormRow(dst[r*cols:r*cols+cols], src[r*cols:r*cols+cols], gamma, beta, eps)
 	}
 }
 
@@ -187,40 +194,63 @@ func AddLayerNorm(dst, a, b []float32, rows, cols int, gamma, beta []float32, ep
 	if beta != nil {
 		sameLen("AddLayerNorm beta", cols, beta)
 	}
+	v := detectedVecOps()
 	for r := 0; r < rows; r++ {
 		d := dst[r*cols : r*cols+cols]
 		Add(d, a[r*cols:r*cols+cols], b[r*cols:r*cols+cols])
-		layerNormRow(d, d, gamma, beta, eps)
+		v.layerNormRow(d, d, gamma, beta, eps)
 	}
 }
 
-func layerNormRow(dst, src, gamma, beta []float32, eps float32) {
+// layerNormRow normalises one row. The mean is found in two steps: a
+// first estimate m0, then the mean deviation δ = Σ(x − m0)/n and the
+// variance Σ(x − m0)²/n − δ², so that a large mean costs no precision (the
+// deviations are small), and each output is ((x − m0) − δ)·inv·γ + β.
+func (v vecOps) layerNormRow(dst, src, gamma, beta []float32, eps float32) {
 	n := len(src)
+	dst, gamma = dst[:n], gamma[:n]
+	if beta != nil {
+		beta = beta[:n]
+	}
+	vec := 0
+	if v.norm != nil && n >= 8 {
+		vec = n &^ 7
+	}
 	var sum float64
-	for _, v := range src {
-		sum += float64(v)
+	if vec > 0 {
+		sum = float64(v.sum(&src[0], vec))
 	}
-	mean := sum / float64(n)
-	var ss float64
-	for _, v := range src {
-		d := float64(v) - mean
-		ss += d * d
+	for _, x := range src[vec:] {
+		sum += float64(x)
 	}
-	inv := 1 / math.Sqrt(ss/float64(n)+float64(eps))
-	// v − mean is formed in float64: with a large mean, rounding the mean
-	// to float32 first would cost up to half an input ulp per element.
-	inv32 := float32(inv)
-	gamma = gamma[:n]
-	dst = dst[:n]
-	if beta == nil {
-		for j, v := range src {
-			dst[j] = float32(float64(v)-mean) * inv32 * gamma[j]
+	m0 := float32(sum / float64(n))
+	var s1, s2 float64
+	if vec > 0 {
+		a, b := v.devSums(&src[0], vec, m0)
+		s1, s2 = float64(a), float64(b)
+	}
+	for _, x := range src[vec:] {
+		d := float64(x - m0)
+		s1 += d
+		s2 += d * d
+	}
+	delta := s1 / float64(n)
+	variance := max(0, s2/float64(n)-delta*delta)
+	inv := float32(1 / math.Sqrt(variance+float64(eps)))
+	d32 := float32(delta)
+	if vec > 0 {
+		var bp *float32
+		if beta != nil {
+			bp = &beta[0]
 		}
-		return
+		v.norm(&dst[0], &src[0], &gamma[0], bp, vec, m0, d32, inv)
 	}
-	beta = beta[:n]
-	for j, v := range src {
-		dst[j] = float32(float64(v)-mean)*inv32*gamma[j] + beta[j]
+	for j := vec; j < n; j++ {
+		y := (src[j] - m0 - d32) * inv * gamma[j]
+		if beta != nil {
+			y += beta[j]
+		}
+		dst[j] = y
 	}
 }
 
@@ -263,26 +293,38 @@ func SoftmaxMasked(x []float32, rows, cols int, scale float32, mask []float32) {
 		sameLen("Softmax mask", cols, mask)
 		mask = mask[:cols]
 	}
+	v := detectedVecOps()
 	for r := 0; r < rows; r++ {
-		row := x[r*cols : r*cols+cols]
-		mx := float32(math.Inf(-1))
+		v.softmaxRow(x[r*cols:r*cols+cols], scale, mask)
+	}
+}
+
+func (v vecOps) softmaxRow(row []float32, scale float32, mask []float32) {
+	vec := 0
+	if v.scaleMaskMax != nil && len(row) >= 8 {
+		vec = len(row) &^ 7
+	}
+	mx := float32(math.Inf(-1))
+	if vec > 0 {
+		var mp *float32
 		if mask != nil {
-			for j, v := range row {
-				v = v*scale + mask[j]
-				row[j] = v
-				mx = max(mx, v)
-			}
-		} else {
-			for j, v := range row {
-				v *= scale
-				row[j] = v
-				mx = max(mx, v)
-			}
+			mp = &mask[0]
 		}
-		sum := expSubSum(row, mx)
-		inv := float32(1 / sum)
-		for j := range row {
-			row[j] *= inv
+		mx = v.scaleMaskMax(&row[0], mp, vec, scale)
+	}
+	for j := vec; j < len(row); j++ {
+		y := row[j] * scale
+		if mask != nil {
+			y += mask[j]
 		}
+		row[j] = y
+		mx = max(mx, y)
+	}
+	inv := float32(1 / v.expSubSum64(row, mx))
+	if vec > 0 {
+		v.scale(&row[0], vec, inv)
+	}
+	for j := vec; j < len(row); j++ {
+		row[j] *= inv
 	}
 }

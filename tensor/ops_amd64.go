@@ -29,11 +29,43 @@ func geluErfAVX2(dst, src *float32, n int)
 //go:noescape
 func geluTanhAVX2(dst, src *float32, n int)
 
+// scaleMaskMaxAVX2 sets x[i] = x[i]·scale + mask[i] (mask may be nil:
+// no add) for i < n and returns the largest new x[i]. n is a positive
+// multiple of 8.
+//
+//go:noescape
+func scaleMaskMaxAVX2(x, mask *float32, n int, scale float32) float32
+
+// scaleAVX2 sets x[i] *= s for i < n, n a positive multiple of 8.
+//
+//go:noescape
+func scaleAVX2(x *float32, n int, s float32)
+
+// sumAVX2 returns Σ x[i] for i < n (two 8-lane float32 accumulators), n a
+// positive multiple of 8.
+//
+//go:noescape
+func sumAVX2(x *float32, n int) float32
+
+// devSumsAVX2 returns Σ (x[i] − m0) and Σ (x[i] − m0)² for i < n, n a
+// positive multiple of 8. With m0 close to the mean both sums are small
+// and accurate in float32.
+//
+//go:noescape
+func devSumsAVX2(x *float32, n int, m0 float32) (s1, s2 float32)
+
+// normAVX2 sets dst[i] = ((src[i] − m0) − delta)·inv·gamma[i] + beta[i]
+// for i < n (beta may be nil: no add), n a positive multiple of 8.
+//
+//go:noescape
+func normAVX2(dst, src, gamma, beta *float32, n int, m0, delta, inv float32)
+
 // vecOpsFor is the dispatch point for the element-wise kernels: AVX2+FMA
 // when the features have both, else none (scalar Go).
 func vecOpsFor(f cpu.Features) vecOps {
 	if f.AVX2 && f.FMA {
-		return vecOps{name: "avx2", expSubSum: expSubSumAVX2, geluErf: geluErfAVX2, geluTanh: geluTanhAVX2}
+		return vecOps{name: "avx2", expSubSum: expSubSumAVX2, geluErf: geluErfAVX2, geluTanh: geluTanhAVX2,
+			scaleMaskMax: scaleMaskMaxAVX2, scale: scaleAVX2, sum: sumAVX2, devSums: devSumsAVX2, norm: normAVX2}
 	}
 	return vecOps{name: "generic"}
 }

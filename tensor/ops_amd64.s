@@ -171,3 +171,163 @@ gelut_loop:
 gelut_done:
 	VZEROUPPER
 	RET
+
+// HMAXPS reduces Y0 to its largest lane in X0 (Y1 scratch).
+#define HMAXPS \
+	VEXTRACTF128 $1, Y0, X1; \
+	VMAXPS X1, X0, X0; \
+	VPERMILPS $0x4E, X0, X1; \
+	VMAXPS X1, X0, X0; \
+	VPERMILPS $0xB1, X0, X1; \
+	VMAXPS X1, X0, X0
+
+// HSUMPS reduces Y(r) to the sum of its lanes in X(r) (Y1 scratch; r ≠ 1).
+#define HSUMPS(Yr, Xr) \
+	VEXTRACTF128 $1, Yr, X1; \
+	VADDPS X1, Xr, Xr; \
+	VHADDPS Xr, Xr, Xr; \
+	VHADDPS Xr, Xr, Xr
+
+// func scaleMaskMaxAVX2(x, mask *float32, n int, scale float32) float32
+TEXT ·scaleMaskMaxAVX2(SB), NOSPLIT, $0-36
+	MOVQ x+0(FP), DI
+	MOVQ mask+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS scale+24(FP), Y15
+	MOVL $0xff800000, AX            // −Inf
+	MOVL AX, X0
+	VBROADCASTSS X0, Y0
+	TESTQ SI, SI
+	JZ    smm_nomask
+
+smm_mask:
+	VMULPS (DI), Y15, Y2
+	VADDPS (SI), Y2, Y2
+	VMOVUPS Y2, (DI)
+	VMAXPS Y2, Y0, Y0
+	ADDQ $32, DI
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JNZ  smm_mask
+	JMP  smm_done
+
+smm_nomask:
+	VMULPS (DI), Y15, Y2
+	VMOVUPS Y2, (DI)
+	VMAXPS Y2, Y0, Y0
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JNZ  smm_nomask
+
+smm_done:
+	HMAXPS
+	VZEROUPPER
+	MOVSS X0, ret+32(FP)
+	RET
+
+// func scaleAVX2(x *float32, n int, s float32)
+TEXT ·scaleAVX2(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), DI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS s+16(FP), Y15
+
+scale_loop:
+	VMULPS (DI), Y15, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JNZ  scale_loop
+	VZEROUPPER
+	RET
+
+// func sumAVX2(x *float32, n int) float32
+TEXT ·sumAVX2(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), DI
+	MOVQ n+8(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y2, Y2, Y2
+
+sum_loop:
+	VADDPS (DI), Y0, Y0
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JZ   sum_done
+	VADDPS (DI), Y2, Y2
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JNZ  sum_loop
+
+sum_done:
+	VADDPS Y2, Y0, Y0
+	HSUMPS(Y0, X0)
+	VZEROUPPER
+	MOVSS X0, ret+16(FP)
+	RET
+
+// func devSumsAVX2(x *float32, n int, m0 float32) (s1, s2 float32)
+TEXT ·devSumsAVX2(SB), NOSPLIT, $0-32
+	MOVQ x+0(FP), DI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS m0+16(FP), Y15
+	VXORPS Y2, Y2, Y2               // Σ d
+	VXORPS Y3, Y3, Y3               // Σ d²
+
+dev_loop:
+	VMOVUPS (DI), Y0
+	VSUBPS Y15, Y0, Y0              // d = x − m0
+	VADDPS Y0, Y2, Y2
+	VFMADD231PS Y0, Y0, Y3
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JNZ  dev_loop
+	HSUMPS(Y2, X2)
+	HSUMPS(Y3, X3)
+	VZEROUPPER
+	MOVSS X2, s1+24(FP)
+	MOVSS X3, s2+28(FP)
+	RET
+
+// func normAVX2(dst, src, gamma, beta *float32, n int, m0, delta, inv float32)
+TEXT ·normAVX2(SB), NOSPLIT, $0-52
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ gamma+16(FP), DX
+	MOVQ beta+24(FP), R8
+	MOVQ n+32(FP), CX
+	VBROADCASTSS m0+40(FP), Y13
+	VBROADCASTSS delta+44(FP), Y14
+	VBROADCASTSS inv+48(FP), Y15
+	TESTQ R8, R8
+	JZ    norm_nobeta
+
+norm_loop:
+	VMOVUPS (SI), Y0
+	VSUBPS Y13, Y0, Y0              // x − m0
+	VSUBPS Y14, Y0, Y0              // x − mean
+	VMULPS Y15, Y0, Y0              // · 1/σ
+	VMOVUPS (R8), Y1
+	VFMADD231PS (DX), Y0, Y1        // · γ + β
+	VMOVUPS Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, DX
+	ADDQ $32, R8
+	SUBQ $8, CX
+	JNZ  norm_loop
+	VZEROUPPER
+	RET
+
+norm_nobeta:
+	VMOVUPS (SI), Y0
+	VSUBPS Y13, Y0, Y0
+	VSUBPS Y14, Y0, Y0
+	VMULPS Y15, Y0, Y0
+	VMULPS (DX), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, DX
+	SUBQ $8, CX
+	JNZ  norm_nobeta
+	VZEROUPPER
+	RET

@@ -307,3 +307,68 @@ func TestKernelElementwise(t *testing.T) {
 		})
 	}
 }
+
+// TestKernelRowOps checks LayerNorm and masked softmax rows of many
+// lengths (vector body plus scalar tail) for every implementation against
+// float64 references.
+func TestKernelRowOps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	lengths := []int{1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 384, 768}
+	for _, v := range elementwiseImpls() {
+		t.Run(v.name, func(t *testing.T) {
+			for _, n := range lengths {
+				for _, offset := range []float32{0, 50} {
+					src, gamma, beta := make([]float32, n), make([]float32, n), make([]float32, n)
+					randFill(rng, src)
+					randFill(rng, gamma)
+					randFill(rng, beta)
+					for i := range src {
+						src[i] = src[i]*2 + offset
+					}
+					for _, b := range [][]float32{beta, nil} {
+						want := refLayerNorm(src, 1, n, gamma, b, 1e-5)
+						g := newGuarded(n)
+						v.layerNormRow(g.data(), src, gamma, b, 1e-5)
+						g.checkGuards(t, "LayerNorm dst")
+						for i := range want {
+							if !closeTo(g.data()[i], want[i]) {
+								t.Fatalf("n=%d offset %v beta %v: LayerNorm[%d] = %v, want %v", n, offset, b != nil, i, g.data()[i], want[i])
+							}
+						}
+					}
+				}
+				x, mask := make([]float32, n), make([]float32, n)
+				randFill(rng, x)
+				Scale(x, 10)
+				for j := 0; j < n; j += 3 {
+					mask[j] = -10000
+				}
+				for _, m := range [][]float32{mask, nil} {
+					want := make([]float64, n)
+					mx := math.Inf(-1)
+					for j := range x {
+						want[j] = float64(x[j] * 0.125)
+						if m != nil {
+							want[j] = float64(float32(want[j]) + m[j])
+						}
+						mx = math.Max(mx, want[j])
+					}
+					var s float64
+					for j := range want {
+						want[j] = math.Exp(want[j] - mx)
+						s += want[j]
+					}
+					g := newGuarded(n)
+					copy(g.data(), x)
+					v.softmaxRow(g.data(), 0.125, m)
+					g.checkGuards(t, "softmax row")
+					for j := range want {
+						if !closeTo(g.data()[j], want[j]/s) {
+							t.Fatalf("n=%d mask %v: softmax[%d] = %v, want %v", n, m != nil, j, g.data()[j], want[j]/s)
+						}
+					}
+				}
+			}
+		})
+	}
+}
