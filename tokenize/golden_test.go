@@ -235,3 +235,87 @@ func loadVocabDir(dir string) (*Tokenizer, error) {
 	}
 	return loadVocabTxt(filepath.Join(dir, "vocab.txt"), cfg)
 }
+
+// variantEdits are the BertNormalizer option changes of
+// testdata/tokenize/golden_variants.jsonl.gz (the same as `variants` in
+// scripts/goldens/gen.mjs): model directory and normalizer fields.
+var variantEdits = map[string]struct {
+	model string
+	edit  map[string]bool
+}{
+	"nostrip":     {"obscura-minilm-conll", map[string]bool{"strip_accents": false}},
+	"strip_cased": {"bert-base-NER-tokenizer", map[string]bool{"strip_accents": true}},
+	"noclean":     {"obscura-minilm-conll", map[string]bool{"clean_text": false}},
+	"nochinese":   {"obscura-minilm-conll", map[string]bool{"handle_chinese_chars": false}},
+	"bare": {"obscura-minilm-conll", map[string]bool{"clean_text": false, "handle_chinese_chars": false,
+		"strip_accents": false, "lowercase": false}},
+}
+
+// TestGoldenVariants checks each BertNormalizer option on its own against
+// Hugging Face: the shared tokenizers with strip_accents, clean_text,
+// handle_chinese_chars or lowercase changed.
+func TestGoldenVariants(t *testing.T) {
+	tks := map[string]*Tokenizer{}
+	for name, v := range variantEdits {
+		data, err := os.ReadFile(filepath.Join(testenv.Shared(t, "models", v.model), "tokenizer.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		for k, b := range v.edit {
+			m["normalizer"].(map[string]any)[k] = b
+		}
+		out, _ := json.Marshal(m)
+		p := filepath.Join(t.TempDir(), "tokenizer.json")
+		if err := os.WriteFile(p, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if tks[name], err = LoadFile(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := os.Open(filepath.Join("..", "testdata", "tokenize", "golden_variants.jsonl.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(nil, 1<<24)
+	counts := map[string]int{}
+	failed := 0
+	for sc.Scan() {
+		var g struct {
+			Variant string `json:"variant"`
+			Text    string `json:"text"`
+			goldenEncoding
+		}
+		if err := json.Unmarshal(sc.Bytes(), &g); err != nil {
+			t.Fatal(err)
+		}
+		tk := tks[g.Variant]
+		if tk == nil {
+			t.Fatalf("unknown variant %q", g.Variant)
+		}
+		counts[g.Variant]++
+		if err := compareGolden(tk.Encode(g.Text), &g.goldenEncoding); err != nil {
+			failed++
+			if failed <= 15 {
+				t.Errorf("%s %q: %v", g.Variant, clip(g.Text, ""), err)
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(counts) != len(variantEdits) {
+		t.Errorf("goldens cover variants %v, want all of %d", counts, len(variantEdits))
+	}
+	t.Logf("lines per variant: %v, %d differ", counts, failed)
+}

@@ -248,6 +248,36 @@ for (const c of cases) {
   }
   out.push(JSON.stringify(rec));
 }
+// Normalizer variants: the shared tokenizers with BertNormalizer options
+// changed (the same edits as variantEdits in tokenize/golden_test.go), run
+// on the hand-written, random and PII lines.
+const variants = {
+  nostrip: ['obscura-minilm-conll', { strip_accents: false }],
+  strip_cased: ['bert-base-NER-tokenizer', { strip_accents: true }],
+  noclean: ['obscura-minilm-conll', { clean_text: false }],
+  nochinese: ['obscura-minilm-conll', { handle_chinese_chars: false }],
+  bare: ['obscura-minilm-conll', { clean_text: false, handle_chinese_chars: false, strip_accents: false, lowercase: false }],
+};
+const variantOut = [];
+for (const [vname, [model, edit]] of Object.entries(variants)) {
+  const j = JSON.parse(readFileSync(path.join(shared, 'models', model, 'tokenizer.json'), 'utf8'));
+  Object.assign(j.normalizer, edit);
+  const tk = Tokenizer.fromString(JSON.stringify(j));
+  for (const c of cases) {
+    if (!['unicode', 'random', 'pii'].includes(c.section)) continue;
+    if (c.section === 'pii' && rand() < 0.8) continue;
+    const e = await tk.encode(c.text);
+    const byteAt = bytesOf(c.text);
+    variantOut.push(JSON.stringify({
+      variant: vname, text: c.text, ids: e.getIds(),
+      offsets: e.getOffsets().flatMap(([s, t]) => [byteAt[s], byteAt[t]]),
+      words: e.getWordIds().map((w) => (w === null || w === undefined ? -1 : w)),
+      special: e.getSpecialTokensMask(),
+    }));
+  }
+}
+writeFileSync('../../testdata/tokenize/golden_variants.jsonl.gz', gzipSync(variantOut.join('\n') + '\n', { level: 9 }));
+console.log('variant lines:', variantOut.length);
 writeFileSync('../../testdata/tokenize/golden.jsonl.gz', gzipSync(out.join('\n') + '\n', { level: 9 }));
 const bySection = {};
 for (const c of cases) bySection[c.section] = (bySection[c.section] || 0) + 1;
