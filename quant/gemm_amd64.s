@@ -305,3 +305,30 @@ roundloop:
 	JNZ       roundloop
 	VZEROUPPER
 	RET
+
+// ---------------------------------------------------------------------------
+// func peakAVX512VNNI(iters int)
+// Throughput probe for the benchmarks: 12 independent VPDPBUSD zmm chains,
+// no memory operands, iters times. 12 chains cover latency × pipes.
+TEXT ·peakAVX512VNNI(SB), NOSPLIT, $0-8
+	MOVQ   iters+0(FP), CX
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+
+peakloop:
+	VPDPBUSD Z20, Z21, Z0
+	VPDPBUSD Z20, Z21, Z1
+	VPDPBUSD Z20, Z21, Z2
+	VPDPBUSD Z20, Z21, Z3
+	VPDPBUSD Z20, Z21, Z4
+	VPDPBUSD Z20, Z21, Z5
+	VPDPBUSD Z20, Z21, Z6
+	VPDPBUSD Z20, Z21, Z7
+	VPDPBUSD Z20, Z21, Z8
+	VPDPBUSD Z20, Z21, Z9
+	VPDPBUSD Z20, Z21, Z10
+	VPDPBUSD Z20, Z21, Z11
+	DECQ CX
+	JNZ  peakloop
+	VZEROUPPER
+	RET

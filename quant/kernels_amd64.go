@@ -104,3 +104,9 @@ func quantizeRowAVX2(dst []int8, x []float32) float32 {
 	roundRow(dst[done:], x[done:], inv)
 	return amax / 127
 }
+
+// peakAVX512VNNI issues iters×12 independent VPDPBUSD zmm instructions; the
+// benchmarks use it to measure this machine's peak int8 throughput.
+//
+//go:noescape
+func peakAVX512VNNI(iters int)
