@@ -110,6 +110,9 @@ func Load(dir string) (*Model, error) {
 		if entries, _ := listModelDirs(dir); len(entries) > 0 {
 			return nil, fmt.Errorf("weights: %s is a models directory holding %d models, not one model; pass one of them or let weights.Resolve pick", dir, len(entries))
 		}
+		if m.IsBundle {
+			return nil, fmt.Errorf("weights: bundle %s: config.json is missing (it carries the architecture and labels)", dir)
+		}
 		return nil, fmt.Errorf("weights: %s has no config.json: not a model directory", dir)
 	}
 	if m.Config, err = ReadConfig(m.ConfigPath); err != nil {

@@ -215,8 +215,12 @@ var ErrNoModel = errors.New("no model found")
 // When neither holds a model, the error says how to get one.
 func Resolve(flag string) (string, error) {
 	if flag != "" {
-		if _, err := os.Stat(flag); err != nil {
+		st, err := os.Stat(flag)
+		if err != nil {
 			return "", fmt.Errorf("weights: model %s: %w", flag, err)
+		}
+		if !st.IsDir() {
+			return "", fmt.Errorf("weights: model %s is a file: --model takes the model's directory (a Hugging Face directory or a bundle)", flag)
 		}
 		return resolveDir(flag)
 	}

@@ -19,6 +19,10 @@ func TestResolveNoModelSaysHowToGetOne(t *testing.T) {
 	if _, err := Resolve("does-not-exist"); err == nil {
 		t.Fatal("a missing --model directory resolved")
 	}
+	writeFile(t, "model.onnx", "not a directory")
+	if _, err := Resolve("model.onnx"); err == nil || !strings.Contains(err.Error(), "is a file") {
+		t.Fatalf("Resolve(file) = %v", err)
+	}
 }
 
 func TestResolveOrder(t *testing.T) {
