@@ -45,6 +45,9 @@ func TestLoadSharedMiniLM(t *testing.T) {
 	if strings.Join(m.Inputs, ",") != "input_ids,attention_mask,token_type_ids" {
 		t.Errorf("inputs = %v", m.Inputs)
 	}
+	if m.Schema.Input.TokenTypeIDs == nil {
+		t.Error("schema omits the graph's token_type_ids input")
+	}
 	if m.Schema.MaxSequenceLength != 512 || m.Schema.LabelCount != 9 || m.Schema.ConfidenceThreshold != 0.85 || m.Schema.Aggregation != "simple" {
 		t.Errorf("schema = %+v", m.Schema)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/obscura-ai/obscura/weights/onnx"
 )
@@ -152,6 +153,9 @@ func Load(dir string) (*Model, error) {
 			return nil, err
 		}
 		m.Inputs = graphInputs(m.Graph)
+		if !m.IsBundle && slices.Contains(m.Inputs, "token_type_ids") {
+			m.Schema.Input.TokenTypeIDs = &TensorSpec{DType: "int64", Shape: []string{"batch", "seq_len"}}
+		}
 		if m.Config.VocabSize != 0 && m.Config.VocabSize != m.EmbeddingRows {
 			return nil, fmt.Errorf("weights: %s: config.json vocab_size %d but the graph's word-embedding table has %d rows", dir, m.Config.VocabSize, m.EmbeddingRows)
 		}
