@@ -20,7 +20,8 @@ import (
 // that are not a full MR×NR are computed into a scratch tile and copied.
 //
 // Scratch (packed A, and packed B when B is not prepacked) comes from a
-// sync.Pool, so a warm call allocates nothing. Every entry point is safe
+// free list that the garbage collector does not empty (unlike sync.Pool),
+// so a warm call allocates nothing. Every entry point is safe
 // for concurrent use; calls may run inside a Parallel body.
 
 // PackedB is a k×n matrix B rearranged once into the panel layout of one
@@ -200,7 +201,7 @@ type gemmScratch struct {
 	a, b []float32
 }
 
-var gemmScratchPool = sync.Pool{New: func() any { return new(gemmScratch) }}
+var gemmScratchPool freeList[gemmScratch]
 
 // edgeScratch is a per-goroutine MR×NR tile and padded bias for the edges.
 type edgeScratch struct {
@@ -208,7 +209,33 @@ type edgeScratch struct {
 	bias [maxNR]float32
 }
 
-var edgeScratchPool = sync.Pool{New: func() any { return new(edgeScratch) }}
+var edgeScratchPool freeList[edgeScratch]
+
+// freeList is a mutex-guarded stack of reusable objects. It keeps what it
+// is given for the life of the process: at most one object per goroutine
+// that ran a GEMM at the same time.
+type freeList[T any] struct {
+	mu    sync.Mutex
+	items []*T
+}
+
+func (f *freeList[T]) get() *T {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n := len(f.items); n > 0 {
+		x := f.items[n-1]
+		f.items[n-1] = nil
+		f.items = f.items[:n-1]
+		return x
+	}
+	return new(T)
+}
+
+func (f *freeList[T]) put(x *T) {
+	f.mu.Lock()
+	f.items = append(f.items, x)
+	f.mu.Unlock()
+}
 
 func grow(s []float32, n int) []float32 {
 	if cap(s) < n {
@@ -254,8 +281,8 @@ func (kn *Kernel) gemm(c []float32, ldc int, a []float32, lda int, b []float32, 
 		panic("tensor: packed B is too short")
 	}
 
-	sc := gemmScratchPool.Get().(*gemmScratch)
-	t := gemmTaskPool.Get().(*gemmTask)
+	sc := gemmScratchPool.get()
+	t := gemmTaskPool.get()
 	*t = gemmTask{
 		kn: kn, m: m, n: n, k: k,
 		a: a, lda: lda, b: b, ldb: ldb, transB: transB,
@@ -294,8 +321,8 @@ func (kn *Kernel) gemm(c []float32, ldc int, a []float32, lda int, b []float32, 
 	}
 
 	*t = gemmTask{}
-	gemmTaskPool.Put(t)
-	gemmScratchPool.Put(sc)
+	gemmTaskPool.put(t)
+	gemmScratchPool.put(sc)
 }
 
 type gemmTask struct {
@@ -320,7 +347,7 @@ type gemmTask struct {
 	phase          int
 }
 
-var gemmTaskPool = sync.Pool{New: func() any { return new(gemmTask) }}
+var gemmTaskPool freeList[gemmTask]
 
 // plan cuts C into tiles: at most kn.mc rows high, and enough of them
 // (about 4 per worker) to balance the load when procs > 1.
@@ -349,11 +376,11 @@ func (t *gemmTask) runRange(lo, hi int) {
 		}
 		return
 	}
-	es := edgeScratchPool.Get().(*edgeScratch)
+	es := edgeScratchPool.get()
 	for i := lo; i < hi; i++ {
 		t.tile(i, es)
 	}
-	edgeScratchPool.Put(es)
+	edgeScratchPool.put(es)
 }
 
 // tile computes tile idx of C.

@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"math"
+	"runtime"
 
 	"github.com/obscura-ai/obscura/internal/cpu"
 )
@@ -106,12 +107,25 @@ func ElementwiseKernelFor(f cpu.Features) string { return vecOpsFor(f).name }
 // exact ("erf") form of BERT's activation; dst may alias src. erf is
 // Abramowitz & Stegun 7.1.26 (absolute error < 1.5e-7), and 1 + erf is
 // formed without cancellation for negative x.
-func GELU(dst, src []float32) { detectedVecOps().gelu(dst, src, false) }
+func GELU(dst, src []float32) { geluParallel(dst, src, opGELU) }
 
 // GELUTanh sets dst[i] = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) for
 // x = src[i] (the "gelu_new"/approximate form), computed as x·sigmoid(2u);
 // dst may alias src.
-func GELUTanh(dst, src []float32) { detectedVecOps().gelu(dst, src, true) }
+func GELUTanh(dst, src []float32) { geluParallel(dst, src, opGELUTanh) }
+
+// geluChunk is the number of elements one GELU work item covers.
+const geluChunk = 8192
+
+func geluParallel(dst, src []float32, kind int) {
+	sameLen("GELU", len(dst), src)
+	n := len(dst)
+	rows := n / geluChunk
+	if rows*geluChunk < n {
+		rows++
+	}
+	runRows(rowTask{kind: kind, dst: dst, a: src, cols: geluChunk}, rows)
+}
 
 func (v vecOps) gelu(dst, src []float32, tanhForm bool) {
 	src = src[:len(dst)]
@@ -180,10 +194,7 @@ func LayerNorm(dst, src []float32, rows, cols int, gamma, beta []float32, eps fl
 	if beta != nil {
 		sameLen("LayerNorm beta", cols, beta)
 	}
-	v := detectedVecOps()
-	for r := 0; r < rows; r++ {
-		v.layerNormRow(dst[r*cols:r*cols+cols], src[r*cols:r*cols+cols], gamma, beta, eps)
-	}
+	runRows(rowTask{kind: opLayerNorm, dst: dst, a: src, cols: cols, gamma: gamma, beta: beta, eps: eps}, rows)
 }
 
 // AddLayerNorm is LayerNorm(dst, a + b): the residual add and the norm in
@@ -194,12 +205,7 @@ func AddLayerNorm(dst, a, b []float32, rows, cols int, gamma, beta []float32, ep
 	if beta != nil {
 		sameLen("AddLayerNorm beta", cols, beta)
 	}
-	v := detectedVecOps()
-	for r := 0; r < rows; r++ {
-		d := dst[r*cols : r*cols+cols]
-		Add(d, a[r*cols:r*cols+cols], b[r*cols:r*cols+cols])
-		v.layerNormRow(d, d, gamma, beta, eps)
-	}
+	runRows(rowTask{kind: opAddLayerNorm, dst: dst, a: a, b: b, cols: cols, gamma: gamma, beta: beta, eps: eps}, rows)
 }
 
 // layerNormRow normalises one row. The mean is found in two steps: a
@@ -293,10 +299,7 @@ func SoftmaxMasked(x []float32, rows, cols int, scale float32, mask []float32) {
 		sameLen("Softmax mask", cols, mask)
 		mask = mask[:cols]
 	}
-	v := detectedVecOps()
-	for r := 0; r < rows; r++ {
-		v.softmaxRow(x[r*cols:r*cols+cols], scale, mask)
-	}
+	runRows(rowTask{kind: opSoftmax, dst: x, cols: cols, mask: mask, scale: scale}, rows)
 }
 
 func (v vecOps) softmaxRow(row []float32, scale float32, mask []float32) {
@@ -326,5 +329,65 @@ func (v vecOps) softmaxRow(row []float32, scale float32, mask []float32) {
 	}
 	for j := vec; j < len(row); j++ {
 		row[j] *= inv
+	}
+}
+
+// Row-parallel execution of the primitives: rows are split over the worker
+// pool (see parallel.go) when there is enough work to pay for a wake-up.
+
+const (
+	opLayerNorm = iota
+	opAddLayerNorm
+	opSoftmax
+	opGELU
+	opGELUTanh
+)
+
+// opParallelMin is the element count below which a primitive runs on the
+// calling goroutine alone.
+const opParallelMin = 1 << 15
+
+// rowTask is one primitive call over rows×cols data.
+type rowTask struct {
+	v                 vecOps
+	kind              int
+	dst, a, b         []float32
+	cols              int
+	gamma, beta, mask []float32
+	eps, scale        float32
+}
+
+var rowTaskPool freeList[rowTask]
+
+func runRows(t rowTask, rows int) {
+	t.v = detectedVecOps()
+	procs := runtime.GOMAXPROCS(0)
+	if procs < 2 || rows < 2 || rows*t.cols < opParallelMin {
+		t.runRange(0, rows)
+		return
+	}
+	p := rowTaskPool.get()
+	*p = t
+	workers.run(p, rows, max(1, rows/(4*procs)))
+	*p = rowTask{}
+	rowTaskPool.put(p)
+}
+
+func (t *rowTask) runRange(lo, hi int) {
+	c := t.cols
+	for r := lo; r < hi; r++ {
+		switch t.kind {
+		case opLayerNorm:
+			t.v.layerNormRow(t.dst[r*c:r*c+c], t.a[r*c:r*c+c], t.gamma, t.beta, t.eps)
+		case opAddLayerNorm:
+			d := t.dst[r*c : r*c+c]
+			Add(d, t.a[r*c:r*c+c], t.b[r*c:r*c+c])
+			t.v.layerNormRow(d, d, t.gamma, t.beta, t.eps)
+		case opSoftmax:
+			t.v.softmaxRow(t.dst[r*c:r*c+c], t.scale, t.mask)
+		case opGELU, opGELUTanh:
+			end := min(r*c+c, len(t.dst))
+			t.v.gelu(t.dst[r*c:end], t.a[r*c:end], t.kind == opGELUTanh)
+		}
 	}
 }

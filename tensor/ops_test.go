@@ -3,6 +3,7 @@ package tensor
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -370,5 +371,74 @@ func TestKernelRowOps(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestKernelParallelOps: the row-parallel primitives give bit-for-bit the
+// result of the serial row code, and a warm call allocates nothing.
+func TestKernelParallelOps(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
+	const rows, cols = 128, 768
+	rng := rand.New(rand.NewPCG(11, 12))
+	x, res, gamma, beta := make([]float32, rows*cols), make([]float32, rows*cols), make([]float32, cols), make([]float32, cols)
+	randFill(rng, x)
+	randFill(rng, res)
+	randFill(rng, gamma)
+	randFill(rng, beta)
+	v := detectedVecOps()
+
+	got, want := make([]float32, len(x)), make([]float32, len(x))
+	LayerNorm(got, x, rows, cols, gamma, beta, 1e-12)
+	for r := 0; r < rows; r++ {
+		v.layerNormRow(want[r*cols:(r+1)*cols], x[r*cols:(r+1)*cols], gamma, beta, 1e-12)
+	}
+	if !sameBits(got, want) {
+		t.Fatal("parallel LayerNorm differs from the serial rows")
+	}
+	AddLayerNorm(got, x, res, rows, cols, gamma, beta, 1e-12)
+	for r := 0; r < rows; r++ {
+		w := want[r*cols : (r+1)*cols]
+		Add(w, x[r*cols:(r+1)*cols], res[r*cols:(r+1)*cols])
+		v.layerNormRow(w, w, gamma, beta, 1e-12)
+	}
+	if !sameBits(got, want) {
+		t.Fatal("parallel AddLayerNorm differs from the serial rows")
+	}
+	mask := make([]float32, cols)
+	mask[cols-1] = -10000
+	copy(got, x)
+	copy(want, x)
+	SoftmaxMasked(got, rows, cols, 0.125, mask)
+	for r := 0; r < rows; r++ {
+		v.softmaxRow(want[r*cols:(r+1)*cols], 0.125, mask)
+	}
+	if !sameBits(got, want) {
+		t.Fatal("parallel softmax differs from the serial rows")
+	}
+	n := len(x) - 5 // a tail in the last chunk
+	GELU(got[:n], x[:n])
+	v.gelu(want[:n], x[:n], false)
+	if !sameBits(got[:n], want[:n]) {
+		t.Fatal("parallel GELU differs from the serial code")
+	}
+	GELUTanh(got[:n], x[:n])
+	v.gelu(want[:n], x[:n], true)
+	if !sameBits(got[:n], want[:n]) {
+		t.Fatal("parallel GELUTanh differs from the serial code")
+	}
+
+	for _, f := range []struct {
+		name string
+		fn   func()
+	}{
+		{"LayerNorm", func() { LayerNorm(got, x, rows, cols, gamma, beta, 1e-12) }},
+		{"AddLayerNorm", func() { AddLayerNorm(got, x, res, rows, cols, gamma, beta, 1e-12) }},
+		{"SoftmaxMasked", func() { SoftmaxMasked(got, rows, cols, 0.125, mask) }},
+		{"GELU", func() { GELU(got, x) }},
+	} {
+		f.fn()
+		if a := testing.AllocsPerRun(10, f.fn); a != 0 {
+			t.Errorf("%s: %v allocations per warm call", f.name, a)
+		}
 	}
 }

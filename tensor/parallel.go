@@ -11,7 +11,7 @@ import (
 // goroutine always works on its own job too, and a helper only joins a job
 // that still has unclaimed chunks, so nested calls (a GEMM inside a
 // Parallel body) cannot deadlock: at worst they run on the caller alone.
-// A warm call allocates nothing: jobs come from a sync.Pool, and the runner
+// A warm call allocates nothing: jobs come from a free list, and the runner
 // is an interface holding a pointer.
 
 // rangeRunner is a body that processes the index range [lo, hi).
@@ -41,7 +41,7 @@ func (j *job) work() {
 	}
 }
 
-var jobPool = sync.Pool{New: func() any { return &job{done: make(chan struct{}, 1)} }}
+var jobPool freeList[job]
 
 type workerPool struct {
 	mu      sync.Mutex
@@ -96,7 +96,10 @@ func (p *workerPool) run(r rangeRunner, n, grain int) {
 		r.runRange(0, n)
 		return
 	}
-	j := jobPool.Get().(*job)
+	j := jobPool.get()
+	if j.done == nil {
+		j.done = make(chan struct{}, 1)
+	}
 	j.r, j.n, j.grain = r, n, grain
 	j.next.Store(0)
 	p.mu.Lock()
@@ -130,7 +133,7 @@ func (p *workerPool) run(r rangeRunner, n, grain int) {
 		<-j.done
 	}
 	j.r = nil
-	jobPool.Put(j)
+	jobPool.put(j)
 }
 
 type funcRunner func(lo, hi int)
