@@ -20,9 +20,7 @@ import (
 
 	"github.com/obscura-ai/obscura/bert"
 	"github.com/obscura-ai/obscura/eval"
-	"github.com/obscura-ai/obscura/eval/synth"
 	"github.com/obscura-ai/obscura/redact"
-	"github.com/obscura-ai/obscura/tokenize"
 )
 
 // The product plan's latency method (section 3.2).
@@ -31,80 +29,10 @@ const (
 	benchIters  = 1000 // timed inferences
 	benchMinLen = 50   // shortest input of the mixed run, tokens
 	benchMaxLen = 500  // longest input of the mixed run, tokens
-	benchSeed   = 1    // seed of the synthetic text the inputs are cut from
 )
-
-// benchInput is one input text and its token ids ([CLS] … [SEP]).
-type benchInput struct {
-	text string
-	ids  []int64
-}
 
 // stageNames are the per-stage timings reported, in pipeline order.
 var stageNames = []string{"tokenize", "infer", "decode", "regex", "merge", "mask"}
-
-// benchPool returns the synthetic texts inputs are cut from, both domains
-// interleaved.
-func benchPool() ([]string, error) {
-	var pool []string
-	for _, d := range synth.Domains {
-		s, err := synth.Generate(d, benchSeed, 400)
-		if err != nil {
-			return nil, err
-		}
-		for _, x := range s {
-			pool = append(pool, x.Text)
-		}
-	}
-	return pool, nil
-}
-
-// makeInput builds a text that encodes to exactly n tokens, specials
-// included: synthetic samples joined until long enough, cut after a whole
-// word, then topped up with one-token " ." words.
-func makeInput(tok *tokenize.Tokenizer, pool []string, r *rand.Rand, n int) (benchInput, error) {
-	if n < 3 {
-		return benchInput{}, fmt.Errorf("bench: length %d is below 3 tokens", n)
-	}
-	var b strings.Builder
-	var enc tokenize.Encoding
-	for {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(pool[r.IntN(len(pool))])
-		enc = tok.Encode(b.String())
-		if enc.Len() >= n || b.Len() > 64*n {
-			break
-		}
-	}
-	text := b.String()
-	// Keep content tokens 1..k, where k+2 <= n and token k ends a word.
-	k := min(n-2, enc.Len()-2)
-	for k > 0 && k+1 < enc.Len() && !enc.Special[k+1] && enc.WordIDs[k+1] == enc.WordIDs[k] {
-		k--
-	}
-	if k > 0 {
-		text = text[:enc.Offsets[k][1]]
-	} else {
-		text = ""
-	}
-	for {
-		enc = tok.Encode(text)
-		if enc.Len() >= n {
-			break
-		}
-		text += " ."
-	}
-	if enc.Len() != n {
-		return benchInput{}, fmt.Errorf("bench: could not build a %d-token input (got %d)", n, enc.Len())
-	}
-	ids := make([]int64, enc.Len())
-	for i, v := range enc.IDs {
-		ids[i] = int64(v)
-	}
-	return benchInput{text: text, ids: ids}, nil
-}
 
 // benchStages runs the redaction engine once and returns its total and
 // per-stage times in ms.
@@ -120,9 +48,9 @@ func benchStages(ctx context.Context, e *redact.Engine, text string) (float64, m
 }
 
 // runBench times the inputs end to end after warm-ups.
-func runBench(ctx context.Context, e *redact.Engine, inputs []benchInput, length int) (eval.BenchRow, error) {
+func runBench(ctx context.Context, e *redact.Engine, inputs []eval.BenchInput, length int) (eval.BenchRow, error) {
 	for i := range benchWarmup {
-		if _, _, err := benchStages(ctx, e, inputs[i%len(inputs)].text); err != nil {
+		if _, _, err := benchStages(ctx, e, inputs[i%len(inputs)].Text); err != nil {
 			return eval.BenchRow{}, err
 		}
 	}
@@ -132,7 +60,7 @@ func runBench(ctx context.Context, e *redact.Engine, inputs []benchInput, length
 		if err := ctx.Err(); err != nil {
 			return eval.BenchRow{}, err
 		}
-		t, st, err := benchStages(ctx, e, in.text)
+		t, st, err := benchStages(ctx, e, in.Text)
 		if err != nil {
 			return eval.BenchRow{}, err
 		}
@@ -149,20 +77,20 @@ func runBench(ctx context.Context, e *redact.Engine, inputs []benchInput, length
 }
 
 // runInfer times the runtime alone on the inputs' ids, batch 1.
-func runInfer(m *bert.Model, inputs []benchInput) ([]float64, error) {
+func runInfer(m *bert.Model, inputs []eval.BenchInput) ([]float64, error) {
 	run := func(ids []int64) error {
 		_, err := m.Run(bert.Batch{IDs: ids, Size: 1, SeqLen: len(ids)})
 		return err
 	}
 	for i := range benchWarmup {
-		if err := run(inputs[i%len(inputs)].ids); err != nil {
+		if err := run(inputs[i%len(inputs)].IDs); err != nil {
 			return nil, err
 		}
 	}
 	var ms []float64
 	for _, in := range inputs {
 		t0 := time.Now()
-		if err := run(in.ids); err != nil {
+		if err := run(in.IDs); err != nil {
 			return nil, err
 		}
 		ms = append(ms, float64(time.Since(t0).Nanoseconds())/1e6)
@@ -270,21 +198,21 @@ func cmdBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	pool, err := benchPool()
+	pool, err := eval.BenchPool()
 	if err != nil {
 		return err
 	}
-	r := rand.New(rand.NewPCG(benchSeed, 2))
+	r := rand.New(rand.NewPCG(eval.BenchSeed, 2))
 	// groups[i] are the inputs of row i; the mixed run is one group, len 0.
 	type group struct {
 		len    int
-		inputs []benchInput
+		inputs []eval.BenchInput
 	}
 	var groups []group
 	if len(lens) == 0 {
 		g := group{len: 0}
 		for range *iters {
-			in, err := makeInput(m.tok, pool, r, benchMinLen+r.IntN(benchMaxLen-benchMinLen+1))
+			in, err := eval.MakeInput(m.tok, pool, r, benchMinLen+r.IntN(benchMaxLen-benchMinLen+1))
 			if err != nil {
 				return err
 			}
@@ -295,7 +223,7 @@ func cmdBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	for _, n := range lens {
 		g := group{len: n}
 		for range *iters {
-			in, err := makeInput(m.tok, pool, r, n)
+			in, err := eval.MakeInput(m.tok, pool, r, n)
 			if err != nil {
 				return err
 			}
@@ -325,7 +253,7 @@ func cmdBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if *vsORT {
 			oi := ortInput{Len: g.len}
 			for _, in := range g.inputs {
-				oi.IDs = append(oi.IDs, in.ids)
+				oi.IDs = append(oi.IDs, in.IDs)
 			}
 			ortIn = append(ortIn, oi)
 		}
