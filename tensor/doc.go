@@ -1,9 +1,33 @@
-// Package tensor is Obscura's float32 compute layer: dense row-major tensors,
-// the fp32 GEMM kernels (generic Go reference plus per-architecture assembly
-// chosen once from internal/cpu features), element-wise and reduction
-// primitives, and the goroutine work splitter sized to GOMAXPROCS.
+// Package tensor is Obscura's float32 compute layer: the fp32 GEMM kernels
+// (a plain-Go reference plus per-architecture assembly chosen once from
+// internal/cpu features), the element-wise and row-wise primitives of the
+// BERT hot path, and the goroutine work splitter sized to GOMAXPROCS.
 //
-// Invariants: kernels never allocate on the hot path; every kernel has a
-// plain-Go reference in ref.go that compiles on every architecture and is
-// the oracle in tests; the `purego` build tag disables all assembly.
+// GEMM. Every entry point computes C = A·op(B) (+ bias) for row-major
+// operands and overwrites C: MatMul, MatMulBias, MatMulTransB (B given as
+// n×k), MatMulStrided (row strides for A, B and C, for attention heads),
+// and MatMulPacked / MatMulPackedStrided with weights prepacked once by
+// PackB or PackBTrans. The driver packs A into MR-row panels and B into
+// NR-column panels, blocks K for L1 and M for L2, and runs a register-tiled
+// micro-kernel: AVX-512F 12×32 and AVX2+FMA 6×16 on amd64, NEON 8×8 on
+// arm64, a portable Go 4×4 everywhere (the only one under -tags purego).
+//
+// Dispatch. SelectKernel is the single, pure choice from cpu.Features;
+// KernelFor names it for `obscura version`; Default applies it to the
+// running machine. Kernels lists what this machine can run and
+// KernelByName fetches one: a *Kernel's methods are the override for tests
+// and benchmarks. There is no mutable global and no init-time work.
+//
+// Primitives. LayerNorm, AddLayerNorm, SoftmaxMasked (scale + additive
+// mask + softmax), GELU (erf form) and GELUTanh, Exp/Erf/Tanh, Add, AddTo,
+// AddBias and Scale. The hot ones have AVX2 kernels on amd64 and scalar Go
+// elsewhere; both are tested against float64 math with named tolerances.
+//
+// Invariants: a warm call allocates nothing (scratch and work items live
+// in free lists); every function is safe for concurrent use on disjoint
+// outputs, and may be called from inside a Parallel body (nested work runs
+// on the caller when no helper is idle, so it cannot deadlock); outputs
+// are written only within their m×n (strided) footprint; inputs are never
+// modified. Shapes that do not fit their slices panic with a message that
+// names the operand, never with data values.
 package tensor
