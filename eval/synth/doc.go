@@ -8,9 +8,10 @@
 //     including gofakeit's, is drawn from PCG sources seeded from the seed.
 //   - Span offsets are byte offsets into Sample.Text, half-open [Start, End),
 //     sorted, non-overlapping, and Text[Start:End] == Value.
-//   - Every span boundary is also a token boundary of Tokenize (runs of letters,
-//     numbers and underscores, or single other non-space characters), so the IOB2 tags of
-//     the CoNLL output encode the spans exactly.
+//   - Every span boundary is also a token boundary of Tokenize (runs of
+//     letters, numbers and underscores, or single other non-space
+//     characters), so the IOB2 tags of the CoNLL output encode the spans
+//     exactly.
 //   - SSNs, MRNs, NPIs and card numbers are valid by construction (ValidSSN,
 //     ValidMRN, ValidNPI, Luhn), and never real: SSN areas avoid 000, 666 and
 //     900-999, and the values come from a seeded generator.
