@@ -39,6 +39,7 @@ func benchModel(b *testing.B, path string) {
 				lat := make([]time.Duration, 0, b.N)
 				b.ReportAllocs()
 				b.ResetTimer()
+				cpu0 := processCPU()
 				for i := 0; i < b.N; i++ {
 					t0 := time.Now()
 					if _, err := m.Run(batch); err != nil {
@@ -47,6 +48,7 @@ func benchModel(b *testing.B, path string) {
 					lat = append(lat, time.Since(t0))
 				}
 				b.StopTimer()
+				b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 				reportPercentiles(b, lat)
 			})
 		}

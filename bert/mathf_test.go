@@ -8,7 +8,7 @@ import (
 // Tolerances of the float32 fast paths against math's float64 functions.
 const (
 	exp32RelTol = 3e-7
-	erf32AbsTol = 5e-7
+	erf32AbsTol = 3e-7
 )
 
 func TestExp32(t *testing.T) {
@@ -33,6 +33,30 @@ func TestErf32AndGelu(t *testing.T) {
 		}
 		if d := math.Abs(float64(geluErf32(x) - geluErf(x))); d > erf32AbsTol*math.Max(1, math.Abs(float64(x))) {
 			t.Fatalf("geluErf32(%g) off by %g", x, d)
+		}
+	}
+}
+
+func TestGeluSliceAndSoftmax32(t *testing.T) {
+	xs := make([]float32, 0, 16001)
+	for x := float32(-8); x < 8; x += 0.001 {
+		xs = append(xs, x)
+	}
+	ys := append([]float32(nil), xs...)
+	geluSlice(ys)
+	for k, x := range xs {
+		if ys[k] != geluErf32(x) {
+			t.Fatalf("geluSlice(%g) = %g, geluErf32 = %g", x, ys[k], geluErf32(x))
+		}
+	}
+	row := []float32{1, 2, -10000, 3, float32(-math.MaxFloat32)}
+	got := make([]float32, len(row))
+	softmax32(got, row)
+	want := make([]float32, len(row))
+	softmaxRow(want, row)
+	for k := range got {
+		if math.Abs(float64(got[k]-want[k])) > exp32RelTol*2 {
+			t.Fatalf("softmax32 %v, want %v", got, want)
 		}
 	}
 }

@@ -168,9 +168,7 @@ func (p *plan) layer(ws *workspace, l *layer, T, S int) {
 				seg[k] = geluTanh(v)
 			}
 		} else {
-			for k, v := range seg {
-				seg[k] = geluErf32(v)
-			}
+			geluSlice(seg)
 		}
 	})
 	p.gemm(ws.tmp, ws.ff, &l.fc2, T)

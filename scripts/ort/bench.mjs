@@ -41,11 +41,14 @@ for (const n of lens) {
   }
   await session.run(feeds); // warm-up
   const lat = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < iters; i++) {
     const t0 = process.hrtime.bigint();
     await session.run(feeds);
     lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000 / iters;
   lat.sort((a, b) => a - b);
-  console.log(`ort tokens=${n} p50-ms ${pct(lat, 0.5).toFixed(3)} p95-ms ${pct(lat, 0.95).toFixed(3)} p99-ms ${pct(lat, 0.99).toFixed(3)}`);
+  console.log(`ort tokens=${n} cpu-ms/op ${cpuMs.toFixed(3)} p50-ms ${pct(lat, 0.5).toFixed(3)} p95-ms ${pct(lat, 0.95).toFixed(3)} p99-ms ${pct(lat, 0.99).toFixed(3)}`);
 }
