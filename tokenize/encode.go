@@ -53,6 +53,7 @@ var asciiClass = func() (c [utf8.RuneSelf]uint8) {
 type encoder struct {
 	t   *Tokenizer
 	out *Encoding
+	buf Encoding // reused across calls through Tokenizer.scratch
 	// word is the normalized UTF-8 of the word being built; start and end
 	// give, for each of its bytes, the original byte range of the character
 	// it belongs to.
@@ -70,29 +71,38 @@ type encoder struct {
 // (such as a literal "[MASK]") get their own ids and real offsets, with
 // Special false, as in Hugging Face's special_tokens_mask.
 func (t *Tokenizer) Encode(text string) Encoding {
-	n := len(t.head) + len(t.tail) + len(text)/4 + 4
-	out := Encoding{
-		IDs:     make([]int32, 0, n),
-		Offsets: make([][2]int, 0, n),
-		Special: make([]bool, 0, n),
-		WordIDs: make([]int, 0, n),
-	}
-	for _, id := range t.head {
-		out.appendSpecial(id)
-	}
 	e, _ := t.scratch.Get().(*encoder)
 	if e == nil {
 		e = &encoder{t: t}
 	}
-	e.out = &out
+	// Tokens are collected in the pooled scratch encoding, then copied
+	// into exactly sized slices: no growth, no over-allocation kept alive
+	// by the caller.
+	buf := &e.buf
+	buf.truncate(0)
+	e.out = buf
 	e.wordID = 0
 	e.resetWord()
+	for _, id := range t.head {
+		buf.appendSpecial(id)
+	}
 	t.splitAdded(e, text)
+	for _, id := range t.tail {
+		buf.appendSpecial(id)
+	}
+	n := buf.Len()
+	out := Encoding{
+		IDs:     make([]int32, n),
+		Offsets: make([][2]int, n),
+		Special: make([]bool, n),
+		WordIDs: make([]int, n),
+	}
+	copy(out.IDs, buf.IDs)
+	copy(out.Offsets, buf.Offsets)
+	copy(out.Special, buf.Special)
+	copy(out.WordIDs, buf.WordIDs)
 	e.out = nil
 	t.scratch.Put(e)
-	for _, id := range t.tail {
-		out.appendSpecial(id)
-	}
 	return out
 }
 

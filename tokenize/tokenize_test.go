@@ -249,3 +249,32 @@ func TestWindows(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentEncode encodes from several goroutines at once (the scratch
+// state is pooled) and checks every result equals the sequential one.
+func TestConcurrentEncode(t *testing.T) {
+	tk := loadShared(t, "obscura-minilm-conll")
+	texts := []string{benchPrompt, "Héllo wörld 😀 café", "", "日本語 [MASK] 한국어", strings.Repeat("abc ", 300)}
+	want := make([]Encoding, len(texts))
+	for i, s := range texts {
+		want[i] = tk.Encode(s)
+	}
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			for k := 0; k < 50; k++ {
+				i := (g + k) % len(texts)
+				if !equalEncodings(tk.Encode(texts[i]), want[i]) {
+					errs <- "concurrent Encode differs from sequential"
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+}

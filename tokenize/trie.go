@@ -16,6 +16,9 @@ type trie struct {
 	n     []uint16 // per node: number of children
 	label []byte   // per edge: the byte
 	child []int32  // per edge: the child node
+	// root is the root's child along each byte (or -1): the root has the
+	// most children, and every walk starts there.
+	root [256]int32
 }
 
 // newTrie builds a trie of the given pieces and ids. Node 0 is the root.
@@ -58,6 +61,9 @@ func newTrie(pieces map[string]int32) *trie {
 			i = j
 		}
 	}
+	for b := range t.root {
+		t.root[b] = t.next(0, byte(b))
+	}
 	return t
 }
 
@@ -90,15 +96,19 @@ func (t *trie) next(node int32, b byte) int32 {
 // longest returns the id and end of the longest piece that w[start:]
 // begins with and that ends on a character boundary of w, or found false.
 func (t *trie) longest(w []byte, start int) (id int32, end int, found bool) {
-	node := int32(0)
-	for i := start; i < len(w); i++ {
-		node = t.next(node, w[i])
-		if node < 0 {
-			break
-		}
+	if start >= len(w) {
+		return 0, 0, false
+	}
+	node := t.root[w[start]]
+	for i := start; node >= 0; {
 		if pid := t.id[node]; pid >= 0 && (i+1 == len(w) || utf8.RuneStart(w[i+1])) {
 			id, end, found = pid, i+1, true
 		}
+		i++
+		if i == len(w) {
+			break
+		}
+		node = t.next(node, w[i])
 	}
 	return id, end, found
 }
