@@ -27,7 +27,7 @@
 // in free lists); every function is safe for concurrent use on disjoint
 // outputs, and may be called from inside a Parallel body (nested work runs
 // on the caller when no helper is idle, so it cannot deadlock); outputs
-// are written only within their m×n (strided) footprint; inputs are never
-// modified. Shapes that do not fit their slices panic with a message that
+// are written only within their m×n (strided) footprint; GEMM inputs are
+// never modified (the primitives document where dst may alias a source). Shapes that do not fit their slices panic with a message that
 // names the operand, never with data values.
 package tensor
