@@ -43,7 +43,11 @@ type Report struct {
 	Format   string `json:"format,omitempty"`
 	Int8     bool   `json:"int8"`
 	Pipeline bool   `json:"pipeline,omitempty"`
-	Threads  int    `json:"threads,omitempty"`
+	// Method is how predictions were made: "entities" (tokenize, infer,
+	// decode, then entities projected onto words), "tags" (each word's
+	// first-subword label, no decoder) or "pipeline" (the redaction engine).
+	Method  string `json:"method,omitempty"`
+	Threads int    `json:"threads,omitempty"`
 	// Aggregation and Threshold are the NER decoding settings used; a zero
 	// threshold means the model's default.
 	Aggregation string    `json:"aggregation,omitempty"`
@@ -101,6 +105,9 @@ func (r *Report) FileName() string {
 	}
 	if r.Pipeline {
 		parts[len(parts)-1] += "-pipeline"
+	}
+	if r.Method == "tags" {
+		parts[len(parts)-1] += "-tags"
 	}
 	for i, p := range parts {
 		parts[i] = strings.Trim(unsafeName.ReplaceAllString(p, "-"), "-")

@@ -25,6 +25,14 @@ type Detector interface {
 	Detect(ctx context.Context, text string) ([]Entity, error)
 }
 
+// Tagger is a Detector that can also label an example's words directly with
+// IOB2 tags (for a token classifier: each word's first-subword label), the
+// way models are usually scored on CoNLL. Evaluate uses TagWords of a
+// Tagger instead of projecting its entities when RunOptions.Tags is set.
+type Tagger interface {
+	TagWords(ctx context.Context, ex Example) ([]string, error)
+}
+
 // DetectorFunc adapts a function to Detector.
 type DetectorFunc func(ctx context.Context, text string) ([]Entity, error)
 
@@ -37,6 +45,9 @@ type RunOptions struct {
 	// types are dropped and counted in Outcome.Ignored. Empty means the gold
 	// types of the data set.
 	Types []string
+	// Tags scores the detector's word tags (it must be a Tagger) instead
+	// of its entities.
+	Tags bool
 	// Progress, if set, is called after each example.
 	Progress func(done, total int)
 }
@@ -63,27 +74,54 @@ func Evaluate(ctx context.Context, det Detector, exs []Example, opt RunOptions) 
 		keep = GoldTypes(exs)
 	}
 	out := &Outcome{Ignored: map[string]int{}, Examples: len(exs)}
+	tagger, _ := det.(Tagger)
+	if opt.Tags && tagger == nil {
+		return nil, fmt.Errorf("eval: the detector cannot tag words")
+	}
 	var sc Scorer
 	for i, ex := range exs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		t0 := time.Now()
-		ents, err := det.Detect(ctx, ex.Text)
-		out.Latencies = append(out.Latencies, float64(time.Since(t0).Nanoseconds())/1e6)
-		if err != nil {
-			return nil, fmt.Errorf("eval: example %s: %w", ex.ID, err)
-		}
+		var pred []string
 		var kept []Entity
-		for _, e := range ents {
-			e.Type = Canonical(e.Type)
-			if !keep[e.Type] {
-				out.Ignored[e.Type]++
-				continue
+		t0 := time.Now()
+		if opt.Tags {
+			tags, err := tagger.TagWords(ctx, ex)
+			out.Latencies = append(out.Latencies, float64(time.Since(t0).Nanoseconds())/1e6)
+			if err != nil {
+				return nil, fmt.Errorf("eval: example %s: %w", ex.ID, err)
 			}
-			kept = append(kept, e)
+			if len(tags) != len(ex.Words) {
+				return nil, fmt.Errorf("eval: example %s: %d tags for %d words", ex.ID, len(tags), len(ex.Words))
+			}
+			for k := range tags {
+				tags[k] = canonicalTag(tags[k])
+			}
+			for _, c := range Chunks(tags) {
+				if !keep[c.Type] {
+					out.Ignored[c.Type]++
+				} else {
+					kept = append(kept, Entity{Type: c.Type, Start: ex.Words[c.Start].Start, End: ex.Words[c.End-1].End})
+				}
+			}
+			pred = filterTags(tags, keep)
+		} else {
+			ents, err := det.Detect(ctx, ex.Text)
+			out.Latencies = append(out.Latencies, float64(time.Since(t0).Nanoseconds())/1e6)
+			if err != nil {
+				return nil, fmt.Errorf("eval: example %s: %w", ex.ID, err)
+			}
+			for _, e := range ents {
+				e.Type = Canonical(e.Type)
+				if !keep[e.Type] {
+					out.Ignored[e.Type]++
+					continue
+				}
+				kept = append(kept, e)
+			}
+			pred = TagWords(ex.Words, kept)
 		}
-		pred := TagWords(ex.Words, kept)
 		gold := ex.Gold
 		if len(opt.Types) > 0 {
 			gold = filterTags(gold, keep)

@@ -33,6 +33,7 @@ type evalModel struct {
 	bytes   int64  // model graph size
 	tok     *tokenize.Tokenizer
 	rec     *ner.Recognizer
+	labels  []string // id2label of the logit columns
 	opts    bert.Options
 	threads int
 }
@@ -66,7 +67,7 @@ func loadEvalModel(flagDir string, int8 bool, threads int, threshold float64, ag
 		return nil, err
 	}
 	name := filepath.Base(filepath.Clean(dir))
-	return &evalModel{name: name, onnx: wm.ONNXPath, bytes: st.Size(), tok: tok, rec: rec, opts: bo, threads: threads}, nil
+	return &evalModel{name: name, onnx: wm.ONNXPath, bytes: st.Size(), tok: tok, rec: rec, labels: wm.Labels(), opts: bo, threads: threads}, nil
 }
 
 // nerDetector adapts the recogniser to eval.Detector.
@@ -82,6 +83,14 @@ func (m *evalModel) nerDetector() eval.Detector {
 		}
 		return out, nil
 	})
+}
+
+func (m *evalModel) newWordTagger() (*eval.WordTagger, error) {
+	bm, err := bert.Load(m.onnx, m.opts)
+	if err != nil {
+		return nil, err
+	}
+	return eval.NewWordTagger(m.tok, bm, m.labels)
 }
 
 // pipeline is the full redaction engine around the model, with its log
@@ -204,6 +213,7 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	int8 := fs.Bool("int8", false, "run the INT8 runtime")
 	asJSON := fs.Bool("json", false, "print the JSON report instead of the table")
 	predOut := fs.String("predictions", "", "write predicted tags (CoNLL) or spans (JSONL) to this file")
+	wordTags := fs.Bool("tags", false, "score each word's first-subword label, bypassing the entity decoder (the model card's method)")
 	withPipeline := fs.Bool("pipeline", false, "score the full pipeline (regex layer and merge) instead of NER alone")
 	threads := fs.Int("threads", 0, "inference threads (0 = all cores)")
 	reports := fs.String("reports", "reports", "directory for the JSON report (\"\" = none)")
@@ -240,13 +250,23 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	det := m.nerDetector()
 	var pl *pipeline
+	if *wordTags && *withPipeline {
+		return fmt.Errorf("eval: --tags and --pipeline exclude each other: %w", errUsage)
+	}
+	if *wordTags {
+		wt, err := m.newWordTagger()
+		if err != nil {
+			return err
+		}
+		det = wt
+	}
 	if *withPipeline {
 		if pl, err = m.newPipeline(); err != nil {
 			return err
 		}
 		det = pl
 	}
-	out, err := eval.Evaluate(ctx, det, exs, eval.RunOptions{Types: typeList, Progress: progressBar(stderr, "eval")})
+	out, err := eval.Evaluate(ctx, det, exs, eval.RunOptions{Types: typeList, Tags: *wordTags, Progress: progressBar(stderr, "eval")})
 	if err != nil {
 		return err
 	}
@@ -255,8 +275,15 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if ds == "" {
 		ds = datasetName(*data)
 	}
+	method := "entities"
+	switch {
+	case *wordTags:
+		method = "tags"
+	case *withPipeline:
+		method = "pipeline"
+	}
 	rep := &eval.Report{
-		Kind: eval.KindEval, Model: m.name, Dataset: ds, Format: string(f), Int8: *int8, Pipeline: *withPipeline,
+		Method: method, Kind: eval.KindEval, Model: m.name, Dataset: ds, Format: string(f), Int8: *int8, Pipeline: *withPipeline,
 		Threads: *threads, Aggregation: *agg, Threshold: *threshold, Time: time.Now().UTC(), Machine: thisMachine(),
 		ModelFile: filepath.Base(m.onnx), ModelMB: float64(m.bytes) / 1e6, PeakRSSMB: float64(eval.PeakRSSBytes()) / 1e6,
 		Examples: out.Examples, Words: out.Words, Scores: &out.Scores, Ignored: out.Ignored, Latency: &lat,
