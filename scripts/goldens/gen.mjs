@@ -209,6 +209,17 @@ for (const file of ['train.txt', 'valid.txt']) {
   for (let i = 0; i < sents.length; i += step) cases.push({ section: 'conll', file, sentence: i, text: sents[i] });
 }
 
+// The Node binding reports offsets in code points (Unicode scalar values),
+// not UTF-16 units or bytes: check on a non-ASCII case before converting.
+{
+  const e = await tokenizers.uncased.encode('é😀 x');
+  const o = e.getOffsets();
+  const x = e.getTokens().indexOf('x');
+  if (x < 0 || o[x][0] !== 3 || o[x][1] !== 4) {
+    throw new Error('offsets are not in code points: ' + JSON.stringify(o));
+  }
+}
+
 function bytesOf(text) {
   // byteAt[k] is the UTF-8 byte offset of code point k.
   const byteAt = [0];
