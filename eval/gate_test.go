@@ -129,3 +129,24 @@ func TestGatesMissingEvidence(t *testing.T) {
 		t.Errorf("macro F1 for an unknown model: %v, want MISSING", s)
 	}
 }
+
+func TestReportFileNamesDistinct(t *testing.T) {
+	base := Report{Kind: KindEval, Model: "m/x", Dataset: "synth clinical", Pipeline: true, Time: t0}
+	check := base
+	check.Kind = KindCheck
+	tags := base
+	tags.Pipeline, tags.Method = false, "tags"
+	q := base
+	q.Int8 = true
+	names := map[string]bool{}
+	for _, r := range []Report{base, check, tags, q} {
+		n := r.FileName()
+		if names[n] {
+			t.Fatalf("two reports share the file name %s", n)
+		}
+		names[n] = true
+	}
+	if n := base.FileName(); n != "m-x_synth-clinical-pipeline_20261122T040000Z.json" {
+		t.Fatalf("file name %s", n)
+	}
+}

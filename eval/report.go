@@ -109,6 +109,9 @@ func (r *Report) FileName() string {
 	if r.Method == "tags" {
 		parts[len(parts)-1] += "-tags"
 	}
+	if r.Kind != KindEval && r.Dataset != "" {
+		parts[len(parts)-1] += "-" + r.Kind
+	}
 	for i, p := range parts {
 		parts[i] = strings.Trim(unsafeName.ReplaceAllString(p, "-"), "-")
 	}
