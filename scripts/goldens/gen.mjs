@@ -9,7 +9,8 @@
 // edge cases), "random" (random strings over a pool of tricky characters),
 // "long" (texts longer than one 512-token window) and "conll" (CoNLL-2003
 // sentences). CoNLL text is not redistributable, so a conll case stores only
-// its reference (file, sentence index) and the sha256 of the text; the Go
+// its reference (file, sentence index), the sha256 of the text and the
+// sha256 of the expected output (token ids would spell the text out); the Go
 // test rebuilds the sentence from ../shared/data/conll2003.
 //
 // Usage (from this directory, after `npm install --ignore-scripts`):
@@ -250,12 +251,17 @@ for (const c of cases) {
       if (byteAt[s] === undefined || byteAt[t] === undefined) throw new Error('offset out of range');
       offsets.push(byteAt[s], byteAt[t]);
     }
-    rec[name] = {
+    const enc = {
       ids: e.getIds(),
       offsets,
       words: e.getWordIds().map((w) => (w === null || w === undefined ? -1 : w)),
       special: e.getSpecialTokensMask(),
     };
+    // Ids spell the text out, so CoNLL cases keep only a digest of the
+    // output: sha256 of JSON [ids, offsets, words, special].
+    rec[name] = c.section === 'conll'
+      ? { tokens: enc.ids.length, sha256: createHash('sha256').update(JSON.stringify([enc.ids, enc.offsets, enc.words, enc.special])).digest('hex') }
+      : enc;
   }
   out.push(JSON.stringify(rec));
 }
