@@ -35,8 +35,8 @@ type Options struct {
 
 // Model is a loaded token classifier. It is safe for concurrent use.
 type Model struct {
-	g         *graph
-	plan      *plan // nil when running on the graph executor
+	g         *graph // nil when the fused plan runs
+	plan      *plan  // nil when running on the graph executor
 	numLabels int
 	vocab     int
 	maxPos    int
@@ -88,6 +88,9 @@ func fromONNX(om *onnx.Model, opts Options) (*Model, error) {
 	}
 	if err := m.describe(); err != nil {
 		return nil, err
+	}
+	if m.plan != nil {
+		m.g = nil // the plan holds what it needs; let the graph's copies go
 	}
 	return m, nil
 }
@@ -200,15 +203,6 @@ func (m *Model) Run(b Batch) ([]float32, error) {
 			return nil, err
 		}
 		return out, nil
-	}
-	return m.runGraph(b)
-}
-
-// RunGraph runs the general graph executor whatever path Run takes: the
-// correctness reference, for tests and diagnosis.
-func (m *Model) RunGraph(b Batch) ([]float32, error) {
-	if err := b.check(); err != nil {
-		return nil, err
 	}
 	return m.runGraph(b)
 }

@@ -50,6 +50,7 @@ func benchModel(b *testing.B, path string) {
 				b.StopTimer()
 				b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 				reportPercentiles(b, lat)
+				b.ReportMetric(float64(peakRSS())/(1<<20), "peak-rss-MB")
 			})
 		}
 	}

@@ -91,6 +91,9 @@ func importGraph(m *onnx.Model) (*graph, error) {
 			return nil, fmt.Errorf("bert: initializer: %w", err)
 		}
 		g.consts[t.Name] = v
+		if len(t.RawData) > 0 {
+			t.RawData = nil // converted; drop the protobuf's copy early (the model is ours)
+		}
 	}
 	for _, in := range gp.Input {
 		if _, ok := g.consts[in.Name]; !ok {
