@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"regexp"
 	"time"
 	"unicode/utf8"
 
@@ -79,9 +78,9 @@ func NewEngine(cfg Config) (*Engine, error) {
 		for _, t := range available {
 			known[t] = true
 		}
-		for _, t := range cfg.Types {
+		for i, t := range cfg.Types {
 			if !known[t] {
-				return nil, inputErr(CodeBadOption, "entity type %s cannot be detected by this engine", safeName(t))
+				return nil, inputErr(CodeBadOption, "types lists a type this engine cannot detect (entry %d)", i)
 			}
 		}
 		available = cfg.Types
@@ -102,17 +101,6 @@ func (e *Engine) Types() []string { return append([]string(nil), e.types...) }
 
 // HasModel reports whether the engine has an NER recognizer.
 func (e *Engine) HasModel() bool { return e.nerDet != nil }
-
-var safeNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,31}$`)
-
-// safeName quotes an option value in an error only if it looks like an
-// identifier, so that errors can never echo arbitrary caller text.
-func safeName(s string) string {
-	if safeNameRE.MatchString(s) {
-		return `"` + s + `"`
-	}
-	return "(not shown)"
-}
 
 func checkOptions(o Options) error {
 	switch o.Mode {
@@ -157,9 +145,10 @@ func (e *Engine) Redact(ctx context.Context, text string, opts Options) (*Result
 	if len(o.Entities) == 0 {
 		want = e.enabled
 	}
-	for _, t := range o.Entities {
+	for i, t := range o.Entities {
 		if !e.enabled[t] {
-			return nil, inputErr(CodeBadOption, "entity type %s is not enabled", safeName(t))
+			// The value itself is not echoed: errors never carry caller text.
+			return nil, inputErr(CodeBadOption, "entities[%d] is not an enabled entity type (see Engine.Types)", i)
 		}
 		want[t] = true
 	}

@@ -116,7 +116,7 @@ func mrnPattern(words []string) *regexp.Regexp {
 	if len(alts) == 0 {
 		return nil
 	}
-	return regexp.MustCompile(`(?i)\b(?:` + strings.Join(alts, "|") + `)(?:\s*(?:no\.?|num\.?|number|#|is|:|-))*\s*([a-z]{0,3}-?\d{4,12}|\d{2,4}-\d{2,4}-\d{2,4})\b`)
+	return regexp.MustCompile(`(?i)\b(?:` + strings.Join(alts, "|") + `)(?:\s*(?:no\.?|num\.?|number|#|is|:|-))*\s*(\d{2,4}-\d{2,4}-\d{2,4}|[a-z]{0,3}-?\d{4,12})\b`)
 }
 
 func keep(_ string, s, e int) (int, int, bool) { return s, e, true }
@@ -238,7 +238,7 @@ func checkIPv6(text string, s, e int) (int, int, bool) {
 		m = m[:len(m)-1]
 	}
 	e = s + len(m)
-	if !wordBounded(text, s, e) || strings.Count(m, ":") < 2 || digitsOrHex(m) < 2 {
+	if !wordBounded(text, s, e) || strings.Count(m, ":") < 2 || digitsOrHex(m) < 1 {
 		return 0, 0, false
 	}
 	a, err := netip.ParseAddr(m)

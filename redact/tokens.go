@@ -209,8 +209,8 @@ func (sc *tokenScanner) matchType(s string, i int, prev byte, t string, opened, 
 	if nd == 0 || nd > maxTokenDigits {
 		return tokenMatch{}, scanNone
 	}
-	if j == len(s) {
-		return need()
+	if j == len(s) && !final {
+		return tokenMatch{}, scanMore
 	}
 	digits := s[d0:j]
 	// Optional closer, possibly after spaces.
