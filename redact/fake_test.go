@@ -161,4 +161,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-

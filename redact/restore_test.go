@@ -32,12 +32,12 @@ func TestRestoreTolerant(t *testing.T) {
 		{"credit_card_2.", "4111 1111 1111 1111.", nil},
 		{"take [DRUG_1] daily", "take Metformin daily", nil},
 		{"[drug 1]", "Metformin", nil},
-		{"SSN_1SSN_1", "SSN_1SSN_1", nil},       // glued to a word: not a token
-		{"xPERSON_1", "xPERSON_1", nil},         // glued on the left
+		{"SSN_1SSN_1", "SSN_1SSN_1", nil},                   // glued to a word: not a token
+		{"xPERSON_1", "xPERSON_1", nil},                     // glued on the left
 		{"Person 1 and Date 2", "Person 1 and Date 2", nil}, // prose, not tokens
 		{"[PERSON_3] left", "[PERSON_3] left", []string{"[PERSON_3]"}},
 		{"[Person 3], PERSON_3, [FOO_1]", "[Person 3], PERSON_3, [FOO_1]", []string{"[PERSON_3]", "[FOO_1]"}},
-		{"[PERSON_1", "John Smith", nil}, // missing closer at the end
+		{"[PERSON_1", "John Smith", nil},                // missing closer at the end
 		{"PERSON_1234567890", "PERSON_1234567890", nil}, // too many digits
 		{"", "", nil},
 		{"no tokens here ✓", "no tokens here ✓", nil},
