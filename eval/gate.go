@@ -69,25 +69,25 @@ func Gates(reports []*Report, opt GateOptions) []GateResult {
 	var out []GateResult
 	add := func(g GateResult) { out = append(out, g) }
 
-	// Latest eval report per data set (reports are sorted oldest first).
+	// Latest eval report per data set, method and precision (reports are
+	// sorted oldest first).
 	latest := map[string]*Report{}
 	for _, r := range evals {
-		latest[r.Dataset] = r
+		latest[r.Dataset+label(r)] = r
 	}
-	datasets := make([]string, 0, len(latest))
+	scopes := make([]string, 0, len(latest))
 	for d := range latest {
-		datasets = append(datasets, d)
+		scopes = append(scopes, d)
 	}
-	sort.Strings(datasets)
-	if len(datasets) == 0 {
+	sort.Strings(scopes)
+	if len(scopes) == 0 {
 		for _, n := range []string{"macro F1", "per-entity F1", "recall (macro)"} {
 			add(GateResult{Name: n, Status: Missing, Hard: true, Value: "no eval report"})
 		}
 	}
-	for _, d := range datasets {
-		r := latest[d]
+	for _, scope := range scopes {
+		r := latest[scope]
 		s := r.Scores
-		scope := d + label(r)
 		add(threshold("macro F1", scope, s.Macro.F1, GateMacroF1, true))
 		worst, worstType := math.Inf(1), ""
 		for _, t := range s.Types {
@@ -101,14 +101,14 @@ func Gates(reports []*Report, opt GateOptions) []GateResult {
 		add(threshold("recall (macro)", scope, s.Macro.Recall, GateRecall, true))
 	}
 
-	// INT8 against fp32, per data set and pipeline setting.
+	// INT8 against fp32, per data set and method.
 	type key struct {
-		ds       string
-		pipeline bool
+		ds     string
+		method string
 	}
 	fp, q := map[key]*Report{}, map[key]*Report{}
 	for _, r := range evals {
-		k := key{r.Dataset, r.Pipeline}
+		k := key{r.Dataset, method(r)}
 		if r.Int8 {
 			q[k] = r
 		} else {
@@ -122,7 +122,7 @@ func Gates(reports []*Report, opt GateOptions) []GateResult {
 		}
 	}
 	sort.Slice(pairs, func(i, j int) bool {
-		return pairs[i].ds < pairs[j].ds || pairs[i].ds == pairs[j].ds && !pairs[i].pipeline
+		return pairs[i].ds < pairs[j].ds || pairs[i].ds == pairs[j].ds && pairs[i].method < pairs[j].method
 	})
 	if len(pairs) == 0 {
 		add(GateResult{Name: "INT8 vs fp32", Status: Missing, Hard: true, Value: "no INT8/fp32 pair of eval reports", Limit: fmt.Sprintf("≤ %.1f pt", GateInt8DeltaPts)})
@@ -133,11 +133,7 @@ func Gates(reports []*Report, opt GateOptions) []GateResult {
 		if d > GateInt8DeltaPts {
 			st = Fail
 		}
-		scope := k.ds
-		if k.pipeline {
-			scope += " (pipeline)"
-		}
-		add(GateResult{Name: "INT8 vs fp32", Scope: scope, Status: st, Hard: true, Value: fmt.Sprintf("%.2f pt", d), Limit: fmt.Sprintf("≤ %.1f pt", GateInt8DeltaPts)})
+		add(GateResult{Name: "INT8 vs fp32", Scope: k.ds + " " + k.method, Status: st, Hard: true, Value: fmt.Sprintf("%.2f pt", d), Limit: fmt.Sprintf("≤ %.1f pt", GateInt8DeltaPts)})
 	}
 
 	// Latency from the latest bench report.
@@ -194,17 +190,29 @@ func Gates(reports []*Report, opt GateOptions) []GateResult {
 	return out
 }
 
+// method names how a report's predictions were made; reports from before
+// Report.Method existed are "pipeline" or "entities".
+func method(r *Report) string {
+	switch {
+	case r.Method != "":
+		return r.Method
+	case r.Pipeline:
+		return "pipeline"
+	}
+	return "entities"
+}
+
 func label(r *Report) string {
-	s := ""
+	if r.Kind != KindEval {
+		if r.Int8 {
+			return " int8"
+		}
+		return " fp32"
+	}
 	if r.Int8 {
-		s += " int8"
-	} else {
-		s += " fp32"
+		return " int8 " + method(r)
 	}
-	if r.Pipeline {
-		s += " pipeline"
-	}
-	return s
+	return " fp32 " + method(r)
 }
 
 // benchRow picks the mixed-length row, or else the row with the worst p95.
