@@ -137,15 +137,23 @@ func (st *streamer) begin() {
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no")
 	h.Set("X-Content-Type-Options", "nosniff")
+	// HTTP/1.x servers otherwise drain the request body before the first
+	// response byte; restoring while reading needs both at once. A
+	// full-duplex exchange that ends early leaves the connection in a
+	// state net/http should not reuse, so each stream closes its
+	// connection.
+	_ = st.rc.EnableFullDuplex()
+	h.Set("Connection", "close")
 	st.c.Response().WriteHeader(http.StatusOK)
+	_ = st.rc.Flush() // the client sees the headers before the first piece
 }
 
 // emit writes b and flushes it to the client.
 func (st *streamer) emit(b []byte) error {
-	st.begin()
 	if len(b) == 0 {
 		return nil
 	}
+	st.begin()
 	if _, err := st.c.Response().Write(b); err != nil {
 		return err
 	}
@@ -169,6 +177,7 @@ func (st *streamer) fail(err error) error {
 	}
 	de, _ := toError(err)
 	st.c.Set(ctxErrorCode, de.Code)
+	_ = st.rc.SetWriteDeadline(time.Now().Add(st.idle)) // a read timeout may have used up the old one
 	if st.sse {
 		var body errorBody
 		body.Error.Code, body.Error.Message = de.Code, de.Message
@@ -219,6 +228,7 @@ func (st *streamer) runPlain(body io.Reader) error {
 	if err := st.emit([]byte(st.sr.Flush())); err != nil {
 		return err
 	}
+	st.begin() // an empty answer still gets its headers and trailer
 	st.c.Response().Header().Set(http.TrailerPrefix+UnresolvedTrailer, string(st.unresolvedJSON()))
 	return nil
 }
