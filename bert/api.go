@@ -24,8 +24,12 @@ type Options struct {
 	// recognised, else the graph executor; "graph"; or "fused" (an error
 	// when the graph is not recognised).
 	Executor string
-	// Int8 runs the fused plan's weight matmuls in INT8 through package
-	// quant. Not supported yet: Load returns an error when it is set.
+	// Int8 runs the encoder's weight matmuls (Q/K/V, attention output,
+	// feed-forward) in INT8 through package quant: per-output-channel int8
+	// weights packed at load, per-token int8 activations at run time. The
+	// embeddings, LayerNorms, attention scores, softmax and the classifier
+	// stay fp32. It needs the fused plan: Load fails when the graph is not
+	// recognised or Executor is "graph".
 	Int8 bool
 	// Kernel optionally overrides the INT8 kernel ("" = best).
 	Kernel string
@@ -54,8 +58,8 @@ func Load(onnxPath string, opts Options) (*Model, error) {
 }
 
 func fromONNX(om *onnx.Model, opts Options) (*Model, error) {
-	if opts.Int8 {
-		return nil, fmt.Errorf("bert: Options.Int8 is not supported yet")
+	if opts.Int8 && opts.Executor == "graph" {
+		return nil, fmt.Errorf("bert: Options.Int8 needs the fused plan; the graph executor runs fp32")
 	}
 	g, err := importGraph(om)
 	if err != nil {
@@ -75,11 +79,11 @@ func fromONNX(om *onnx.Model, opts Options) (*Model, error) {
 	}
 	switch opts.Executor {
 	case "", "auto", "fused":
-		p, perr := recognise(g)
+		p, perr := recognise(g, opts)
 		if perr == nil {
 			p.threads = m.threads
 			m.plan = p
-		} else if opts.Executor == "fused" {
+		} else if opts.Executor == "fused" || opts.Int8 {
 			return nil, perr
 		}
 	case "graph":

@@ -25,13 +25,16 @@ var benchLens = []int{16, 128, 512}
 // benchModel times Run at each length, batch 1, and reports latency
 // percentiles next to ns/op.
 func benchModel(b *testing.B, path string) {
-	for _, exec := range []string{"fused"} {
-		m, err := Load(path, Options{Executor: exec})
+	for _, v := range []struct {
+		name string
+		opts Options
+	}{{"fp32", Options{Executor: "fused"}}, {"int8", Options{Executor: "fused", Int8: true}}} {
+		m, err := Load(path, v.opts)
 		if err != nil {
 			b.Fatal(err)
 		}
 		for _, n := range benchLens {
-			b.Run(fmt.Sprintf("%s/tokens=%d", exec, n), func(b *testing.B) {
+			b.Run(fmt.Sprintf("%s/tokens=%d", v.name, n), func(b *testing.B) {
 				batch := Batch{IDs: benchIDs(n), Size: 1, SeqLen: n}
 				if _, err := m.Run(batch); err != nil { // warm the workspace pool
 					b.Fatal(err)

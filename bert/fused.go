@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/obscura-ai/obscura/quant"
 	"github.com/obscura-ai/obscura/tensor"
 )
 
@@ -32,6 +33,7 @@ type linear struct {
 	b    []float32
 	k, n int
 	pb   *tensor.PackedB // w prepacked at load for tensor's GEMM kernel
+	q    *quant.Matrix   // when set (Options.Int8), the INT8 weights used instead of pb
 }
 
 func (l *linear) pack() { l.pb = tensor.PackB(l.w, l.k, l.n) }
@@ -370,7 +372,7 @@ func (m matcher) evalOne(feeds map[string]*value, name string) (*value, error) {
 	return r.out[name], nil
 }
 
-func recognise(g *graph) (*plan, error) {
+func recognise(g *graph, opts Options) (*plan, error) {
 	m := matcher{g: g}
 	p := &plan{}
 	// Word embedding: the Gather of a 2-D table by input_ids.
@@ -463,13 +465,41 @@ func recognise(g *graph) (*plan, error) {
 		l := &p.layers[li]
 		for _, ln := range []*linear{&l.qkv, &l.o, &l.fc1, &l.fc2} {
 			ln.pack()
-			ln.w = nil // only the packed copy is used; the initializer keeps the original
 		}
 	}
 	if err := p.verify(g); err != nil {
 		return nil, err
 	}
+	if opts.Int8 {
+		if err := p.quantize(opts.Kernel); err != nil {
+			return nil, err
+		}
+	}
+	for li := range p.layers {
+		l := &p.layers[li]
+		for _, ln := range []*linear{&l.qkv, &l.o, &l.fc1, &l.fc2} {
+			ln.w = nil // only the packed copy is used from here on
+		}
+	}
 	return p, nil
+}
+
+// quantize switches the encoder layers' weight matmuls to INT8 (per-output-
+// channel weights, per-token activations, through package quant). The
+// embeddings, LayerNorms, attention scores, softmax and the classifier stay
+// fp32. It runs after verify, which checks the fp32 plan.
+func (p *plan) quantize(kernel string) error {
+	for li := range p.layers {
+		l := &p.layers[li]
+		for _, ln := range []*linear{&l.qkv, &l.o, &l.fc1, &l.fc2} {
+			q, err := quant.PackWeightsWith(ln.w, ln.k, ln.n, quant.Options{Kernel: kernel})
+			if err != nil {
+				return fmt.Errorf("bert: int8: %w", err)
+			}
+			ln.q, ln.pb = q, nil
+		}
+	}
+	return nil
 }
 
 // positions reads how the position ids are computed by evaluating their

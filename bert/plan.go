@@ -5,6 +5,7 @@ import (
 	"math"
 	"sync"
 
+	"github.com/obscura-ai/obscura/quant"
 	"github.com/obscura-ai/obscura/tensor"
 )
 
@@ -12,10 +13,11 @@ import (
 // batch seen and are reused: a warm Run allocates nothing but its result.
 type workspace struct {
 	x, tmp, qkv, ctx, ff, logits []float32
-	addMask                      []float32 // [Size·SeqLen] additive key mask
-	posIDs                       []int64   // [SeqLen]
-	rowStart, rowLen             []int     // per batch row: first packed token, tokens kept
-	scores                       []float32 // [Size·heads][n][n] attention probabilities
+	addMask                      []float32        // [Size·SeqLen] additive key mask
+	posIDs                       []int64          // [SeqLen]
+	rowStart, rowLen             []int            // per batch row: first packed token, tokens kept
+	scores                       []float32        // [Size·heads][n][n] attention probabilities
+	qws                          *quant.Workspace // INT8 matmul scratch, made on first use
 }
 
 type workspacePool struct{ p sync.Pool }
@@ -89,7 +91,7 @@ func (p *plan) run(b Batch, out []float32) error {
 	for li := range p.layers {
 		p.layer(ws, &p.layers[li], T, S)
 	}
-	p.gemm(ws.logits, ws.x, &p.cls, T)
+	p.gemm(ws, ws.logits, ws.x, &p.cls, T)
 	for r := 0; r < b.Size; r++ {
 		n := ws.rowLen[r]
 		copy(out[r*S*p.labels:(r*S+n)*p.labels], ws.logits[ws.rowStart[r]*p.labels:(ws.rowStart[r]+n)*p.labels])
@@ -134,7 +136,14 @@ func (p *plan) embed(ws *workspace, b Batch) error {
 
 // gemm computes c = a·W + bias for the m rows of a with the prepacked
 // weight; package tensor spreads the work over its worker pool.
-func (p *plan) gemm(c, a []float32, l *linear, m int) {
+func (p *plan) gemm(ws *workspace, c, a []float32, l *linear, m int) {
+	if l.q != nil {
+		if ws.qws == nil {
+			ws.qws = quant.NewWorkspace()
+		}
+		l.q.MatMul(c[:m*l.n], a[:m*l.k], m, l.b, ws.qws)
+		return
+	}
 	tensor.MatMulPacked(c[:m*l.n], a[:m*l.k], m, l.pb, l.b)
 }
 
@@ -148,9 +157,9 @@ const minRowsPerWorker = 8
 
 func (p *plan) layer(ws *workspace, l *layer, T, S int) {
 	h := p.hidden
-	p.gemm(ws.qkv, ws.x, &l.qkv, T)
+	p.gemm(ws, ws.qkv, ws.x, &l.qkv, T)
 	p.attention(ws, l, S)
-	p.gemm(ws.tmp, ws.ctx, &l.o, T)
+	p.gemm(ws, ws.tmp, ws.ctx, &l.o, T)
 	for k := range ws.tmp[:T*h] {
 		ws.tmp[k] += ws.x[k]
 	}
@@ -159,7 +168,7 @@ func (p *plan) layer(ws *workspace, l *layer, T, S int) {
 			layerNormRow(ws.x[t*h:(t+1)*h], ws.tmp[t*h:(t+1)*h], l.ln1.g, l.ln1.b, l.ln1.eps)
 		}
 	})
-	p.gemm(ws.ff, ws.x, &l.fc1, T)
+	p.gemm(ws, ws.ff, ws.x, &l.fc1, T)
 	ff := ws.ff[:T*p.inter]
 	parallelRows(T, func(r0, r1 int) {
 		seg := ff[r0*p.inter : r1*p.inter]
@@ -171,7 +180,7 @@ func (p *plan) layer(ws *workspace, l *layer, T, S int) {
 			geluSlice(seg)
 		}
 	})
-	p.gemm(ws.tmp, ws.ff, &l.fc2, T)
+	p.gemm(ws, ws.tmp, ws.ff, &l.fc2, T)
 	for k := range ws.tmp[:T*h] {
 		ws.tmp[k] += ws.x[k]
 	}
