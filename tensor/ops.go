@@ -100,7 +100,7 @@ type vecOps struct {
 }
 
 // ElementwiseKernelFor names the element-wise kernel set (GELU, softmax's
-// exp) chosen for the given features: "avx2" or "generic".
+// exp) chosen for the given features: "avx2", "neon" or "generic".
 func ElementwiseKernelFor(f cpu.Features) string { return vecOpsFor(f).name }
 
 // GELU sets dst[i] = x·Φ(x) = 0.5·x·(1 + erf(x/√2)) for x = src[i], the
