@@ -61,6 +61,13 @@ type encoder struct {
 	start, end []int32
 	nchars     int
 	wordID     int
+	// run is the pending combining run of NFD output (strip_accents);
+	// origs[orig0:] are the byte ranges of the original characters it has
+	// not yet taken, last the range taken most recently.
+	run   []nfdChar
+	origs []span
+	orig0 int
+	last  span
 	// trace, when set (by tests), receives every normalized character
 	// that reaches the pre-tokenizer.
 	trace *[]rune
@@ -83,6 +90,7 @@ func (t *Tokenizer) Encode(text string) Encoding {
 	e.out = buf
 	e.wordID = 0
 	e.resetWord()
+	e.resetRun()
 	for _, id := range t.head {
 		buf.appendSpecial(id)
 	}
@@ -147,6 +155,12 @@ func (t *Tokenizer) splitAdded(e *encoder, text string) {
 	e.segment(text, seg, len(text))
 }
 
+func (e *encoder) resetRun() {
+	e.run = e.run[:0]
+	e.origs = e.origs[:0]
+	e.orig0 = 0
+}
+
 func (e *encoder) resetWord() {
 	e.word = e.word[:0]
 	e.start = e.start[:0]
@@ -165,6 +179,9 @@ func (e *encoder) segment(text string, from, to int) {
 			i++
 			if nm.cleanText && cls&clsControl != 0 {
 				continue
+			}
+			if len(e.run) > 0 {
+				e.flushRun() // an ASCII character is a starter: it ends a combining run
 			}
 			if cls&(clsSpace|clsPunct) != 0 || e.trace != nil {
 				e.emitLower(rune(c), int32(i-1), int32(i))
@@ -190,47 +207,113 @@ func (e *encoder) segment(text string, from, to int) {
 		if nm.handleCJK && unicode.Is(hanTable, r) {
 			// The ideograph becomes a word of its own; the later steps
 			// still apply (compatibility ideographs decompose).
+			e.flushRun()
 			e.flush()
 			e.decompose(r, s, en)
+			e.flushRun()
 			e.flush()
 			continue
 		}
 		e.decompose(r, s, en)
 	}
+	e.flushRun()
 	e.flush()
 }
 
 // decompose applies strip_accents (NFD, then drop non-spacing marks) when
-// it is on, and passes each remaining character on.
+// it is on, and passes each remaining character on. NFD reorders each run
+// of combining characters by combining class; like the Rust library, the
+// output characters then take the original characters' byte ranges in
+// their original order (a character a decomposition adds shares the range
+// of the last original character taken). The library's NFD tables are
+// Unicode 9's: a kept character it does not know as combining
+// (reorderTable) counts as a starter.
 func (e *encoder) decompose(r rune, s, en int32) {
 	if !e.t.norm.stripAccents {
 		e.emitLower(r, s, en)
 		return
 	}
+	e.origs = append(e.origs, span{s, en})
 	if r >= hangulBase && r < hangulBase+hangulCount {
 		si := r - hangulBase
-		e.emitLower(jamoL+si/(jamoV*jamoT), s, en)
-		e.emitLower(jamoVBase+(si%(jamoV*jamoT))/jamoT, s, en)
+		e.add(jamoL+si/(jamoV*jamoT), false)
+		e.add(jamoVBase+(si%(jamoV*jamoT))/jamoT, true)
 		if ti := si % jamoT; ti != 0 {
-			e.emitLower(jamoTBase+ti, s, en)
+			e.add(jamoTBase+ti, true)
 		}
 		return
 	}
 	var buf [utf8.UTFMax]byte
 	d := norm.NFD.Properties(buf[:utf8.EncodeRune(buf[:], r)]).Decomposition()
 	if d == nil || nfdKeep(r) {
-		if !unicode.Is(markTable, r) {
-			e.emitLower(r, s, en)
-		}
+		e.add(r, false)
 		return
 	}
-	for len(d) > 0 {
+	for inserted := false; len(d) > 0; inserted = true {
 		dr, dn := utf8.DecodeRune(d)
 		d = d[dn:]
-		if !unicode.Is(markTable, dr) {
-			e.emitLower(dr, s, en)
+		e.add(dr, inserted)
+	}
+}
+
+// span is a byte range of the original text.
+type span struct{ s, e int32 }
+
+// nfdChar is one character of NFD output waiting in a combining run.
+type nfdChar struct {
+	r   rune
+	ccc uint8
+	// inserted marks the second and later characters of a decomposition.
+	inserted bool
+}
+
+// add appends one NFD character to the current combining run; a starter
+// first flushes the run before it.
+func (e *encoder) add(r rune, inserted bool) {
+	c := combiningClass(r)
+	if c == 0 {
+		e.flushRun()
+	}
+	e.run = append(e.run, nfdChar{r, c, inserted})
+}
+
+// combiningClass is the canonical combining class as the library's NFD
+// sees it: Go's value for the marks strip_accents removes and for the kept
+// characters in reorderTable, 0 for everything else.
+func combiningClass(r rune) uint8 {
+	if r < 0x300 || !unicode.Is(markTable, r) && !unicode.Is(reorderTable, r) {
+		return 0
+	}
+	var buf [utf8.UTFMax]byte
+	return norm.NFD.Properties(buf[:utf8.EncodeRune(buf[:], r)]).CCC()
+}
+
+// flushRun puts the current combining run in canonical order, gives its
+// characters their byte ranges, drops non-spacing marks and passes the
+// rest on.
+func (e *encoder) flushRun() {
+	run := e.run
+	if len(run) == 0 {
+		return
+	}
+	for i := 1; i < len(run); i++ { // stable insertion sort by class
+		for j := i; j > 0 && run[j-1].ccc > run[j].ccc; j-- {
+			run[j-1], run[j] = run[j], run[j-1]
 		}
 	}
+	for _, c := range run {
+		if !c.inserted {
+			e.last = e.origs[e.orig0]
+			e.orig0++
+		}
+		if !unicode.Is(markTable, c.r) {
+			e.emitLower(c.r, e.last.s, e.last.e)
+		}
+	}
+	e.run = run[:0]
+	n := copy(e.origs, e.origs[e.orig0:])
+	e.origs = e.origs[:n]
+	e.orig0 = 0
 }
 
 // Hangul syllables decompose algorithmically (Unicode §3.12).

@@ -510,3 +510,35 @@ var markTable = &unicode.RangeTable{
 	},
 	LatinOffset: 0,
 }
+
+// reorderTable holds the characters strip_accents keeps that the library's NFD (Unicode 9 tables) reorders as combining characters.
+var reorderTable = &unicode.RangeTable{
+	R16: []unicode.Range16{
+		{0x8d4, 0x8e1, 1},
+		{0x1b44, 0x1b44, 1},
+		{0x1baa, 0x1baa, 1},
+		{0x1bf2, 0x1bf3, 1},
+		{0x1dfb, 0x1dfb, 1},
+		{0x302e, 0x302f, 1},
+		{0xa953, 0xa953, 1},
+		{0xa9c0, 0xa9c0, 1},
+	},
+	R32: []unicode.Range32{
+		{0x111c0, 0x111c0, 1},
+		{0x11235, 0x11235, 1},
+		{0x1134d, 0x1134d, 1},
+		{0x11442, 0x11442, 1},
+		{0x11446, 0x11446, 1},
+		{0x116b6, 0x116b6, 1},
+		{0x11c3f, 0x11c3f, 1},
+		{0x1d165, 0x1d166, 1},
+		{0x1d16d, 0x1d172, 1},
+		{0x1e000, 0x1e006, 1},
+		{0x1e008, 0x1e018, 1},
+		{0x1e01b, 0x1e021, 1},
+		{0x1e023, 0x1e024, 1},
+		{0x1e026, 0x1e02a, 1},
+		{0x1e944, 0x1e94a, 1},
+	},
+	LatinOffset: 0,
+}

@@ -146,7 +146,8 @@ const unicodeCases = [
   '¡Hola! ¿Qué tal?', 'Ελλάδα; (Greek question mark ;)', 'a\u0301\u0301\u0301 triple acute', '각 conjoining jamo 가각',
   '\u0915\u094D\u0937 \u0915\u093F \u0E01\u0E34 \u0E40\u0E01\u0E48\u0E32', 'ْ ً lone Arabic marks', '\u0301 leading mark', 'mark at end\u0301',
   '\u{1D165}\u{1D16D} musical \u{1D15F}', 'ᜀᜁ ꦄꦧ Tagalog Javanese', 'Dives Akuru \u{11935}\u{11930} \u{11938}', 'Garay \u{10D50}\u{10D70}',
-  'Latin ext \uA7CB \uA7CC \u1C89', 'CJK radicals ⺀ ⼀ ㇀', 'Yi ꀀ ꀁ', 'emoji at word edge😀word😀', 'punct-inside-word:a.b,c;d!e?f',
+  'Latin ext \uA7CB \uA7CC \u1C89', 'reorder \u1EBF\u0323\u302E e\u0302\u0301\u0323\u302E q\u0323\u0301\u302E x',
+  'x \u0301\u302E a\u0301\u{1D165}b a\u0345\u{1E000}b \u0345\u{1E000}', '\u1EC7\u302F \uD55C\u302E\uAE00 a\u0301\u0345\u08D4 z \u0103\u0323\u{1D16D}\u0301', 'CJK radicals ⺀ ⼀ ㇀', 'Yi ꀀ ꀁ', 'emoji at word edge😀word😀', 'punct-inside-word:a.b,c;d!e?f',
 ];
 
 // ------------------------------------------------------------- random ----
@@ -155,7 +156,7 @@ const pool = [...'aAbBzZ09 .,;:!?-\'"()[]#@&/\\_'].concat(['é', 'É', 'ß', 'ı
   '日', '本', '語', 'ア', 'ｶ', 'ー', '한', '글', 'ก', '\u0E34', 'क', '\u094D', 'ष', 'ع', '\u064E', 'ש', '\u05B8',
   '😀', '👍', '🏽', '👨', '‍', '🇩', '🇪', '\uFE0F', '—', '–', '…', '“', '”', '«', '»', '、', '。', '（', '）', '！',
   'ﬁ', 'Ĳ', '½', '²', '①', '€', '₹', '\uE000', '\uFFFD', '\u0378', '𝐀', '𠀀', '豈', 'Ω', 'K', '[', ']', 'CLS', 'SEP', 'MASK',
-  'the', 'patient', 'john', 'smith', '##', 'ing']);
+  'the', 'patient', 'john', 'smith', '##', 'ing', '\u302E', '\u{1D165}', '\u0345', '\u{1E000}', '\u08D4', '\u1EBF', '\u0F73', '\u0344']);
 function randomLine() {
   const n = 1 + Math.floor(rand() * 40);
   let s = '';
