@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/obscura-ai/obscura/redact"
 )
 
 // Error is a domain error: it carries the HTTP status, a stable machine
@@ -32,6 +34,7 @@ const (
 	CodeInvalidOption   = "invalid_option"
 	CodeBadMapping      = "bad_mapping"
 	CodeTooLarge        = "body_too_large"
+	CodeTextTooLong     = "text_too_long"
 	CodeUnauthorized    = "unauthorized"
 	CodeNotFound        = "not_found"
 	CodeMethod          = "method_not_allowed"
@@ -63,9 +66,22 @@ func toError(err error) (e *Error, internal bool) {
 	var de *Error
 	var mbe *http.MaxBytesError
 	var he *echo.HTTPError
+	var ie *redact.InputError
 	switch {
 	case errors.As(err, &de):
 		return de, false
+	case errors.As(err, &ie):
+		// The engine's input errors carry no text; their codes map onto ours.
+		switch ie.Code {
+		case redact.CodeEmptyText:
+			return badRequest(CodeEmptyText, ie.Msg), false
+		case redact.CodeInvalidUTF8:
+			return badRequest(CodeInvalidUTF8, ie.Msg), false
+		case redact.CodeTooLong:
+			return &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeTextTooLong, Message: ie.Msg}, false
+		default:
+			return badRequest(CodeInvalidOption, ie.Msg), false
+		}
 	case errors.As(err, &mbe):
 		return &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge,
 			Message: "request body exceeds " + strconv.FormatInt(mbe.Limit, 10) + " bytes"}, false

@@ -89,11 +89,9 @@ func (r *RedactRequest) options(maxBatch int) ([]string, redact.Options, error) 
 		Deny:        r.Deny,
 		Mapping:     r.Mapping,
 	}
-	switch redact.Mode(r.Mode) {
-	case "", redact.ModeFull:
-		o.Mode = redact.ModeFull
-	case redact.ModeFast:
-		o.Mode = redact.ModeFast
+	switch m := redact.Mode(r.Mode); m {
+	case "", redact.ModeFull, redact.ModeFast: // "" is the engine's default
+		o.Mode = m
 	default:
 		return nil, o, badRequest(CodeInvalidOption, "mode must be full or fast")
 	}

@@ -73,9 +73,9 @@ const (
 const warmupText = "Warm-up: Alice Example met Bob Sample in Springfield; write to alice@example.com."
 
 // Config configures a Server. Zero durations and limits take the Default*
-// values; Restorer is required.
+// values.
 type Config struct {
-	Restorer Restorer
+	Restorer Restorer     // nil means RedactRestorer
 	Logger   *slog.Logger // nil discards logs
 
 	MaxBodyBytes   int64 // per JSON request; larger bodies get 413
@@ -148,7 +148,7 @@ type Server struct {
 // Load (or Install) to make /v1/redact available.
 func New(cfg Config) (*Server, error) {
 	if cfg.Restorer == nil {
-		return nil, errors.New("server: Config.Restorer is required")
+		cfg.Restorer = RedactRestorer{}
 	}
 	if (cfg.TLSCertFile == "") != (cfg.TLSKeyFile == "") {
 		return nil, errors.New("server: TLS needs both a certificate and a key file")
