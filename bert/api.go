@@ -2,7 +2,6 @@ package bert
 
 import (
 	"fmt"
-	"runtime"
 
 	"github.com/obscura-ai/obscura/weights/onnx"
 )
@@ -33,7 +32,9 @@ type Options struct {
 	Int8 bool
 	// Kernel optionally overrides the INT8 kernel ("" = best).
 	Kernel string
-	// Threads bounds the goroutines one Run uses (0 = GOMAXPROCS).
+	// Threads is advisory today: GEMMs and attention run on package
+	// tensor's worker pool, which sizes itself to GOMAXPROCS (set that to
+	// bound a process's threads). 0 = GOMAXPROCS.
 	Threads int
 }
 
@@ -45,7 +46,6 @@ type Model struct {
 	vocab     int
 	maxPos    int
 	hasTypes  bool
-	threads   int
 }
 
 // Load imports the ONNX graph at onnxPath and prepares it for inference.
@@ -68,10 +68,7 @@ func fromONNX(om *onnx.Model, opts Options) (*Model, error) {
 	if err := checkIO(g); err != nil {
 		return nil, err
 	}
-	m := &Model{g: g, threads: opts.Threads}
-	if m.threads <= 0 {
-		m.threads = runtime.GOMAXPROCS(0)
-	}
+	m := &Model{g: g}
 	for _, in := range g.inputs {
 		if in == inTypeIDs {
 			m.hasTypes = true
@@ -81,7 +78,6 @@ func fromONNX(om *onnx.Model, opts Options) (*Model, error) {
 	case "", "auto", "fused":
 		p, perr := recognise(g, opts)
 		if perr == nil {
-			p.threads = m.threads
 			m.plan = p
 		} else if opts.Executor == "fused" || opts.Int8 {
 			return nil, perr

@@ -1,8 +1,39 @@
 // Package bert runs BERT-family token classifiers (BERT, DistilBERT, RoBERTa)
-// imported from ONNX: a general graph executor that is the correctness
-// reference, and a fused encoder plan recognised from the graph's structure.
+// imported from ONNX files (HF/optimum or torch.onnx exports, opsets 11–17+)
+// in pure Go, with two execution paths behind one API (Load, Model.Run):
 //
-// Invariants: an unsupported op or unrecognised structure is an error naming
-// the node and op type, never a silent wrong answer; a Model is safe for
-// concurrent use, each call drawing its scratch buffers from a pool.
+//   - The graph executor interprets the ONNX graph node by node. It is the
+//     correctness reference and runs any graph made of the ops it knows
+//     (MatMul, Gemm, element-wise arithmetic, Erf/Tanh/Sqrt/Pow, Softmax,
+//     ReduceMean/Sum, LayerNormalization, Gather, Reshape/Transpose/
+//     (Un)Squeeze/Concat/Slice/Expand, Shape/Range/ConstantOfShape/CumSum,
+//     comparisons, Where, Cast, …). Shape-computation subgraphs — every node
+//     whose value depends only on constants and input shapes — are folded
+//     once per input shape and cached.
+//   - The fused plan is recognised from the graph's structure (never from
+//     node names): embeddings (word + position + token type, with RoBERTa's
+//     padding-aware positions), LayerNorm in decomposed or
+//     LayerNormalization form, attention (Q/K/V projections, scale, additive
+//     mask of −10000 or float32 min, softmax, context, output projection),
+//     GELU in Erf or tanh form, residuals and the classifier head. Facts the
+//     structure leaves implicit (position scheme, mask fill value, head
+//     count, activation) are read by evaluating the relevant subgraph on
+//     probe inputs, and the finished plan is checked against the graph
+//     executor on a probe batch before it is used. Weights are prepacked at
+//     load (tensor.PackedB, or quant.Matrix with Options.Int8); Q, K and V
+//     are packed side by side into one matrix.
+//
+// Invariants:
+//   - An unsupported op, or a structure the fused plan does not recognise
+//     when Options.Executor is "fused", is an error naming the node and its
+//     op type, never a silent wrong answer. "auto" falls back to the graph.
+//   - Logits are row-major [Size][SeqLen][NumLabels]. They match ONNX
+//     Runtime within 1e-4 at attended positions (the tests' logitTol). On the
+//     fused path, positions after a row's last attended token are not
+//     computed and read 0; a fully padded row is all zeros.
+//   - A Model is immutable after Load and safe for concurrent use; each Run
+//     draws its scratch from a pool, so a warm Run allocates (near) nothing
+//     beyond its result. GEMMs and attention heads spread over package
+//     tensor's worker pool, sized to GOMAXPROCS.
+//   - Errors and logs never contain token ids' text or other input content.
 package bert

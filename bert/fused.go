@@ -73,7 +73,6 @@ type plan struct {
 	maskNeg        float32 // additive mask value for attention_mask 0
 	layers         []layer
 	cls            linear
-	threads        int
 
 	pool workspacePool
 }

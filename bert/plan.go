@@ -262,9 +262,6 @@ func (p *plan) verify(g *graph) error {
 	if p.typ != nil {
 		b.TypeIDs = make([]int64, rows*cols)
 	}
-	if p.threads == 0 {
-		p.threads = 1
-	}
 	got := make([]float32, rows*cols*p.labels)
 	if err := p.run(b, got); err != nil {
 		return fmt.Errorf("bert: fused plan: probe run: %w", err)
