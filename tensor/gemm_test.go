@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 )
 
 // gemmUnitRoundoff is float32's unit roundoff u = 2⁻²⁴. A K-term dot product
@@ -463,4 +464,30 @@ func FuzzGEMM(f *testing.F) {
 			newGemmInputs(gc, seed).check(t, kn)
 		}
 	})
+}
+
+// TestGEMMParallelHelpers proves that the pool really runs work on a second
+// goroutine: with GOMAXPROCS=2 and two chunks, each chunk waits (up to a
+// deadline) until the other has started, which only a helper can make
+// happen.
+func TestGEMMParallelHelpers(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	for rep := 0; rep < 20; rep++ {
+		var started sync.WaitGroup
+		started.Add(2)
+		both := make(chan struct{})
+		go func() { started.Wait(); close(both) }()
+		ok := make([]bool, 2)
+		ParallelGrain(2, 1, func(lo, hi int) {
+			started.Done()
+			select {
+			case <-both:
+				ok[lo] = true
+			case <-time.After(5 * time.Second):
+			}
+		})
+		if !ok[0] || !ok[1] {
+			t.Fatalf("rep %d: the two chunks never ran at the same time (%v)", rep, ok)
+		}
+	}
 }
