@@ -1,0 +1,257 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/obscura-ai/obscura/internal/testenv"
+)
+
+const (
+	binStartTimeout = 60 * time.Second  // listening line
+	binReadyTimeout = 180 * time.Second // model load and warm-up on a busy 2-core box
+	binStopTimeout  = 30 * time.Second  // SIGTERM to exit
+)
+
+// syncBuffer is a bytes.Buffer safe for the exec copier and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// binServer is the real obscura binary serving on a loopback port.
+type binServer struct {
+	cmd    *exec.Cmd
+	url    string
+	stderr *syncBuffer
+	exited chan error
+}
+
+// buildObscura builds ./cmd/obscura into a temporary directory.
+func buildObscura(t testing.TB) string {
+	t.Helper()
+	root := testenv.ModuleRoot()
+	if root == "" {
+		t.Skip("no module root")
+	}
+	bin := filepath.Join(t.TempDir(), "obscura")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/obscura")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/obscura: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startBinary runs `obscura serve` on port 0 with the baseline model and
+// waits for /readyz.
+func startBinary(t testing.TB, extra ...string) *binServer {
+	t.Helper()
+	model := testenv.Shared(t, "models", "obscura-minilm-conll")
+	bin := buildObscura(t)
+	args := append([]string{"serve", "--model", model, "--addr", "127.0.0.1:0"}, extra...)
+	cmd := exec.Command(bin, args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs := &binServer{cmd: cmd, stderr: &syncBuffer{}, exited: make(chan error, 1)}
+	cmd.Stderr = bs.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+		}
+	})
+	lines := make(chan string, 4)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+		bs.exited <- cmd.Wait()
+	}()
+	select {
+	case l := <-lines:
+		u, ok := strings.CutPrefix(l, "listening on ")
+		if !ok || !strings.HasPrefix(u, "http://127.0.0.1:") {
+			t.Fatalf("first line %q; stderr:\n%s", l, bs.stderr)
+		}
+		bs.url = u
+	case <-time.After(binStartTimeout):
+		t.Fatalf("no listening line; stderr:\n%s", bs.stderr)
+	}
+	deadline := time.Now().Add(binReadyTimeout)
+	for {
+		resp, err := http.Get(bs.url + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+			if resp.StatusCode != http.StatusServiceUnavailable {
+				t.Fatalf("/readyz: %d", resp.StatusCode)
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready after %v; stderr:\n%s", binReadyTimeout, bs.stderr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return bs
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (bs *binServer) stop(t testing.TB) {
+	t.Helper()
+	if err := bs.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-bs.exited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v; stderr:\n%s", err, bs.stderr)
+		}
+	case <-time.After(binStopTimeout):
+		t.Fatal("no exit after SIGTERM")
+	}
+}
+
+func postJSONTo(t testing.TB, url string, in, out any) int {
+	t.Helper()
+	b, _ := json.Marshal(in)
+	resp, err := http.Post(url, "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == http.StatusOK && out != nil {
+		if err := json.Unmarshal(body, out); err != nil {
+			t.Fatalf("%s: %v: %s", url, err, body)
+		}
+	}
+	return resp.StatusCode
+}
+
+// The real binary, on the baseline model, redacts and restores over
+// loopback, and exits cleanly on SIGTERM; its logs hold no text.
+func TestEndToEndBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts the binary; skipped with -short")
+	}
+	bs := startBinary(t)
+
+	name, ssn, email := "John Smith", "123-45-6789", "john.smith@example.com"
+	text := "Patient " + name + " (SSN " + ssn + ", " + email + ") was seen in Boston on Monday."
+	for _, s := range []string{name, ssn, email, text} {
+		secret(s)
+	}
+	var red RedactResponse
+	if code := postJSONTo(t, bs.url+"/v1/redact", map[string]any{"text": text}, &red); code != http.StatusOK {
+		t.Fatalf("redact: %d", code)
+	}
+	for _, v := range []string{name, ssn, email} {
+		if strings.Contains(red.MaskedText, v) {
+			t.Errorf("masked text %q still holds a value", red.MaskedText)
+		}
+	}
+	types := map[string]bool{}
+	for _, e := range red.Entities {
+		types[e.Type] = true
+		if text[e.Start:e.End] != red.Mapping[e.Token] {
+			t.Errorf("entity %+v: offsets do not match the mapping", e)
+		}
+	}
+	for _, want := range []string{"PERSON", "SSN", "EMAIL"} {
+		if !types[want] {
+			t.Errorf("no %s entity in %+v", want, red.Entities)
+		}
+	}
+	if red.Model != "obscura-minilm-conll" || red.Timings.Infer <= 0 {
+		t.Errorf("model %q, timings %+v (full mode must run the model)", red.Model, red.Timings)
+	}
+	for _, s := range red.Mapping {
+		secret(s)
+	}
+
+	// Restore the masked text, and an "LLM answer" through the stream.
+	var rest RestoreResponse
+	if code := postJSONTo(t, bs.url+"/v1/restore", map[string]any{"text": red.MaskedText, "mapping": red.Mapping}, &rest); code != http.StatusOK {
+		t.Fatalf("restore: %d", code)
+	}
+	if rest.Text != text || len(rest.Unresolved) != 0 {
+		t.Fatalf("restore = %+v, want the original", rest)
+	}
+	mb, _ := json.Marshal(red.Mapping)
+	req, _ := http.NewRequest(http.MethodPost, bs.url+"/v1/restore/stream", strings.NewReader(red.MaskedText))
+	req.Header.Set("Content-Type", "text/plain")
+	req.Header.Set(MappingHeader, base64.StdEncoding.EncodeToString(mb))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	streamed, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(streamed) != text || resp.Trailer.Get(UnresolvedTrailer) != "[]" {
+		t.Fatalf("stream restore = %q (trailer %q)", streamed, resp.Trailer.Get(UnresolvedTrailer))
+	}
+
+	var fast RedactResponse
+	if code := postJSONTo(t, bs.url+"/v1/redact", map[string]any{"text": text, "mode": "fast"}, &fast); code != http.StatusOK || fast.Timings.Infer != 0 {
+		t.Fatalf("fast mode: %d %+v", code, fast.Timings)
+	}
+	var info ModelResponse
+	r2, err := http.Get(bs.url + "/v1/model")
+	if err != nil {
+		t.Fatal(err)
+	}
+	decodeBody(t, r2.Body, &info)
+	r2.Body.Close()
+	if info.ID != "obscura-minilm-conll" || len(info.Labels) != 9 || !info.Ready || info.LoadMS <= 0 {
+		t.Fatalf("model info %+v", info)
+	}
+
+	bs.stop(t)
+	logs := bs.stderr.String()
+	for _, want := range []string{`"msg":"model ready"`, `"load_ms"`, `"warmup_ms"`, `"msg":"request"`, `"msg":"stopped"`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("log lacks %s", want)
+		}
+	}
+	for _, s := range []string{name, ssn, email, "Boston", "Patient"} {
+		if strings.Contains(logs, s) {
+			t.Errorf("binary log contains request text %q", s)
+		}
+	}
+	fmt.Fprint(lockedWriter{}, logs) // also checked against every secret by TestMain
+}
