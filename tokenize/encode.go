@@ -1,6 +1,7 @@
 package tokenize
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -296,10 +297,16 @@ func (e *encoder) flushRun() {
 	if len(run) == 0 {
 		return
 	}
-	for i := 1; i < len(run); i++ { // stable insertion sort by class
-		for j := i; j > 0 && run[j-1].ccc > run[j].ccc; j-- {
-			run[j-1], run[j] = run[j], run[j-1]
+	if len(run) <= 16 {
+		for i := 1; i < len(run); i++ { // stable insertion sort by class
+			for j := i; j > 0 && run[j-1].ccc > run[j].ccc; j-- {
+				run[j-1], run[j] = run[j], run[j-1]
+			}
 		}
+	} else {
+		// A long run (adversarial input: thousands of marks on one base)
+		// must not cost quadratic time.
+		slices.SortStableFunc(run, func(a, b nfdChar) int { return int(a.ccc) - int(b.ccc) })
 	}
 	for _, c := range run {
 		if !c.inserted {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/obscura-ai/obscura/internal/testenv"
 )
@@ -278,3 +279,24 @@ func TestConcurrentEncode(t *testing.T) {
 		}
 	}
 }
+
+// TestLongCombiningRun feeds one base letter with 200,000 alternating
+// combining marks and a kept combining character: canonical reordering
+// must stay fast (no quadratic sort), and the marks vanish under
+// strip_accents.
+func TestLongCombiningRun(t *testing.T) {
+	tk := loadShared(t, "obscura-minilm-conll")
+	text := "a" + strings.Repeat("\u0301\u0323", 100000) + "\u302e b"
+	start := time.Now()
+	enc := tk.Encode(text)
+	if d := time.Since(start); d > longRunBudget {
+		t.Errorf("Encode took %v on a 200,000-mark run", d)
+	}
+	if enc.Len() != 4 || enc.Offsets[2] != [2]int{len(text) - 1, len(text)} {
+		t.Errorf("got %d tokens, offsets %v", enc.Len(), enc.Offsets)
+	}
+}
+
+// longRunBudget is generous (a shared, loaded CI machine); a quadratic
+// sort would take minutes.
+const longRunBudget = 5 * time.Second
