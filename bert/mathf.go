@@ -91,7 +91,10 @@ func geluSlice(xs []float32) {
 		if ax < 0 {
 			ax = -ax
 		}
-		u := min(ax, erfTabMax) * erfTabStep
+		if ax > erfTabMax { // not the builtin min, which is slow on floats
+			ax = erfTabMax
+		}
+		u := ax * erfTabStep
 		i := int(u)
 		f := u - float32(i)
 		y := erfTab[i] + f*(erfTab[i+1]-erfTab[i])
@@ -102,18 +105,27 @@ func geluSlice(xs []float32) {
 	}
 }
 
+// softmaxCut is where softmax32 flushes e^(x-max) to zero: e^-30 ≈ 9e-14,
+// so even thousands of such terms move a sum that is ≥ 1 by less than a
+// float32 ulp, while the tiny values they would otherwise leave behind
+// (down to 1e-38, and subnormal once normalised) make the CPU take slow
+// microcode paths.
+const softmaxCut = -30
+
 // softmax32 writes softmax(x) to dst (which may be x) with exp32 written
 // out in the loop and a float64 sum.
 func softmax32(dst, x []float32) {
 	m := float32(math.Inf(-1))
 	for _, v := range x {
-		m = max(m, v)
+		if v > m { // not the builtin max: its NaN and ±0 rules compile to a slow sequence
+			m = v
+		}
 	}
 	var sum float64
 	for k, v := range x {
 		z := v - m // ≤ 0
 		var e float32
-		if z >= expMinArg {
+		if z >= softmaxCut {
 			kk := int32(z*(log2e*expTabLen)+(8192*expTabLen+0.5)) - 8192*expTabLen
 			kf := float32(kk)
 			r := z - kf*ln2Hi64 - kf*ln2Lo64
