@@ -23,7 +23,7 @@ type pattern struct {
 var (
 	ssnContext   = []string{"ssn", "ss#", "ss #", "social security", "soc sec", "social"}
 	npiContext   = []string{"npi", "national provider"}
-	phoneContext = []string{"phone", "tel", "telephone", "mobile", "cell", "fax", "call", "contact", "number", "reach"}
+	phoneContext = []string{"phone", "tel", "telephone", "mobile", "cell", "fax", "call", "call me on", "contact", "number", "reach", "desk", "office", "answering", "messages", "registered", "whatsapp", "sms", "text me"}
 )
 
 // DefaultMRNContext are the words that introduce a medical record number.
@@ -32,10 +32,10 @@ var DefaultMRNContext = []string{"mrn", "medical record number", "medical record
 var (
 	reSSN = regexp.MustCompile(`\b(?:\d{3}-\d{2}-\d{4}|\d{3} \d{2} \d{4}|\d{9})\b`)
 
-	rePhoneUS   = regexp.MustCompile(`(?:\+1[-. ]?|\b1[-. ])?(?:\(\d{3}\) ?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b(?: ?(?:x|ext\.?|extension) ?\d{1,6}\b)?`)
+	rePhoneUS   = regexp.MustCompile(`(?:\+1[-. ]?|\b1[-. ])?(?:\(\d{3}\) ?|\b\d{3}[-. ])\d{3}[-. ]\d{4}(?: ?(?:x|ext\.?|extension) ?\d{1,6})?\b`)
 	rePhoneIntl = regexp.MustCompile(`(?:\+|\b00)[1-9]\d{0,3}[-. ]?(?:\(0\)[-. ]?)?(?:\(\d{1,4}\)[-. ]?)?\d{1,5}(?:[-. ]?\d{1,5}){1,5}\b`)
-	rePhoneNat  = regexp.MustCompile(`(?:\(0?\d{1,4}\) ?|\b0\d{1,4}[-. ])\d{2,4}(?:[-. ]\d{2,4}){1,3}\b`)
-	rePhoneCtx  = regexp.MustCompile(`\b\d{2,4}(?:[-. ]\d{2,4}){1,4}\b`)
+	rePhoneNat  = regexp.MustCompile(`(?:\(0?\d{1,4}\) ?\d{2,4}(?:[-. ]\d{2,4}){1,3}|\b0\d{1,4}[-. ]\d{2,8}(?:[-. ]\d{2,4}){0,3})\b`)
+	rePhoneCtx  = regexp.MustCompile(`\b(?:\d{2,4}(?:[-. ]\d{2,4}){1,4}|\d{7,12})\b`)
 
 	reEmail = regexp.MustCompile(`\b[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b`)
 
@@ -98,6 +98,11 @@ var (
 		`(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Room|Rm|Floor|Fl|#)\.? ?#?[A-Za-z0-9-]+)?` +
 		`(?:,?\s+[A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*){0,3},? ` + usStates + `\.?,? \d{5}(?:-\d{4})?\b)?`)
 	rePOBox = regexp.MustCompile(`(?i)\bP\.? ?O\.? Box \d{1,6}\b`)
+	// US military mail: PSC 0413, Box 8144 APO AA 42323 (the last line
+	// optional).
+	reMilitary = regexp.MustCompile(`\b(?:PSC|CMR|Unit) \d{1,5},? Box \d{1,5}(?:,?\s+[AFD]PO (?:AA|AE|AP) \d{5})?\b`)
+	// A unit on its own: Apt. 595, Suite 501.
+	reUnit = regexp.MustCompile(`\b(?:Apt|Apartment|Suite|Ste)\.? ?#?\d{1,5}[A-Z]?\b`)
 )
 
 // mrnPattern builds the MRN expression: a context word, optional
@@ -142,8 +147,10 @@ func checkPhoneUS(text string, s, e int) (int, int, bool) {
 	if len(d) == 11 {
 		d = d[1:]
 	}
-	// NANP: area code and exchange start with 2–9.
-	if len(d) != 10 || d[0] < '2' || d[3] < '2' || partOfLongerNumber(text, s, e) {
+	// NANP: the area code starts with 2–9. (The exchange should too, but
+	// generated and mistyped numbers often break that rule, and a 3-3-4
+	// grouped number is a phone number whatever its exchange.)
+	if len(d) != 10 || d[0] < '2' || partOfLongerNumber(text, s, e) {
 		return 0, 0, false
 	}
 	return s, e, true
@@ -159,7 +166,11 @@ func checkPhoneIntl(text string, s, e int) (int, int, bool) {
 
 func checkPhoneNat(text string, s, e int) (int, int, bool) {
 	n := len(digitsOf(text[s:e]))
-	if n < 9 || n > 12 || partOfLongerNumber(text, s, e) || looksLikeDate(text[s:e]) {
+	min := 9
+	if text[s] == '(' {
+		min = 8 // (37) 788-063: an area code in brackets is evidence enough
+	}
+	if n < min || n > 12 || partOfLongerNumber(text, s, e) || looksLikeDate(text[s:e]) {
 		return 0, 0, false
 	}
 	return s, e, true
@@ -175,8 +186,19 @@ func checkPhoneCtx(text string, s, e int) (int, int, bool) {
 	return s, e, true
 }
 
+// looksLikeDate reports whether all of m is a valid numeric date.
 func looksLikeDate(m string) bool {
-	return reDateISO.MatchString(m) || reDateNum.MatchString(m)
+	for _, p := range []struct {
+		re    *regexp.Regexp
+		check func(string, int, int) (int, int, bool)
+	}{{reDateISO, checkDateISO}, {reDateNum, checkDateNum}} {
+		if loc := p.re.FindStringIndex(m); loc != nil && loc[0] == 0 && loc[1] == len(m) {
+			if _, _, ok := p.check(m, 0, len(m)); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func checkEmail(text string, s, e int) (int, int, bool) {
@@ -367,6 +389,8 @@ var basePatterns = []pattern{
 	{TypeURL, reURL, 0, 0.95, checkURL},
 	{TypeAddress, reAddress, 0, 0.85, keep},
 	{TypeAddress, rePOBox, 0, 0.85, keep},
+	{TypeAddress, reMilitary, 0, 0.85, keep},
+	{TypeAddress, reUnit, 0, 0.7, keep},
 	{TypeNPI, reNPI, 0, 0.95, checkNPI},
 	{TypeIBAN, reIBAN, 0, 0.99, checkIBAN},
 }

