@@ -18,7 +18,9 @@ var supportedOps = map[string]bool{
 	"Tanh": true, "Exp": true, "Neg": true, "Relu": true, "Sigmoid": true, "Reciprocal": true,
 	"Softmax": true, "ReduceMean": true, "ReduceSum": true, "LayerNormalization": true,
 	"MatMul": true, "Gemm": true, "CumSum": true, "Slice": true, "Gelu": true, "Dropout": true,
-	"Flatten": true,
+	"Flatten": true, "Abs": true, "Round": true, "Clip": true, "Max": true, "Min": true,
+	"ReduceMax": true, "DynamicQuantizeLinear": true, "MatMulInteger": true,
+	"DequantizeLinear": true,
 }
 
 // runNode executes one node. Inputs are never modified; outputs may alias an
@@ -245,11 +247,66 @@ func (g *graph) runOp(n *node, in []*value) ([]*value, error) {
 			return nil, err
 		}
 		return one(arith(n.op, in[0], in[1]))
-	case "Sqrt", "Erf", "Tanh", "Exp", "Neg", "Relu", "Sigmoid", "Reciprocal":
+	case "Sqrt", "Erf", "Tanh", "Exp", "Neg", "Relu", "Sigmoid", "Reciprocal", "Abs", "Round":
 		if err := need(in, 1); err != nil {
 			return nil, err
 		}
 		return one(unary(n.op, in[0]))
+	case "Max", "Min":
+		if err := need(in, 1); err != nil {
+			return nil, err
+		}
+		acc := in[0]
+		for _, v := range in[1:] {
+			if v == nil {
+				continue
+			}
+			var err error
+			if acc, err = arith(n.op, acc, v); err != nil {
+				return nil, err
+			}
+		}
+		return []*value{acc}, nil
+	case "Clip":
+		if err := need(in, 1); err != nil {
+			return nil, err
+		}
+		return one(clip(g, n, in))
+	case "ReduceMax":
+		if err := need(in, 1); err != nil {
+			return nil, err
+		}
+		axes, err := axesArg(n, in, 1)
+		if err != nil {
+			return nil, err
+		}
+		return one(reduce(n.op, in[0], axes, n.attrInt("keepdims", 1) != 0))
+	case "DynamicQuantizeLinear":
+		if err := need(in, 1); err != nil {
+			return nil, err
+		}
+		return dynamicQuantize(in[0])
+	case "MatMulInteger":
+		if err := need(in, 2); err != nil {
+			return nil, err
+		}
+		var az, bz *value
+		if len(in) > 2 {
+			az = in[2]
+		}
+		if len(in) > 3 {
+			bz = in[3]
+		}
+		return one(matmulInteger(in[0], in[1], az, bz))
+	case "DequantizeLinear":
+		if err := need(in, 2); err != nil {
+			return nil, err
+		}
+		var zp *value
+		if len(in) > 2 {
+			zp = in[2]
+		}
+		return one(dequantize(in[0], in[1], zp, int(n.attrInt("axis", 1))))
 	case "Gelu":
 		if err := need(in, 1); err != nil {
 			return nil, err
@@ -543,6 +600,8 @@ func transpose(v *value, perm []int64) (*value, error) {
 // ONNX TensorProto data types the Cast op targets.
 const (
 	onnxFloat  = 1
+	onnxUint8  = 2
+	onnxInt8   = 3
 	onnxInt32  = 6
 	onnxInt64  = 7
 	onnxBool   = 9
@@ -568,12 +627,22 @@ func cast(v *value, to int64) (*value, error) {
 			}
 		}
 		return out, nil
-	case onnxInt64, onnxInt32:
+	case onnxInt64, onnxInt32, onnxInt8, onnxUint8:
 		out := newInt(v.shape)
+		lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+		switch to {
+		case onnxInt32:
+			lo, hi = math.MinInt32, math.MaxInt32
+		case onnxInt8:
+			lo, hi = math.MinInt8, math.MaxInt8
+		case onnxUint8:
+			lo, hi = 0, math.MaxUint8
+		}
 		switch v.dt {
 		case dtFloat:
+			// Out-of-range casts are undefined in ONNX; we saturate.
 			for k, x := range v.f {
-				out.i[k] = int64(x)
+				out.i[k] = min(max(int64(x), lo), hi)
 			}
 		case dtInt64:
 			copy(out.i, v.i)
@@ -867,6 +936,10 @@ func arith(op string, a, b *value) (*value, error) {
 			bindex(a.shape, b.shape, shape, func(o, ia, ib int) { out.f[o] = a.f[ia] * b.f[ib] })
 		case "Div":
 			bindex(a.shape, b.shape, shape, func(o, ia, ib int) { out.f[o] = a.f[ia] / b.f[ib] })
+		case "Max":
+			bindex(a.shape, b.shape, shape, func(o, ia, ib int) { out.f[o] = max(a.f[ia], b.f[ib]) })
+		case "Min":
+			bindex(a.shape, b.shape, shape, func(o, ia, ib int) { out.f[o] = min(a.f[ia], b.f[ib]) })
 		case "Pow":
 			bindex(a.shape, b.shape, shape, func(o, ia, ib int) {
 				x, y := a.f[ia], b.f[ib]
@@ -898,6 +971,10 @@ func arith(op string, a, b *value) (*value, error) {
 				out.i[o] = x / y
 			case "Pow":
 				out.i[o] = int64(math.Pow(float64(x), float64(y)))
+			case "Max":
+				out.i[o] = max(x, y)
+			case "Min":
+				out.i[o] = min(x, y)
 			}
 		})
 		return out, derr
@@ -907,10 +984,13 @@ func arith(op string, a, b *value) (*value, error) {
 
 func unary(op string, v *value) (*value, error) {
 	if v.dt != dtFloat {
-		if op == "Neg" && v.dt == dtInt64 {
+		if (op == "Neg" || op == "Abs") && v.dt == dtInt64 {
 			out := newInt(v.shape)
 			for k, x := range v.i {
-				out.i[k] = -x
+				if op == "Neg" || x < 0 {
+					x = -x
+				}
+				out.i[k] = x
 			}
 			return out, nil
 		}
@@ -936,6 +1016,10 @@ func unary(op string, v *value) (*value, error) {
 			y = float32(1 / (1 + math.Exp(-float64(x))))
 		case "Reciprocal":
 			y = 1 / x
+		case "Abs":
+			y = float32(math.Abs(float64(x)))
+		case "Round":
+			y = float32(math.RoundToEven(float64(x)))
 		}
 		out.f[k] = y
 	}
@@ -1045,7 +1129,14 @@ func reduce(op string, v *value, axes []int64, keep bool) (*value, error) {
 		shape = []int{}
 	}
 	acc := make([]float64, numel(kept))
-	bindex(v.shape, kept, v.shape, func(o, _, ib int) { acc[ib] += float64(v.f[o]) })
+	if op == "ReduceMax" {
+		for k := range acc {
+			acc[k] = math.Inf(-1)
+		}
+		bindex(v.shape, kept, v.shape, func(o, _, ib int) { acc[ib] = max(acc[ib], float64(v.f[o])) })
+	} else {
+		bindex(v.shape, kept, v.shape, func(o, _, ib int) { acc[ib] += float64(v.f[o]) })
+	}
 	out := newFloat(shape)
 	cnt := float64(v.len() / max(len(acc), 1))
 	for k, s := range acc {
@@ -1328,6 +1419,149 @@ func slice(g *graph, n *node, in []*value) (*value, error) {
 			}
 			idx[k] = 0
 		}
+	}
+	return out, nil
+}
+
+func clip(g *graph, n *node, in []*value) (*value, error) {
+	v := in[0]
+	if v.dt != dtFloat {
+		return nil, fmt.Errorf("Clip of %s", v.dt)
+	}
+	lo, hi := float32(math.Inf(-1)), float32(math.Inf(1))
+	if g.opset < 11 {
+		lo, hi = n.attrFloat("min", lo), n.attrFloat("max", hi)
+	} else {
+		if len(in) > 1 && in[1] != nil {
+			f, _ := in[1].scalarFloat()
+			lo = float32(f)
+		}
+		if len(in) > 2 && in[2] != nil {
+			f, _ := in[2].scalarFloat()
+			hi = float32(f)
+		}
+	}
+	out := newFloat(v.shape)
+	for k, x := range v.f {
+		out.f[k] = min(max(x, lo), hi)
+	}
+	return out, nil
+}
+
+// dynamicQuantize is ONNX DynamicQuantizeLinear: uint8 values with one scale
+// and zero point for the whole tensor, from its range widened to include 0.
+func dynamicQuantize(x *value) ([]*value, error) {
+	if x.dt != dtFloat {
+		return nil, fmt.Errorf("DynamicQuantizeLinear of %s", x.dt)
+	}
+	var lo, hi float32
+	for _, v := range x.f {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	scale := (hi - lo) / 255
+	zp := int64(0)
+	if scale != 0 {
+		zp = int64(min(max(math.RoundToEven(float64(-lo/scale)), 0), 255))
+	}
+	y := newInt(x.shape)
+	if scale != 0 {
+		for k, v := range x.f {
+			y.i[k] = min(max(int64(math.RoundToEven(float64(v/scale)))+zp, 0), 255)
+		}
+	}
+	return []*value{y, {dt: dtFloat, shape: []int{}, f: []float32{scale}}, {dt: dtInt64, shape: []int{}, i: []int64{zp}}}, nil
+}
+
+// matmulInteger is ONNX MatMulInteger: (A - a_zp)·(B - b_zp) exactly in
+// integers, with a per-tensor a_zp and a per-tensor or per-column b_zp.
+func matmulInteger(a, b, az, bz *value) (*value, error) {
+	if a.dt != dtInt64 || b.dt != dtInt64 {
+		return nil, fmt.Errorf("MatMulInteger of %s and %s", a.dt, b.dt)
+	}
+	if len(b.shape) != 2 || len(a.shape) < 2 {
+		return nil, fmt.Errorf("MatMulInteger supports A [...×M×K] by a 2-D B, have %v and %v", a.shape, b.shape)
+	}
+	k, n := b.shape[0], b.shape[1]
+	if a.shape[len(a.shape)-1] != k {
+		return nil, fmt.Errorf("MatMulInteger inner dimensions %v × %v", a.shape, b.shape)
+	}
+	var za int64
+	if az != nil {
+		if az.len() != 1 {
+			return nil, fmt.Errorf("MatMulInteger: per-row A zero points are not supported")
+		}
+		za = az.ints()[0]
+	}
+	zb := make([]int64, n)
+	if bz != nil {
+		zs := bz.ints()
+		switch len(zs) {
+		case 1:
+			for j := range zb {
+				zb[j] = zs[0]
+			}
+		case n:
+			copy(zb, zs)
+		default:
+			return nil, fmt.Errorf("MatMulInteger: %d B zero points for %d columns", len(zs), n)
+		}
+	}
+	rows := a.len() / k
+	shape := append(append([]int{}, a.shape[:len(a.shape)-1]...), n)
+	out := newInt(shape)
+	for r := 0; r < rows; r++ {
+		acc := out.i[r*n : (r+1)*n]
+		for p := 0; p < k; p++ {
+			av := a.i[r*k+p] - za
+			if av == 0 {
+				continue
+			}
+			brow := b.i[p*n : (p+1)*n]
+			for j, bv := range brow {
+				acc[j] += av * (bv - zb[j])
+			}
+		}
+	}
+	return out, nil
+}
+
+// dequantize is ONNX DequantizeLinear: (x - zp)·scale, per tensor or per
+// slice along axis.
+func dequantize(x, scale, zp *value, axis int) (*value, error) {
+	if x.dt != dtInt64 || scale.dt != dtFloat {
+		return nil, fmt.Errorf("DequantizeLinear of %s by %s", x.dt, scale.dt)
+	}
+	out := newFloat(x.shape)
+	if scale.len() == 1 {
+		z := int64(0)
+		if zp != nil {
+			z = zp.ints()[0]
+		}
+		for k, v := range x.i {
+			out.f[k] = float32(v-z) * scale.f[0]
+		}
+		return out, nil
+	}
+	r := len(x.shape)
+	if axis < 0 {
+		axis += r
+	}
+	if axis < 0 || axis >= r || x.shape[axis] != scale.len() {
+		return nil, fmt.Errorf("DequantizeLinear: %d scales for axis %d of %v", scale.len(), axis, x.shape)
+	}
+	inner := numel(x.shape[axis+1:])
+	dim := x.shape[axis]
+	var zs []int64
+	if zp != nil {
+		zs = zp.ints()
+	}
+	for k, v := range x.i {
+		c := (k / inner) % dim
+		var z int64
+		if zs != nil {
+			z = zs[c]
+		}
+		out.f[k] = float32(v-z) * scale.f[c]
 	}
 	return out, nil
 }

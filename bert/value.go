@@ -147,6 +147,31 @@ func tensorValue(m *onnx.Model, t *protos.TensorProto) (*value, error) {
 			out.f[k] = float32(math.Float64frombits(binary.LittleEndian.Uint64(raw[8*k:])))
 		}
 		return out, nil
+	case protos.TensorProto_INT8, protos.TensorProto_UINT8:
+		n := numel(shape)
+		out := newInt(shape)
+		signed := protos.TensorProto_DataType(t.DataType) == protos.TensorProto_INT8
+		if len(t.Int32Data) == n {
+			for k, x := range t.Int32Data {
+				out.i[k] = int64(x)
+			}
+			return out, nil
+		}
+		raw, err := m.RawData(t)
+		if err != nil {
+			return nil, err
+		}
+		if len(raw) != n {
+			return nil, fmt.Errorf("tensor %q: %d bytes for %d 8-bit elements", t.Name, len(raw), n)
+		}
+		for k, x := range raw {
+			if signed {
+				out.i[k] = int64(int8(x))
+			} else {
+				out.i[k] = int64(x)
+			}
+		}
+		return out, nil
 	case protos.TensorProto_BOOL:
 		n := numel(shape)
 		out := newBool(shape)
