@@ -60,6 +60,11 @@ var canonical = map[string]string{
 	"EMAIL_ADDRESS": "EMAIL", "EMAIL": "EMAIL",
 	"US_SSN": "SSN", "SSN": "SSN",
 	"CREDIT_CARD": "CREDIT_CARD",
+	"IBAN_CODE":   "IBAN", "IBAN": "IBAN",
+	"IP_ADDRESS": "IP", "IP": "IP",
+	// presidio's DOMAIN_NAME values are host names and URLs; our closest
+	// type is URL.
+	"DOMAIN_NAME": "URL", "URL": "URL",
 }
 
 // Canonical returns Obscura's name for an entity type: PER → PERSON, ORG →

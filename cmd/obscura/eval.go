@@ -130,29 +130,9 @@ func (p *pipeline) Detect(ctx context.Context, text string) ([]eval.Entity, erro
 	return out, nil
 }
 
-// minScanBytes is the shortest gold value the PII-in-logs scan looks for;
-// shorter ones ("Al", "ED") match ordinary log text by chance.
-const minScanBytes = 4
-
 // scanLogs counts the gold values of exs that occur in the captured log.
 func (p *pipeline) scanLogs(exs []eval.Example) eval.CheckResult {
-	seen := map[string]bool{}
-	var r eval.CheckResult
-	log := p.log.String()
-	for _, ex := range exs {
-		for _, c := range eval.Chunks(ex.Gold) {
-			v := ex.Text[ex.Words[c.Start].Start:ex.Words[c.End-1].End]
-			if len(v) < minScanBytes || seen[v] {
-				continue
-			}
-			seen[v] = true
-			r.Checked++
-			if strings.Contains(log, v) {
-				r.Failed++
-			}
-		}
-	}
-	return r
+	return eval.ScanLog(p.log.String(), eval.GoldValues(exs))
 }
 
 func thisMachine() eval.Machine {
