@@ -13,8 +13,9 @@ import (
 	"github.com/obscura-ai/obscura/weights/onnx"
 )
 
-// randomBatch makes a right-padded batch: row lengths vary, row 0 is full,
-// and when size > 2 the last row is entirely padding.
+// randomBatch makes a padded batch: row lengths vary, row 0 is full, row 1
+// is left-padded (its padding precedes the tokens), the others are
+// right-padded, and when size > 2 the last row is entirely padding.
 func randomBatch(rng *rand.Rand, size, seq, vocab int, pad int64) Batch {
 	b := Batch{Size: size, SeqLen: seq, IDs: make([]int64, size*seq), Mask: make([]int64, size*seq), TypeIDs: make([]int64, size*seq)}
 	for r := 0; r < size; r++ {
@@ -27,7 +28,11 @@ func randomBatch(rng *rand.Rand, size, seq, vocab int, pad int64) Batch {
 		}
 		for p := 0; p < seq; p++ {
 			k := r*seq + p
-			if p < n {
+			real := p < n
+			if r == 1 {
+				real = p >= seq-n
+			}
+			if real {
 				b.IDs[k] = int64(5 + rng.IntN(vocab-5))
 				b.Mask[k] = 1
 			} else {
