@@ -52,21 +52,39 @@ type binServer struct {
 	exited chan error
 }
 
-// buildObscura builds ./cmd/obscura into a temporary directory.
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// buildObscura builds ./cmd/obscura once per test run into a temporary
+// directory that TestMain removes.
 func buildObscura(t testing.TB) string {
 	t.Helper()
 	root := testenv.ModuleRoot()
 	if root == "" {
 		t.Skip("no module root")
 	}
-	bin := filepath.Join(t.TempDir(), "obscura")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/obscura")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/obscura: %v\n%s", err, out)
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "obscura-e2e-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		buildDir = dir
+		builtBin = filepath.Join(dir, "obscura")
+		cmd := exec.Command("go", "build", "-o", builtBin, "./cmd/obscura")
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build ./cmd/obscura: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
 	}
-	return bin
+	return builtBin
 }
 
 // startBinary runs `obscura serve` on port 0 with the baseline model and
@@ -169,7 +187,7 @@ func TestEndToEndBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and starts the binary; skipped with -short")
 	}
-	bs := startBinary(t)
+	bs := startBinary(t, "--max-body", "64KiB")
 
 	name, ssn, email := "John Smith", "123-45-6789", "john.smith@example.com"
 	text := "Patient " + name + " (SSN " + ssn + ", " + email + ") was seen in Boston on Monday."
@@ -241,6 +259,17 @@ func TestEndToEndBinary(t *testing.T) {
 		t.Fatalf("model info %+v", info)
 	}
 
+	// --max-body 64KiB was given: a 100 KiB body is refused.
+	big, _ := json.Marshal(map[string]string{"text": strings.Repeat("a", 100<<10)})
+	r3, err := http.Post(bs.url+"/v1/redact", "application/json", bytes.NewReader(big))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r3.Body.Close()
+	if r3.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("100 KiB body under --max-body 64KiB: %d", r3.StatusCode)
+	}
+
 	bs.stop(t)
 	logs := bs.stderr.String()
 	for _, want := range []string{`"msg":"model ready"`, `"load_ms"`, `"warmup_ms"`, `"msg":"request"`, `"msg":"stopped"`} {
@@ -254,4 +283,23 @@ func TestEndToEndBinary(t *testing.T) {
 		}
 	}
 	fmt.Fprint(lockedWriter{}, logs) // also checked against every secret by TestMain
+}
+
+// Without --model, ./models or ../shared/models/obscura-minilm-conll, serve
+// fails and says how to get a model.
+func TestServeWithoutModel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	bin := buildObscura(t)
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
+	cmd.Dir = t.TempDir() // no ./models and no ../shared beside it
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "obscura pull") {
+		t.Fatalf("err %v, output %q", err, out)
+	}
+	out, err = exec.Command(bin, "serve", "--max-body", "lots").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "max-body") {
+		t.Fatalf("bad --max-body: err %v, output %q", err, out)
+	}
 }

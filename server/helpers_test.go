@@ -22,6 +22,7 @@ var (
 	capturedLog bytes.Buffer
 	secretsMu   sync.Mutex
 	secrets     = map[string]bool{}
+	buildDir    string // the e2e binary's directory, removed after the run
 )
 
 type lockedWriter struct{}
@@ -46,6 +47,9 @@ func testLogger() *slog.Logger {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
 	if code == 0 {
 		if err := checkLogs(); err != nil {
 			fmt.Fprintln(os.Stderr, "FAIL: log check:", err)

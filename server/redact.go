@@ -147,7 +147,7 @@ func (s *Server) handleRedact(c echo.Context) error {
 	results := make([]*redact.Result, len(texts))
 	for i, t := range texts {
 		opts.Mapping = mapping
-		res, err := m.Redactor.Redact(ctx, t, opts)
+		res, err := s.redactOne(ctx, m.Redactor, t, opts)
 		if err != nil {
 			return err
 		}
@@ -174,6 +174,17 @@ func (s *Server) handleRedact(c echo.Context) error {
 		addTimings(&out.Timings, res.Timings)
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// redactOne runs one Redact call once an inference slot is free.
+func (s *Server) redactOne(ctx context.Context, r Redactor, text string, opts redact.Options) (*redact.Result, error) {
+	select {
+	case s.infer <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.infer }()
+	return r.Redact(ctx, text, opts)
 }
 
 // merged returns a fresh mapping holding a and then b.

@@ -82,6 +82,11 @@ type Config struct {
 	MaxStreamBytes int64 // per /v1/restore/stream body
 	MaxConcurrency int   // requests in flight on /v1/*; beyond it, 503
 	MaxBatch       int   // texts per batch request
+	// MaxInference bounds the Redact calls that run at once (default
+	// GOMAXPROCS); admitted requests beyond it wait their turn in arrival
+	// order, so that tail latency stays near queue length × service time
+	// instead of every request slowing down together.
+	MaxInference int
 
 	// AuthToken, when set, is required as "Authorization: Bearer <token>"
 	// on /v1/* and /metrics.
@@ -109,6 +114,9 @@ func (c *Config) setDefaults() {
 	if c.MaxConcurrency <= 0 {
 		c.MaxConcurrency = DefaultMaxConcurrency
 	}
+	if c.MaxInference <= 0 {
+		c.MaxInference = runtime.GOMAXPROCS(0)
+	}
 	if c.MaxBatch <= 0 {
 		c.MaxBatch = DefaultMaxBatch
 	}
@@ -135,7 +143,8 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	e       *echo.Echo
-	sem     chan struct{}
+	sem     chan struct{} // requests in flight on /v1/*
+	infer   chan struct{} // Redact calls running
 	metrics *metrics
 	routes  map[string]bool // registered path templates
 
@@ -158,6 +167,7 @@ func New(cfg Config) (*Server, error) {
 		cfg:     cfg,
 		log:     cfg.Logger,
 		sem:     make(chan struct{}, cfg.MaxConcurrency),
+		infer:   make(chan struct{}, cfg.MaxInference),
 		metrics: newMetrics(),
 		routes:  map[string]bool{},
 	}
