@@ -24,8 +24,9 @@ type LoadOptions struct {
 
 // Load builds a Recognizer from a Hugging Face model directory or an
 // Obscura bundle: the tokenizer, the ONNX graph on the Go runtime, the
-// labels from config.json, and the schema's threshold, aggregation and
-// maximum sequence length.
+// labels from config.json, the schema's threshold, aggregation and maximum
+// sequence length, and a bundle's recorded ε (metadata.json privacy) as the
+// deployment ε unless LoadOptions.Epsilon is set.
 func Load(dir string, o LoadOptions) (*Recognizer, *weights.Model, error) {
 	wm, err := weights.Load(dir)
 	if err != nil {
@@ -64,6 +65,15 @@ func Load(dir string, o LoadOptions) (*Recognizer, *weights.Model, error) {
 	}
 	if _, _, pad, _ := tok.SpecialIDs(); pad >= 0 {
 		cfg.PadID = int64(pad)
+	}
+	// A bundle's metadata.json may fix the deployment's noise; the caller's
+	// ε, when set, replaces it (a request can still only add noise).
+	if md := wm.Metadata; md != nil && md.Privacy.Epsilon != nil && cfg.Epsilon == 0 {
+		p := md.Privacy
+		if (p.Sensitivity != 0 && p.Sensitivity != Sensitivity) || (p.NoiseLayer != "" && p.NoiseLayer != NoiseLayer) {
+			return nil, nil, fmt.Errorf("ner: model %s asks for noise with sensitivity %g at layer %q; this engine adds it with sensitivity %g at %q", wm.Dir, p.Sensitivity, p.NoiseLayer, Sensitivity, NoiseLayer)
+		}
+		cfg.Epsilon = *p.Epsilon
 	}
 	if o.Threshold > 0 {
 		cfg.Threshold = o.Threshold
