@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/obscura-ai/obscura/redact"
 )
 
 // mixRequests is how many requests TestRequestMix sends (fewer with -short).
@@ -93,7 +95,7 @@ func TestRequestMix(t *testing.T) {
 	for _, e := range mixEmails {
 		secret(e)
 	}
-	s := newTestServer(t, &fakeRedactor{}, func(c *Config) { c.MaxBodyBytes = mixBodyLimit })
+	s := newRealServer(t, redact.Config{}, func(c *Config) { c.MaxBodyBytes = mixBodyLimit })
 	addr, cancel, errc := serveLoopback(t, s)
 	defer func() { cancel(); <-errc }()
 	url := "http://" + addr
