@@ -29,6 +29,9 @@ const session = await ort.InferenceSession.create(model, {
   intraOpNumThreads: 2,
   interOpNumThreads: 1,
   graphOptimizationLevel: "all",
+  // No spin-waiting between ops, so cpu-ms/op counts work, not polling
+  // (ORT_SPIN=1 restores ORT's default).
+  extra: { session: { intra_op: { allow_spinning: process.env.ORT_SPIN === "1" ? "1" : "0" } } },
 });
 const pct = (xs, p) => xs[Math.min(Math.floor(p * xs.length), xs.length - 1)];
 for (const n of lens) {
