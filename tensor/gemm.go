@@ -182,7 +182,22 @@ func (kn *Kernel) packABlocks(dst, a []float32, lda, m, k int, i0, i1 int) {
 		blk := dst[i*k*mr : (i+1)*k*mr]
 		r0 := i * mr
 		h := min(mr, m-r0)
-		for r := 0; r < h; r++ {
+		r := 0
+		// Four rows at a time: four sequential read streams, and each
+		// 16-byte group of a packed step written together.
+		for ; r+4 <= h; r += 4 {
+			a0 := a[(r0+r)*lda : (r0+r)*lda+k]
+			a1 := a[(r0+r+1)*lda : (r0+r+1)*lda+k]
+			a2 := a[(r0+r+2)*lda : (r0+r+2)*lda+k]
+			a3 := a[(r0+r+3)*lda : (r0+r+3)*lda+k]
+			a1, a2, a3 = a1[:len(a0)], a2[:len(a0)], a3[:len(a0)]
+			d := blk[r:]
+			for p, v := range a0 {
+				q := d[p*mr : p*mr+4 : p*mr+4]
+				q[0], q[1], q[2], q[3] = v, a1[p], a2[p], a3[p]
+			}
+		}
+		for ; r < h; r++ {
 			row := a[(r0+r)*lda : (r0+r)*lda+k]
 			for p, v := range row {
 				blk[p*mr+r] = v
