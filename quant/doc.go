@@ -24,7 +24,7 @@
 //
 // Then y[n] = Σ_k x[k]·W[k,n] ≈ sx·sw[n]·acc[n] with the exact int32
 // acc[n] = Σ_k xq[k]·Wq[k,n], and MatMul writes
-// dst[n] = float32(acc[n])·(sx·sw[n]) + bias[n], optionally through GELU.
+// dst[n] = (float32(acc[n])·sx)·sw[n] + bias[n], optionally through GELU.
 // |acc| ≤ K·127·128, so int32 cannot overflow for K ≤ 132,000 (MaxK).
 //
 // # Reconciling operand signedness per kernel family

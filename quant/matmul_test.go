@@ -118,7 +118,7 @@ func TestMatMulKernelsAgree(t *testing.T) {
 		want := make([]float32, m*n)
 		for i := range want {
 			j := i % n
-			v := float32(float32(acc[i])*(sx[i/n]*sw[j])) + bias[j]
+			v := float32(float32(float32(acc[i])*sx[i/n])*sw[j]) + bias[j]
 			if act == ActGELU {
 				v = gelu(v)
 			}

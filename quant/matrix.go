@@ -340,15 +340,15 @@ func (ws *Workspace) work(w, phase int, done bool) {
 	}
 }
 
-// dequantRow is the epilogue of one row: out[i] = (acc[i] − corr[i]) ·
-// (sx·scales[i]) + bias[i], with corr the VPDPBUSD shift correction (zero
-// for the other kernels).
+// dequantRow is the epilogue of one row: out[i] = ((acc[i] − corr[i])·sx)
+// ·scales[i] + bias[i], with corr the VPDPBUSD shift correction (zero for
+// the other kernels). The order of the float32 operations is fixed (the
+// conversions forbid fusing into an FMA) so that every architecture, and
+// the PerRow ONNX export run by ONNX Runtime, produce the same bits.
 func dequantRow(out []float32, acc, corr []int32, scales, bias []float32, sx float32) {
 	n := len(out)
 	acc, corr, scales, bias = acc[:n], corr[:n], scales[:n], bias[:n]
 	for i := range out {
-		// The conversion forbids fusing into an FMA, so the result is the
-		// same on every architecture.
-		out[i] = float32(float32(acc[i]-corr[i])*(sx*scales[i])) + bias[i]
+		out[i] = float32(float32(float32(acc[i]-corr[i])*sx)*scales[i]) + bias[i]
 	}
 }
