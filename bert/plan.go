@@ -128,9 +128,10 @@ func (p *plan) embed(ws *workspace, b Batch) error {
 					dst[k] += ty[k]
 				}
 			}
-			layerNormRow(ws.x[(ws.rowStart[r]+t)*h:(ws.rowStart[r]+t+1)*h], dst, p.embLN.g, p.embLN.b, p.embLN.eps)
 		}
 	}
+	T := len(ws.x) / h
+	tensor.LayerNorm(ws.x, ws.tmp[:T*h], T, h, p.embLN.g, p.embLN.b, p.embLN.eps)
 	return nil
 }
 
@@ -147,48 +148,21 @@ func (p *plan) gemm(ws *workspace, c, a []float32, l *linear, m int) {
 	tensor.MatMulPacked(c[:m*l.n], a[:m*l.k], m, l.pb, l.b)
 }
 
-// parallelRows runs f over [0,m) in row chunks on tensor's worker pool.
-func parallelRows(m int, f func(r0, r1 int)) {
-	tensor.ParallelGrain(m, minRowsPerWorker, f)
-}
-
-// minRowsPerWorker keeps tiny element-wise passes from being split finely.
-const minRowsPerWorker = 8
-
 func (p *plan) layer(ws *workspace, l *layer, T, S int) {
 	h := p.hidden
 	p.gemm(ws, ws.qkv, ws.x, &l.qkv, T)
 	p.attention(ws, l, S)
 	p.gemm(ws, ws.tmp, ws.ctx, &l.o, T)
-	for k := range ws.tmp[:T*h] {
-		ws.tmp[k] += ws.x[k]
-	}
-	parallelRows(T, func(r0, r1 int) {
-		for t := r0; t < r1; t++ {
-			layerNormRow(ws.x[t*h:(t+1)*h], ws.tmp[t*h:(t+1)*h], l.ln1.g, l.ln1.b, l.ln1.eps)
-		}
-	})
+	tensor.AddLayerNorm(ws.x[:T*h], ws.tmp[:T*h], ws.x[:T*h], T, h, l.ln1.g, l.ln1.b, l.ln1.eps)
 	p.gemm(ws, ws.ff, ws.x, &l.fc1, T)
 	ff := ws.ff[:T*p.inter]
-	parallelRows(T, func(r0, r1 int) {
-		seg := ff[r0*p.inter : r1*p.inter]
-		if l.gelu == geluTanhForm {
-			for k, v := range seg {
-				seg[k] = geluTanh(v)
-			}
-		} else {
-			geluSlice(seg)
-		}
-	})
-	p.gemm(ws, ws.tmp, ws.ff, &l.fc2, T)
-	for k := range ws.tmp[:T*h] {
-		ws.tmp[k] += ws.x[k]
+	if l.gelu == geluTanhForm {
+		tensor.GELUTanh(ff, ff)
+	} else {
+		tensor.GELU(ff, ff)
 	}
-	parallelRows(T, func(r0, r1 int) {
-		for t := r0; t < r1; t++ {
-			layerNormRow(ws.x[t*h:(t+1)*h], ws.tmp[t*h:(t+1)*h], l.ln2.g, l.ln2.b, l.ln2.eps)
-		}
-	})
+	p.gemm(ws, ws.tmp, ws.ff, &l.fc2, T)
+	tensor.AddLayerNorm(ws.x[:T*h], ws.tmp[:T*h], ws.x[:T*h], T, h, l.ln2.g, l.ln2.b, l.ln2.eps)
 }
 
 // attention computes every (row, head) pair's softmax(Q·Kᵀ·scale + mask)·V
@@ -221,14 +195,7 @@ func (p *plan) head(ws *workspace, l *layer, s []float32, r, hd, S int) {
 	s = s[:n*n]
 	// scores = Q_h · K_hᵀ, Q and K read in place (row stride 3H).
 	tensor.MatMulStrided(s, n, qkv[hd*d:], 3*h, qkv[h+hd*d:], 3*h, n, d, n, true, nil)
-	mask := ws.addMask[r*S : r*S+n]
-	for t := 0; t < n; t++ {
-		sr := s[t*n : (t+1)*n]
-		for j := range sr {
-			sr[j] = sr[j]*l.scale + mask[j]
-		}
-		softmax32(sr, sr)
-	}
+	tensor.SoftmaxMasked(s, n, n, l.scale, ws.addMask[r*S:r*S+n])
 	// context_h = P · V_h, written into the head's columns of ctx.
 	tensor.MatMulStrided(ws.ctx[base*h+hd*d:], h, s, n, qkv[2*h+hd*d:], 3*h, n, n, d, false, nil)
 }
