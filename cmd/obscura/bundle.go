@@ -2,17 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
+	"github.com/obscura-ai/obscura/quant"
 	"github.com/obscura-ai/obscura/weights"
+	"google.golang.org/protobuf/proto"
 )
-
-// errINT8NotYet is returned for --int8 without --onnx: the INT8 ONNX
-// exporter (quant.QuantizeONNX) has not landed yet.
-var errINT8NotYet = errors.New("bundle --int8: not yet available: the INT8 ONNX exporter (quant.QuantizeONNX) has not landed; bundle the fp32 model, or pass --onnx FILE with an INT8 graph exported elsewhere")
 
 func cmdBundle(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bundle", flag.ContinueOnError)
@@ -23,7 +22,7 @@ func cmdBundle(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	ver := fs.String("version", "", "bundle version (default "+weights.DefaultVersion+")")
 	base := fs.String("base-model", "", "base model recorded in manifest and metadata (default from config.json)")
 	int8 := fs.Bool("int8", false, "write the INT8 variant")
-	onnxPath := fs.String("onnx", "", "ONNX graph to ship instead of the source model's (e.g. an INT8 export, with --int8)")
+	onnxPath := fs.String("onnx", "", "ONNX graph to ship instead of the source model's (with --int8: an INT8 graph exported elsewhere; default: export one with quant.QuantizeONNX)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -32,12 +31,6 @@ func cmdBundle(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return errUsage
 	}
 	opt := weights.BundleOptions{ID: *id, Version: *ver, BaseModel: *base, ONNXPath: *onnxPath, Quantization: weights.QuantFP32}
-	if *int8 {
-		if *onnxPath == "" {
-			return errINT8NotYet
-		}
-		opt.Quantization = weights.QuantINT8
-	}
 	dir, err := weights.Resolve(*model)
 	if err != nil {
 		return err
@@ -45,6 +38,33 @@ func cmdBundle(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	src, err := weights.Load(dir)
 	if err != nil {
 		return err
+	}
+	if *int8 {
+		opt.Quantization = weights.QuantINT8
+		if *onnxPath == "" {
+			// Export the INT8 graph (ONNX Runtime's dynamic-quantization
+			// form) from the source's fp32 graph into a scratch file.
+			if err := src.RequireONNX(); err != nil {
+				return err
+			}
+			q, err := quant.QuantizeONNX(src.Graph)
+			if err != nil {
+				return fmt.Errorf("bundle --int8: %w", err)
+			}
+			b, err := proto.Marshal(q)
+			if err != nil {
+				return fmt.Errorf("bundle --int8: %w", err)
+			}
+			scratch, err := os.MkdirTemp("", "obscura-int8-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(scratch)
+			opt.ONNXPath = filepath.Join(scratch, "model.onnx")
+			if err := os.WriteFile(opt.ONNXPath, b, 0o644); err != nil {
+				return err
+			}
+		}
 	}
 	b, err := weights.WriteBundle(src, *out, opt)
 	if err != nil {

@@ -96,8 +96,25 @@ func TestBundleAndModelsCommands(t *testing.T) {
 	if err != nil || b.Manifest.ModelID != "minilm" || b.Metadata.Version != "2.0.0" {
 		t.Fatalf("bundle written: %v", err)
 	}
-	if err := run(context.Background(), []string{"bundle", "--model", src, "--out", filepath.Join(models, "x"), "--int8"}, nil, &out, &errOut); err != errINT8NotYet {
-		t.Errorf("bundle --int8 = %v", err)
+	// The INT8 variant: exported by quant.QuantizeONNX, same tokenizer and
+	// labels, a smaller graph.
+	int8Dir := filepath.Join(models, "minilm-int8")
+	if err := run(context.Background(), []string{"bundle", "--model", src, "--out", int8Dir, "--int8", "--id", "minilm-int8"}, nil, &out, &errOut); err != nil {
+		t.Fatalf("bundle --int8: %v", err)
+	}
+	q, err := weights.Load(int8Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Manifest.Quantization != weights.QuantINT8 || q.Manifest.SizeBytes >= b.Manifest.SizeBytes || q.EmbeddingRows != b.EmbeddingRows || q.Schema.LabelCount != 9 {
+		t.Errorf("int8 bundle: quantization %s size %d (fp32 %d) rows %d", q.Manifest.Quantization, q.Manifest.SizeBytes, b.Manifest.SizeBytes, q.EmbeddingRows)
+	}
+	hasInteger := false
+	for _, n := range q.Graph.Proto.Graph.Node {
+		hasInteger = hasInteger || n.OpType == "MatMulInteger"
+	}
+	if !hasInteger {
+		t.Error("int8 bundle graph has no MatMulInteger")
 	}
 	p95 := 12.5
 	if err := weights.UpdateMeasured(bundleDir, weights.Measurement{LatencyP95Ms: &p95}); err != nil {
@@ -107,7 +124,8 @@ func TestBundleAndModelsCommands(t *testing.T) {
 	if err := run(context.Background(), []string{"models", "--dir", models}, nil, &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
-	if s := out.String(); !strings.Contains(s, "minilm (default, most-accurate) (fastest)") || !strings.Contains(s, "12.50") || !strings.Contains(s, "f71812abd9b1") {
+	// fp32 is the only one timed, so it is the fastest too.
+	if s := out.String(); !strings.Contains(s, "minilm (default, most-accurate) (fastest)") || !strings.Contains(s, "12.50") || !strings.Contains(s, "f71812abd9b1") || !strings.Contains(s, "minilm-int8") {
 		t.Errorf("models output:\n%s", s)
 	}
 	out.Reset()
@@ -115,7 +133,7 @@ func TestBundleAndModelsCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	var rows []map[string]any
-	if err := json.Unmarshal(out.Bytes(), &rows); err != nil || len(rows) != 1 || rows[0]["id"] != "minilm" || rows[0]["default"] != true {
+	if err := json.Unmarshal(out.Bytes(), &rows); err != nil || len(rows) != 2 || rows[0]["id"] != "minilm" || rows[0]["default"] != true || rows[1]["fastest"] != false {
 		t.Errorf("models --json: %v %s", err, out.String())
 	}
 }
