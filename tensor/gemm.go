@@ -85,7 +85,7 @@ func MatMulTransB(c, a, b []float32, m, k, n int) { Default().MatMulTransB(c, a,
 // m×k with row stride lda, op(b) is b (k×n, row stride ldb) or, when
 // transB, bᵀ with b n×k (row stride ldb), and c is m×n with row stride ldc.
 // Strides let attention work on one head's columns of Q, K, V and the
-// context in place. bias may be nil.
+// context in place. bias may be nil. c must not overlap a, b or bias.
 func MatMulStrided(c []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, k, n int, transB bool, bias []float32) {
 	Default().MatMulStrided(c, ldc, a, lda, b, ldb, m, k, n, transB, bias)
 }
@@ -263,6 +263,10 @@ func grow(s []float32, n int) []float32 {
 // goroutine alone: waking a helper costs more than it saves.
 const parallelMinWork = 1 << 17
 
+// parallelMinPack is the m·k below which A is packed on the calling
+// goroutine even when the tiles run in parallel.
+const parallelMinPack = 1 << 16
+
 // gemm is the driver behind every entry point. When packedB is non-nil, B
 // is already packed for kn and b, ldb, transB are unused.
 func (kn *Kernel) gemm(c []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, k, n int, transB bool, bias, packedB []float32) {
@@ -330,7 +334,11 @@ func (kn *Kernel) gemm(c []float32, ldc int, a []float32, lda int, b []float32, 
 		t.phase = 1
 		t.runRange(0, t.tilesM*t.tilesN)
 	} else {
-		workers.run(t, packItems, max(1, ceilDiv(packItems, 4*procs)))
+		if t.packB || m*k >= parallelMinPack {
+			workers.run(t, packItems, max(1, ceilDiv(packItems, 4*procs)))
+		} else {
+			t.runRange(0, packItems) // cheaper than waking a helper
+		}
 		t.phase = 1
 		workers.run(t, t.tilesM*t.tilesN, 1)
 	}
