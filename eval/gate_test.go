@@ -99,6 +99,16 @@ func TestGatesFailures(t *testing.T) {
 	}
 }
 
+func TestGatesPreferMixedBench(t *testing.T) {
+	rs := goodSet()
+	// A newer fixed-length run does not displace the plan's mixed run.
+	rs = append(rs, &Report{Kind: KindBench, Model: "m", Time: t0.Add(time.Hour), Bench: []BenchRow{{Len: 512, Latency: Latency{P95: 90, P99: 99}}}})
+	gs := Gates(writeReports(t, rs...), GateOptions{})
+	if s := statusOf(gs, "latency p95"); len(s) != 1 || s[0] != Pass {
+		t.Errorf("p95 with an older mixed run at 20 ms: %v, want PASS", s)
+	}
+}
+
 func TestGatesLatencyHardAndSize(t *testing.T) {
 	rs := goodSet()
 	rs[2].Bench = []BenchRow{{Len: 16, Latency: Latency{P95: 5}}, {Len: 512, Latency: Latency{P95: 31, P99: 40}}}
