@@ -203,7 +203,8 @@ func TestRestoreStreamLateErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc.expect("first piece ")
-	go func() { _, _ = sc.pw.Write([]byte(strings.Repeat("y", 100))); sc.pw.Close() }()
+	pw := sc.pw
+	go func() { _, _ = pw.Write([]byte(strings.Repeat("y", 100))); pw.Close() }()
 	_, _ = io.ReadAll(sc.resp.Body)
 	if got := sc.resp.Trailer.Get(ErrorTrailer); got != CodeTooLarge {
 		t.Fatalf("error trailer = %q, want %q", got, CodeTooLarge)
