@@ -66,7 +66,8 @@ type Report struct {
 	Latency  *Latency       `json:"latency,omitempty"`
 
 	// Bench.
-	Bench []BenchRow `json:"bench,omitempty"`
+	Bench      []BenchRow `json:"bench,omitempty"`
+	ORTVersion string     `json:"ort_version,omitempty"` // ONNX Runtime of --vs-ort
 
 	// Check.
 	RoundTrip *CheckResult `json:"round_trip,omitempty"`

@@ -1,31 +1,31 @@
 // ONNX Runtime side of `obscura bench --vs-ort`.
 //
-// Usage: node bench.js INPUT.json
+// Usage: node bench.js MODEL.onnx THREADS
 //
-// INPUT.json, written by obscura bench:
-//   {"model": "path/to/model.onnx", "threads": 2, "warmup": 10,
-//    "inputs": [{"len": 128, "ids": [[101, ...], ...]}, ...]}
-// Every id sequence is run once, batch 1, attention mask all ones and token
-// type ids all zeros (when the graph has those inputs), after `warmup`
-// untimed runs of the first sequence of each length. Only session.run is
-// timed, so the figures compare with obscura's inference stage alone.
+// A paired benchmark: obscura bench writes one JSON line per inference to
+// stdin, {"ids": [101, ...]}, runs the same ids on its own runtime, and
+// waits for this process's answer, {"ms": 12.3}, before the next line. So
+// the two runtimes take turns on identical inputs and share whatever load
+// the machine has at that moment. Each line is run once, batch 1, attention
+// mask all ones and token type ids all zeros (when the graph has those
+// inputs); only session.run is timed, with process.hrtime.bigint(). Warm-up
+// lines are ordinary lines whose answers obscura bench discards.
 //
-// Output: one JSON line per length, {"len": N, "ms": [t1, t2, ...]}, in
-// milliseconds, measured with process.hrtime.bigint().
+// The session uses the CPU provider, all graph optimisations, sequential
+// execution, THREADS intra-op threads and one inter-op thread.
 'use strict';
 
-const fs = require('fs');
+const readline = require('readline');
 const ort = require('onnxruntime-node');
 
 async function main() {
-  const path = process.argv[2];
-  if (!path) {
-    console.error('usage: node bench.js INPUT.json');
+  const [model, threadsArg] = process.argv.slice(2);
+  if (!model) {
+    console.error('usage: node bench.js MODEL.onnx THREADS');
     process.exit(2);
   }
-  const spec = JSON.parse(fs.readFileSync(path, 'utf8'));
-  const threads = spec.threads > 0 ? spec.threads : 0;
-  const session = await ort.InferenceSession.create(spec.model, {
+  const threads = Math.max(0, parseInt(threadsArg || '0', 10) || 0);
+  const session = await ort.InferenceSession.create(model, {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
@@ -35,8 +35,9 @@ async function main() {
   const names = new Set(session.inputNames);
   const feeds = (ids) => {
     const n = ids.length;
-    const f = {};
-    f.input_ids = new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]);
+    const f = {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
+    };
     if (names.has('attention_mask')) {
       f.attention_mask = new ort.Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]);
     }
@@ -45,18 +46,15 @@ async function main() {
     }
     return f;
   };
-  for (const input of spec.inputs) {
-    const all = input.ids.map(feeds);
-    for (let i = 0; i < (spec.warmup || 0); i++) {
-      await session.run(all[0]);
-    }
-    const ms = [];
-    for (const f of all) {
-      const t0 = process.hrtime.bigint();
-      await session.run(f);
-      ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    }
-    process.stdout.write(JSON.stringify({ len: input.len, ms }) + '\n');
+  process.stdout.write(JSON.stringify({ ready: true, version: ort.env.versions.common }) + '\n');
+  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (!line.trim()) continue;
+    const f = feeds(JSON.parse(line).ids);
+    const t0 = process.hrtime.bigint();
+    await session.run(f);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    process.stdout.write(JSON.stringify({ ms }) + '\n');
   }
 }
 

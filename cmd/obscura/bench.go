@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -76,45 +75,19 @@ func runBench(ctx context.Context, e *redact.Engine, inputs []eval.BenchInput, l
 	return row, nil
 }
 
-// runInfer times the runtime alone on the inputs' ids, batch 1.
-func runInfer(m *bert.Model, inputs []eval.BenchInput) ([]float64, error) {
-	run := func(ids []int64) error {
-		_, err := m.Run(bert.Batch{IDs: ids, Size: 1, SeqLen: len(ids)})
-		return err
-	}
-	for i := range benchWarmup {
-		if err := run(inputs[i%len(inputs)].IDs); err != nil {
-			return nil, err
-		}
-	}
-	var ms []float64
-	for _, in := range inputs {
-		t0 := time.Now()
-		if err := run(in.IDs); err != nil {
-			return nil, err
-		}
-		ms = append(ms, float64(time.Since(t0).Nanoseconds())/1e6)
-	}
-	return ms, nil
+// ortProc is a running bench/ort/bench.js, answering one timed inference
+// per line of ids.
+type ortProc struct {
+	cmd     *exec.Cmd
+	in      io.WriteCloser
+	out     *bufio.Scanner
+	stderr  *strings.Builder
+	Version string
 }
 
-// ortSpec is the input file of bench/ort/bench.js.
-type ortSpec struct {
-	Model   string     `json:"model"`
-	Threads int        `json:"threads"`
-	Warmup  int        `json:"warmup"`
-	Inputs  []ortInput `json:"inputs"`
-}
-
-type ortInput struct {
-	Len int       `json:"len"`
-	IDs [][]int64 `json:"ids"`
-}
-
-// runORT runs bench/ort/bench.js on the same model, ids and thread count,
-// and returns its timings per length.
-func runORT(ctx context.Context, ortDir, model string, threads int, spec []ortInput) (map[int][]float64, error) {
-	script := filepath.Join(ortDir, "bench.js")
+// startORT starts bench/ort/bench.js on the model with the thread count and
+// waits until its session is ready.
+func startORT(ctx context.Context, ortDir, model string, threads int) (*ortProc, error) {
 	if _, err := os.Stat(filepath.Join(ortDir, "node_modules", "onnxruntime-node")); err != nil {
 		return nil, fmt.Errorf("bench: onnxruntime-node is not installed: run (cd %s && npm install --ignore-scripts --no-package-lock)", ortDir)
 	}
@@ -122,39 +95,95 @@ func runORT(ctx context.Context, ortDir, model string, threads int, spec []ortIn
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.CreateTemp("", "obscura-ort-*.json")
+	p := &ortProc{stderr: &strings.Builder{}}
+	p.cmd = exec.CommandContext(ctx, "node", filepath.Join(ortDir, "bench.js"), abs, strconv.Itoa(threads))
+	p.cmd.Stderr = p.stderr
+	if p.in, err = p.cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
 	}
-	defer os.Remove(f.Name())
-	if err := json.NewEncoder(f).Encode(ortSpec{Model: abs, Threads: threads, Warmup: benchWarmup, Inputs: spec}); err != nil {
-		f.Close()
-		return nil, err
+	p.out = bufio.NewScanner(stdout)
+	if err := p.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("bench: starting node: %w", err)
 	}
-	if err := f.Close(); err != nil {
-		return nil, err
+	var ready struct {
+		Ready   bool   `json:"ready"`
+		Version string `json:"version"`
 	}
-	cmd := exec.CommandContext(ctx, "node", script, f.Name())
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	if err := p.read(&ready); err != nil || !ready.Ready {
+		p.close()
+		return nil, fmt.Errorf("bench: onnx runtime did not start: %v %s", err, strings.TrimSpace(p.stderr.String()))
+	}
+	p.Version = ready.Version
+	return p, nil
+}
+
+func (p *ortProc) read(v any) error {
+	if !p.out.Scan() {
+		if err := p.out.Err(); err != nil {
+			return err
+		}
+		return fmt.Errorf("bench: onnx runtime exited: %s", strings.TrimSpace(p.stderr.String()))
+	}
+	return json.Unmarshal(p.out.Bytes(), v)
+}
+
+// run has ONNX Runtime time one inference on ids.
+func (p *ortProc) run(ids []int64) (float64, error) {
+	b, err := json.Marshal(struct {
+		IDs []int64 `json:"ids"`
+	}{ids})
 	if err != nil {
-		return nil, fmt.Errorf("bench: onnx runtime: %w: %s", err, strings.TrimSpace(stderr.String()))
+		return 0, err
 	}
-	res := map[int][]float64{}
-	sc := bufio.NewScanner(strings.NewReader(string(out)))
-	sc.Buffer(make([]byte, 0, 1<<16), 1<<24)
-	for sc.Scan() {
-		var line struct {
-			Len int       `json:"len"`
-			MS  []float64 `json:"ms"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
-			return nil, fmt.Errorf("bench: onnx runtime output: %w", err)
-		}
-		res[line.Len] = line.MS
+	if _, err := p.in.Write(append(b, '\n')); err != nil {
+		return 0, err
 	}
-	return res, nil
+	var r struct {
+		MS float64 `json:"ms"`
+	}
+	err = p.read(&r)
+	return r.MS, err
+}
+
+func (p *ortProc) close() error {
+	p.in.Close()
+	return p.cmd.Wait()
+}
+
+// runPaired times our runtime and ONNX Runtime in turns on the same ids:
+// for each input, one inference here, then the same ids there, so that
+// both see the same machine load. Warm-ups run on both first.
+func runPaired(m *bert.Model, ort *ortProc, inputs []eval.BenchInput) (ours, theirs []float64, err error) {
+	one := func(ids []int64) (float64, error) {
+		t0 := time.Now()
+		_, err := m.Run(bert.Batch{IDs: ids, Size: 1, SeqLen: len(ids)})
+		return float64(time.Since(t0).Nanoseconds()) / 1e6, err
+	}
+	for i := range benchWarmup {
+		ids := inputs[i%len(inputs)].IDs
+		if _, err := one(ids); err != nil {
+			return nil, nil, err
+		}
+		if _, err := ort.run(ids); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, in := range inputs {
+		a, err := one(in.IDs)
+		if err != nil {
+			return nil, nil, err
+		}
+		b, err := ort.run(in.IDs)
+		if err != nil {
+			return nil, nil, err
+		}
+		ours, theirs = append(ours, a), append(theirs, b)
+	}
+	return ours, theirs, nil
 }
 
 func parseLens(s string) ([]int, error) {
@@ -186,6 +215,9 @@ func cmdBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	if *iters <= 0 {
 		return fmt.Errorf("bench: --iters must be positive: %w", errUsage)
+	}
+	if *vsORT && *int8 {
+		return fmt.Errorf("bench: --vs-ort compares the fp32 model file; drop --int8: %w", errUsage)
 	}
 	var lens []int
 	if *lensFlag != "" {
@@ -243,46 +275,36 @@ func cmdBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	var ortIn []ortInput
 	for _, g := range groups {
 		row, err := runBench(ctx, engine, g.inputs, g.len)
 		if err != nil {
 			return err
 		}
 		rep.Bench = append(rep.Bench, row)
-		if *vsORT {
-			oi := ortInput{Len: g.len}
-			for _, in := range g.inputs {
-				oi.IDs = append(oi.IDs, in.IDs)
-			}
-			ortIn = append(ortIn, oi)
-		}
 	}
 	if *vsORT {
-		if *int8 {
-			return errors.New("bench: --vs-ort compares the fp32 model file; drop --int8")
-		}
-		ort, err := runORT(ctx, *ortDir, m.onnx, nthreads, ortIn)
-		if err != nil {
-			return err
-		}
 		bm, err := bert.Load(m.onnx, m.opts)
 		if err != nil {
 			return err
 		}
+		ort, err := startORT(ctx, *ortDir, m.onnx, nthreads)
+		if err != nil {
+			return err
+		}
+		rep.ORTVersion = ort.Version
 		for i, g := range groups {
-			ours, err := runInfer(bm, g.inputs)
+			ours, theirs, err := runPaired(bm, ort, g.inputs)
 			if err != nil {
+				ort.close()
 				return err
 			}
-			o, ok := ort[g.len]
-			if !ok {
-				return fmt.Errorf("bench: onnx runtime gave no timings for length %d", g.len)
-			}
-			ol, il := eval.Summarize(o), eval.Summarize(ours)
+			ol, il := eval.Summarize(theirs), eval.Summarize(ours)
 			rep.Bench[i].ORT = &ol
 			rep.Bench[i].Infer = &il
 			rep.Bench[i].Ratio = il.P50 / ol.P50
+		}
+		if err := ort.close(); err != nil {
+			return fmt.Errorf("bench: onnx runtime: %w", err)
 		}
 	}
 	rep.PeakRSSMB = float64(eval.PeakRSSBytes()) / 1e6
@@ -349,5 +371,8 @@ func printBench(w io.Writer, r *eval.Report) {
 		fmt.Fprintln(tw, line)
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "\nStages are the engine's own timings (redact.Timings). ratio = our inference p50 / ONNX Runtime p50 on the same ids.")
+	fmt.Fprintln(w, "\nStages are the engine's own timings (redact.Timings).")
+	if vs {
+		fmt.Fprintf(w, "infer and ort: our runtime and ONNX Runtime %s taking turns on the same ids, same threads; ratio = infer p50 / ort p50.\n", r.ORTVersion)
+	}
 }

@@ -112,3 +112,25 @@ func TestBenchJSONLines(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchVsORT runs the paired comparison when bench/ort is installed
+// (cd bench/ort && npm install --ignore-scripts --no-package-lock).
+func TestBenchVsORT(t *testing.T) {
+	model := testenv.Shared(t, "models", "obscura-minilm-conll")
+	ortDir := filepath.Join(testenv.ModuleRoot(), "bench", "ort")
+	if _, err := os.Stat(filepath.Join(ortDir, "node_modules", "onnxruntime-node")); err != nil {
+		t.Skip("bench/ort is not installed")
+	}
+	var out, errb bytes.Buffer
+	args := []string{"bench", "--model", model, "--lens", "16", "--iters", "3", "--json", "--vs-ort", "--ort-dir", ortDir, "--reports", ""}
+	if err := run(context.Background(), args, nil, &out, &errb); err != nil {
+		t.Fatalf("bench --vs-ort: %v\n%s", err, errb.String())
+	}
+	var m map[string]float64
+	if err := json.Unmarshal(out.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	if !(m["ort_p50_ms"] > 0) || !(m["infer_p50_ms"] > 0) || !(m["ort_ratio"] > 0) {
+		t.Fatalf("no ONNX Runtime figures: %v", m)
+	}
+}
