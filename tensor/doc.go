@@ -21,8 +21,8 @@
 // Primitives. LayerNorm, AddLayerNorm, SoftmaxMasked (scale + additive
 // mask + softmax), GELU (erf form) and GELUTanh, Exp/Erf/Tanh, Add, AddTo,
 // AddBias and Scale. The hot ones have AVX2 kernels on amd64 (GELU, exp,
-// every softmax and LayerNorm pass) and NEON kernels on arm64 (GELU and
-// softmax's exp); scalar Go covers the rest and the purego build. Each
+// every softmax and LayerNorm pass) and NEON kernels on arm64 (the same
+// set); scalar Go covers the rest and the purego build. Each
 // implementation is tested against float64 math with named tolerances.
 //
 // Invariants: a warm call allocates nothing (scratch and work items live

@@ -27,12 +27,32 @@ func geluErfNEON(dst, src *float32, n int)
 //go:noescape
 func geluTanhNEON(dst, src *float32, n int)
 
-// vecOpsFor is the dispatch point for the element-wise kernels: NEON for
-// exp and GELU when Advanced SIMD is present; the row passes of softmax and
-// LayerNorm stay in Go on arm64.
+// scaleMaskMaxNEON, scaleNEON, sumNEON, devSumsNEON and normNEON compute
+// the same loops as their AVX2 namesakes in ops_amd64.go (softmax's scale,
+// mask and max; its final scaling; LayerNorm's sums and normalisation), with
+// n a positive multiple of 8.
+//
+//go:noescape
+func scaleMaskMaxNEON(x, mask *float32, n int, scale float32) float32
+
+//go:noescape
+func scaleNEON(x *float32, n int, s float32)
+
+//go:noescape
+func sumNEON(x *float32, n int) float32
+
+//go:noescape
+func devSumsNEON(x *float32, n int, m0 float32) (s1, s2 float32)
+
+//go:noescape
+func normNEON(dst, src, gamma, beta *float32, n int, m0, delta, inv float32)
+
+// vecOpsFor is the dispatch point for the element-wise kernels: NEON when
+// Advanced SIMD is present, else none (scalar Go).
 func vecOpsFor(f cpu.Features) vecOps {
 	if f.ASIMD {
-		return vecOps{name: "neon", expSubSum: expSubSumNEON, geluErf: geluErfNEON, geluTanh: geluTanhNEON}
+		return vecOps{name: "neon", expSubSum: expSubSumNEON, geluErf: geluErfNEON, geluTanh: geluTanhNEON,
+			scaleMaskMax: scaleMaskMaxNEON, scale: scaleNEON, sum: sumNEON, devSums: devSumsNEON, norm: normNEON}
 	}
 	return vecOps{name: "generic"}
 }

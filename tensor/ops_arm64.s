@@ -182,3 +182,138 @@ gelut_loop:
 
 gelut_done:
 	RET
+
+#define FMAXV4(d, n) WORD $(0x6E30F800 | ((n)<<5) | (d))                 // FMAXV Sd, Vn.4S
+
+// func scaleMaskMaxNEON(x, mask *float32, n int, scale float32) float32
+TEXT ·scaleMaskMaxNEON(SB), NOSPLIT, $0-36
+	MOVD  x+0(FP), R0
+	MOVD  mask+8(FP), R1
+	MOVD  n+16(FP), R2
+	FMOVS scale+24(FP), F7
+	VDUP  V7.S[0], V7.S4
+	MOVW  $0xff800000, R9            // −Inf
+	VDUP  R9, V6.S4
+	CBZ   R1, smm_nomask
+
+smm_mask:
+	VLD1   (R0), [V0.S4]
+	VLD1.P 16(R1), [V1.S4]
+	FMUL4(0, 0, 7)
+	FADD4(0, 0, 1)
+	VST1.P [V0.S4], 16(R0)
+	FMAX4(6, 6, 0)
+	SUB    $4, R2
+	CBNZ   R2, smm_mask
+	B      smm_done
+
+smm_nomask:
+	VLD1   (R0), [V0.S4]
+	FMUL4(0, 0, 7)
+	VST1.P [V0.S4], 16(R0)
+	FMAX4(6, 6, 0)
+	SUB    $4, R2
+	CBNZ   R2, smm_nomask
+
+smm_done:
+	FMAXV4(6, 6)
+	FMOVS F6, ret+32(FP)
+	RET
+
+// func scaleNEON(x *float32, n int, s float32)
+TEXT ·scaleNEON(SB), NOSPLIT, $0-20
+	MOVD  x+0(FP), R0
+	MOVD  n+8(FP), R2
+	FMOVS s+16(FP), F7
+	VDUP  V7.S[0], V7.S4
+
+scale_loop:
+	VLD1   (R0), [V0.S4]
+	FMUL4(0, 0, 7)
+	VST1.P [V0.S4], 16(R0)
+	SUB    $4, R2
+	CBNZ   R2, scale_loop
+	RET
+
+// func sumNEON(x *float32, n int) float32
+TEXT ·sumNEON(SB), NOSPLIT, $0-20
+	MOVD x+0(FP), R0
+	MOVD n+8(FP), R2
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+
+sum_loop:
+	VLD1.P 32(R0), [V2.S4, V3.S4]
+	FADD4(0, 0, 2)
+	FADD4(1, 1, 3)
+	SUB    $8, R2
+	CBNZ   R2, sum_loop
+	FADD4(0, 0, 1)
+	FADDP4(0, 0, 0)
+	FADDP4(0, 0, 0)
+	FMOVS F0, ret+16(FP)
+	RET
+
+// func devSumsNEON(x *float32, n int, m0 float32) (s1, s2 float32)
+TEXT ·devSumsNEON(SB), NOSPLIT, $0-32
+	MOVD  x+0(FP), R0
+	MOVD  n+8(FP), R2
+	FMOVS m0+16(FP), F7
+	VDUP  V7.S[0], V7.S4
+	VEOR  V2.B16, V2.B16, V2.B16
+	VEOR  V3.B16, V3.B16, V3.B16
+
+dev_loop:
+	VLD1.P 16(R0), [V0.S4]
+	FSUB4(0, 0, 7)                   // d = x − m0
+	FADD4(2, 2, 0)
+	FMLA4(3, 0, 0)
+	SUB    $4, R2
+	CBNZ   R2, dev_loop
+	FADDP4(2, 2, 2)
+	FADDP4(2, 2, 2)
+	FADDP4(3, 3, 3)
+	FADDP4(3, 3, 3)
+	FMOVS F2, s1+24(FP)
+	FMOVS F3, s2+28(FP)
+	RET
+
+// func normNEON(dst, src, gamma, beta *float32, n int, m0, delta, inv float32)
+TEXT ·normNEON(SB), NOSPLIT, $0-52
+	MOVD  dst+0(FP), R0
+	MOVD  src+8(FP), R1
+	MOVD  gamma+16(FP), R2
+	MOVD  beta+24(FP), R3
+	MOVD  n+32(FP), R4
+	FMOVS m0+40(FP), F5
+	VDUP  V5.S[0], V5.S4
+	FMOVS delta+44(FP), F6
+	VDUP  V6.S[0], V6.S4
+	FMOVS inv+48(FP), F7
+	VDUP  V7.S[0], V7.S4
+	CBZ   R3, norm_nobeta
+
+norm_loop:
+	VLD1.P 16(R1), [V0.S4]
+	VLD1.P 16(R2), [V1.S4]
+	VLD1.P 16(R3), [V2.S4]
+	FSUB4(0, 0, 5)                   // x − m0
+	FSUB4(0, 0, 6)                   // x − mean
+	FMUL4(0, 0, 7)                   // · 1/σ
+	FMLA4(2, 0, 1)                   // β + · γ
+	VST1.P [V2.S4], 16(R0)
+	SUB    $4, R4
+	CBNZ   R4, norm_loop
+	RET
+
+norm_nobeta:
+	VLD1.P 16(R1), [V0.S4]
+	VLD1.P 16(R2), [V1.S4]
+	FSUB4(0, 0, 5)
+	FSUB4(0, 0, 6)
+	FMUL4(0, 0, 7)
+	FMUL4(0, 0, 1)
+	VST1.P [V0.S4], 16(R0)
+	SUB    $4, R4
+	CBNZ   R4, norm_nobeta
+	RET
