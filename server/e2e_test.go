@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/obscura-ai/obscura/internal/testenv"
+	"github.com/obscura-ai/obscura/weights"
 )
 
 const (
@@ -91,7 +92,12 @@ func buildObscura(t testing.TB) string {
 // waits for /readyz.
 func startBinary(t testing.TB, extra ...string) *binServer {
 	t.Helper()
-	model := testenv.Shared(t, "models", "obscura-minilm-conll")
+	return startBinaryModel(t, testenv.Shared(t, "models", "obscura-minilm-conll"), extra...)
+}
+
+// startBinaryModel is startBinary on the model directory model.
+func startBinaryModel(t testing.TB, model string, extra ...string) *binServer {
+	t.Helper()
 	bin := buildObscura(t)
 	args := append([]string{"serve", "--model", model, "--addr", "127.0.0.1:0"}, extra...)
 	cmd := exec.Command(bin, args...)
@@ -301,5 +307,73 @@ func TestServeWithoutModel(t *testing.T) {
 	out, err = exec.Command(bin, "serve", "--max-body", "lots").CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "max-body") {
 		t.Fatalf("bad --max-body: err %v, output %q", err, out)
+	}
+}
+
+// A bundle is served with its manifest and checksum; a bundle whose
+// model.onnx no longer matches checksum.sha256 is refused at startup and
+// never turns ready.
+func TestServeBundleChecksum(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a bundle and starts the binary; skipped with -short")
+	}
+	src, err := weights.Load(testenv.Shared(t, "models", "obscura-minilm-conll"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "bundle")
+	b, err := weights.WriteBundle(src, dir, weights.BundleOptions{ID: "obscura-e2e-bundle"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.Graph, b.Graph = nil, nil
+
+	bs := startBinaryModel(t, dir)
+	resp, err := http.Get(bs.url + "/v1/model")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info ModelResponse
+	decodeBody(t, resp.Body, &info)
+	resp.Body.Close()
+	if info.ID != "obscura-e2e-bundle" || info.Checksum == "" || !strings.Contains(string(info.Manifest), `"model_id":"obscura-e2e-bundle"`) {
+		t.Fatalf("bundle model info: id %q checksum %q manifest %s", info.ID, info.Checksum, info.Manifest)
+	}
+	bs.stop(t)
+	if !strings.Contains(bs.stderr.String(), `"checksum":"verified"`) {
+		t.Fatalf("no checksum line in the log:\n%s", bs.stderr)
+	}
+
+	// Flip one byte of the graph.
+	f, err := os.OpenFile(filepath.Join(dir, "model.onnx"), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := f.Stat()
+	one := make([]byte, 1)
+	if _, err := f.ReadAt(one, st.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	one[0] ^= 0xff
+	if _, err := f.WriteAt(one, st.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	cmd := exec.Command(buildObscura(t), "serve", "--model", dir, "--addr", "127.0.0.1:0")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	done := make(chan error, 1)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(binReadyTimeout):
+		_ = cmd.Process.Kill()
+		t.Fatal("tampered bundle: serve did not exit")
+	}
+	if err == nil || !strings.Contains(stderr.String(), "checksum") || strings.Contains(stdout.String(), "ready") {
+		t.Fatalf("tampered bundle: err %v\nstdout %s\nstderr %s", err, &stdout, &stderr)
 	}
 }
