@@ -29,6 +29,11 @@ type Kernel struct {
 	//
 	// a and b are packed panels (see packABlocks, packBPanels); k ≥ 1.
 	micro func(a, b, c *float32, k, ldc int, bias *float32, accum int)
+
+	// microHalf, when not nil, is micro restricted to rows 0 … mr/2−1 (a
+	// still advances mr floats per step): the driver runs it on edge blocks
+	// with at most mr/2 rows.
+	microHalf func(a, b, c *float32, k, ldc int, bias *float32, accum int)
 }
 
 // Name is the kernel's stable name, as printed by `obscura version`.

@@ -449,7 +449,11 @@ func (t *gemmTask) tile(idx int, es *edgeScratch) {
 						copy(tile[r*nr:r*nr+w], c[(r0+r)*ldc+c0:])
 					}
 				}
-				kn.micro(&ablk[0], &bpanel[0], &tile[0], kcur, nr, biasp, accum)
+				micro := kn.micro
+				if kn.microHalf != nil && 2*h <= mr {
+					micro = kn.microHalf
+				}
+				micro(&ablk[0], &bpanel[0], &tile[0], kcur, nr, biasp, accum)
 				for r := 0; r < h; r++ {
 					copy(c[(r0+r)*ldc+c0:(r0+r)*ldc+c0+w], tile[r*nr:r*nr+w])
 				}

@@ -27,9 +27,17 @@ func sgemmAVX512(a, b, c *float32, k, ldc int, bias *float32, accum int)
 // haveAsm reports whether this build has assembly kernels.
 const haveAsm = true
 
+// sgemmAVX512Half is sgemmAVX512 for the first 6 rows only: the driver
+// uses it for edge blocks of at most 6 rows (short sentences), reading the
+// same packed panels (a advances 12 floats per step of p) and writing rows
+// 0-5 of c.
+//
+//go:noescape
+func sgemmAVX512Half(a, b, c *float32, k, ldc int, bias *float32, accum int)
+
 var (
 	avx2Kernel   = &Kernel{name: "avx2", mr: 6, nr: 16, kc: 256, mc: 144, micro: sgemmAVX2}
-	avx512Kernel = &Kernel{name: "avx512", mr: 12, nr: 32, kc: 256, mc: 144, micro: sgemmAVX512}
+	avx512Kernel = &Kernel{name: "avx512", mr: 12, nr: 32, kc: 256, mc: 144, micro: sgemmAVX512, microHalf: sgemmAVX512Half}
 )
 
 // archKernels lists the amd64 kernels the features allow, best first.

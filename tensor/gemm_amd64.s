@@ -284,3 +284,96 @@ avx512_store:
 	AVX512_STOREROW((R13)(R8*2), 64(R13)(R8*2), Z22, Z23)
 	VZEROUPPER
 	RET
+
+// sgemmAVX512Half: the first 6 rows of the 12×32 tile (rows 6-11 of the
+// packed A block are padding). Same registers as sgemmAVX512, Z0..Z11 only.
+#define AVX512_STEP6(ao, bo) \
+	VMOVUPS bo(DI), Z24; \
+	VMOVUPS bo+64(DI), Z25; \
+	AVX512_ROW(ao, Z26, Z0, Z1); \
+	AVX512_ROW(ao+4, Z27, Z2, Z3); \
+	AVX512_ROW(ao+8, Z28, Z4, Z5); \
+	AVX512_ROW(ao+12, Z29, Z6, Z7); \
+	AVX512_ROW(ao+16, Z30, Z8, Z9); \
+	AVX512_ROW(ao+20, Z31, Z10, Z11)
+
+// func sgemmAVX512Half(a, b, c *float32, k, ldc int, bias *float32, accum int)
+TEXT ·sgemmAVX512Half(SB), NOSPLIT, $0-56
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ c+16(FP), DX
+	MOVQ k+24(FP), CX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R10
+	LEAQ (DX)(R10*1), R11
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+
+	CMPQ CX, $2
+	JLT  half_tail
+
+half_loop2:
+	AVX512_STEP6(0, 0)
+	AVX512_STEP6(48, 128)
+	ADDQ $96, SI
+	ADDQ $256, DI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  half_loop2
+
+half_tail:
+	TESTQ CX, CX
+	JZ    half_epilogue
+	AVX512_STEP6(0, 0)
+
+half_epilogue:
+	MOVQ bias+40(FP), R9
+	TESTQ R9, R9
+	JZ    half_nobias
+	VMOVUPS (R9), Z24
+	VMOVUPS 64(R9), Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z25, Z11, Z11
+
+half_nobias:
+	MOVQ accum+48(FP), R9
+	TESTQ R9, R9
+	JZ    half_store
+	AVX512_ADDROW((DX), 64(DX), Z0, Z1)
+	AVX512_ADDROW((DX)(R8*1), 64(DX)(R8*1), Z2, Z3)
+	AVX512_ADDROW((DX)(R8*2), 64(DX)(R8*2), Z4, Z5)
+	AVX512_ADDROW((R11), 64(R11), Z6, Z7)
+	AVX512_ADDROW((R11)(R8*1), 64(R11)(R8*1), Z8, Z9)
+	AVX512_ADDROW((R11)(R8*2), 64(R11)(R8*2), Z10, Z11)
+
+half_store:
+	AVX512_STOREROW((DX), 64(DX), Z0, Z1)
+	AVX512_STOREROW((DX)(R8*1), 64(DX)(R8*1), Z2, Z3)
+	AVX512_STOREROW((DX)(R8*2), 64(DX)(R8*2), Z4, Z5)
+	AVX512_STOREROW((R11), 64(R11), Z6, Z7)
+	AVX512_STOREROW((R11)(R8*1), 64(R11)(R8*1), Z8, Z9)
+	AVX512_STOREROW((R11)(R8*2), 64(R11)(R8*2), Z10, Z11)
+	VZEROUPPER
+	RET
