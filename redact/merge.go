@@ -14,7 +14,7 @@ import "sort"
 //
 // Rules 2 and 3 are one rule, "longer wins", so Merge visits candidates from
 // the longest to the shortest and keeps each one that overlaps nothing kept
-// so far. Ties between equally long spans (rule 1, or partial overlaps of
+// so far. Empty or negative spans are dropped. Ties between equally long spans (rule 1, or partial overlaps of
 // equal length) are broken by precedence, in this order:
 //
 //   - a rule-based entity (regex, dictionary) of a structured type, then a
@@ -30,9 +30,16 @@ import "sort"
 func Merge(es []Entity) []Entity {
 	cand := append([]Entity(nil), es...)
 	sort.SliceStable(cand, func(i, j int) bool { return beats(cand[i], cand[j]) })
+	end := 0
+	for _, c := range cand {
+		end = max(end, c.End)
+	}
+	if end <= maxBitmapMerge {
+		return mergeBitmap(cand, end)
+	}
 	var kept []Entity // sorted by start, non-overlapping
 	for _, c := range cand {
-		if c.End <= c.Start {
+		if c.End <= c.Start || c.Start < 0 {
 			continue
 		}
 		k := sort.Search(len(kept), func(i int) bool { return kept[i].End > c.Start })
@@ -43,6 +50,38 @@ func Merge(es []Entity) []Entity {
 		copy(kept[k+1:], kept[k:])
 		kept[k] = c
 	}
+	return kept
+}
+
+// maxBitmapMerge bounds the text length for which Merge marks taken bytes
+// in a bitmap. Each detector reports disjoint spans, so the candidates'
+// total length is at most a small multiple of the text length and the
+// bitmap pass is linear; the sorted-slice pass is the fallback for
+// entities far out in a huge text.
+const maxBitmapMerge = 1 << 26
+
+// mergeBitmap keeps, in candidate order, each span none of whose bytes is
+// taken yet.
+func mergeBitmap(cand []Entity, end int) []Entity {
+	taken := make([]uint64, end/64+1)
+	isTaken := func(i int) bool { return taken[i>>6]&(1<<(i&63)) != 0 }
+	var kept []Entity
+next:
+	for _, c := range cand {
+		if c.End <= c.Start || c.Start < 0 {
+			continue
+		}
+		for i := c.Start; i < c.End; i++ {
+			if isTaken(i) {
+				continue next // overlaps a kept entity that beat it
+			}
+		}
+		for i := c.Start; i < c.End; i++ {
+			taken[i>>6] |= 1 << (i & 63)
+		}
+		kept = append(kept, c)
+	}
+	sort.Slice(kept, func(i, j int) bool { return kept[i].Start < kept[j].Start })
 	return kept
 }
 

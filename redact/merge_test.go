@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"math/rand/v2"
 	"reflect"
 	"testing"
 )
@@ -92,5 +93,38 @@ func TestCoverLiterals(t *testing.T) {
 	want := []Entity{{Type: TypeToken, Start: 0, End: 5, Score: 1, Source: SourceLiteral}, ent(TypeEmail, SourceRegex, 8, 30, 1), ent(TypePerson, SourceNER, 40, 50, 0.9)}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v", got)
+	}
+}
+
+// The bitmap pass and the sorted-slice fallback agree on random inputs.
+func TestMergeBitmapMatchesFallback(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	types := []string{TypePerson, TypeSSN, TypeDate, TypeMisc}
+	srcs := []string{SourceNER, SourceRegex, SourceDictionary}
+	for trial := 0; trial < 300; trial++ {
+		var es []Entity
+		for i := rng.IntN(40); i > 0; i-- {
+			s := rng.IntN(200)
+			es = append(es, ent(types[rng.IntN(4)], srcs[rng.IntN(3)], s, s+rng.IntN(20), float64(rng.IntN(3))/2))
+		}
+		want := Merge(es)
+		// Shift everything past the bitmap bound to force the fallback.
+		far := make([]Entity, len(es))
+		for i, e := range es {
+			e.Start += maxBitmapMerge
+			e.End += maxBitmapMerge
+			far[i] = e
+		}
+		got := Merge(far)
+		if len(got) != len(want) {
+			t.Fatalf("trial %d: %d vs %d entities", trial, len(got), len(want))
+		}
+		for i := range got {
+			got[i].Start -= maxBitmapMerge
+			got[i].End -= maxBitmapMerge
+			if got[i] != want[i] {
+				t.Fatalf("trial %d: %+v vs %+v", trial, got[i], want[i])
+			}
+		}
 	}
 }
