@@ -1,11 +1,18 @@
 package quant
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/gomlx/compute-onnx/support/protos"
+	"google.golang.org/protobuf/proto"
 )
 
 // benchShapes are BERT-small/base projection shapes at 128 tokens: M×K×N.
@@ -70,6 +77,60 @@ func BenchmarkGEMMKernel(b *testing.B) {
 				}
 				sec := time.Since(start).Seconds()
 				b.ReportMetric(2*float64(m*k*n)*float64(b.N)/sec/1e9, "GOPS")
+			})
+		}
+	}
+}
+
+// BenchmarkGEMMORT times ONNX Runtime (CPU EP, through onnxruntime-node) on
+// the same shapes, as one MatMul exported by QuantizeONNX (ORT's own
+// dynamic-quantization form, which it fuses into DynamicQuantizeMatMul) and
+// as the fp32 MatMul, with GOMAXPROCS threads. Each b.N iteration is one
+// node process timing 50 runs; the metric is the mean.
+func BenchmarkGEMMORT(b *testing.B) {
+	script, node := ortScripts(b)
+	for _, sh := range benchShapes {
+		m, k, n := sh[0], sh[1], sh[2]
+		r := rand.New(rand.NewPCG(1, 1))
+		w := randFloats(r, k*n, 0.05)
+		model := oneMatMulModel(w, 1, m, k, n)
+		int8Model, err := QuantizeONNX(model)
+		if err != nil {
+			b.Fatal(err)
+		}
+		dir := b.TempDir()
+		for _, v := range []struct {
+			name string
+			mp   *protos.ModelProto
+		}{{"ort-int8", int8Model}, {"ort-fp32", model.Proto}} {
+			path := filepath.Join(dir, v.name+".onnx")
+			buf, err := proto.Marshal(v.mp)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(path, buf, 0o644); err != nil {
+				b.Fatal(err)
+			}
+			b.Run(fmt.Sprintf("%s/%dx%dx%d", v.name, m, k, n), func(b *testing.B) {
+				const runs = 50
+				var total float64
+				for i := 0; i < b.N; i++ {
+					cmd := exec.Command(node, filepath.Join(script, "time.mjs"), path, "x",
+						fmt.Sprintf("1,%d,%d", m, k), fmt.Sprint(runs), fmt.Sprint(runtime.GOMAXPROCS(0)))
+					cmd.Dir = script
+					out, err := cmd.Output()
+					if err != nil {
+						b.Fatal(err)
+					}
+					var res struct{ MsPerRun float64 }
+					if err := json.Unmarshal(out, &res); err != nil {
+						b.Fatal(err)
+					}
+					total += res.MsPerRun
+				}
+				ms := total / float64(b.N)
+				b.ReportMetric(ms*1e6, "ns/run")
+				b.ReportMetric(2*float64(m*k*n)/(ms/1e3)/1e9, "GOPS")
 			})
 		}
 	}

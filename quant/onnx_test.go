@@ -134,7 +134,7 @@ func TestQuantizeONNXStructure(t *testing.T) {
 }
 
 // ortScripts returns the scripts/quant directory and node, or skips.
-func ortScripts(t *testing.T) (dir, node string) {
+func ortScripts(t testing.TB) (dir, node string) {
 	t.Helper()
 	dir = filepath.Join(testenv.ModuleRoot(), "scripts", "quant")
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "onnxruntime-node")); err != nil {
@@ -237,25 +237,8 @@ func TestQuantizeONNXPerRowMatchesMatMul(t *testing.T) {
 		x[6*k+p] = float32(1 - 2*(p%2))
 		w[p*n+2] = float32(1 - 2*(p%2))
 	}
-	raw := make([]float32, len(w))
-	copy(raw, w)
-	f32 := int32(protos.TensorProto_FLOAT)
-	valueInfo := func(name string, dims ...int64) *protos.ValueInfoProto {
-		shape := &protos.TensorShapeProto{}
-		for _, d := range dims {
-			shape.Dim = append(shape.Dim, &protos.TensorShapeProto_Dimension{Value: &protos.TensorShapeProto_Dimension_DimValue{DimValue: d}})
-		}
-		return &protos.ValueInfoProto{Name: name, Type: &protos.TypeProto{Value: &protos.TypeProto_TensorType{
-			TensorType: &protos.TypeProto_Tensor{ElemType: f32, Shape: shape}}}}
-	}
-	mp := &protos.ModelProto{IrVersion: 8, OpsetImport: []*protos.OperatorSetIdProto{{Version: 14}},
-		Graph: &protos.GraphProto{Name: "matmul",
-			Node:        []*protos.NodeProto{{OpType: "MatMul", Name: "mm", Input: []string{"x", "w"}, Output: []string{"y"}}},
-			Initializer: []*protos.TensorProto{{Name: "w", Dims: []int64{k, n}, DataType: f32, FloatData: raw}},
-			Input:       []*protos.ValueInfoProto{valueInfo("x", 1, m, k)},
-			Output:      []*protos.ValueInfoProto{valueInfo("y", 1, m, n)},
-		}}
-	q, err := QuantizeONNXWith(&onnx.Model{Proto: mp, Inits: map[string]*protos.TensorProto{"w": mp.Graph.Initializer[0]}}, ExportOptions{PerRow: true})
+	mp := oneMatMulModel(w, 1, m, k, n)
+	q, err := QuantizeONNXWith(mp, ExportOptions{PerRow: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,4 +281,27 @@ func TestQuantizeONNXPerRowMatchesMatMul(t *testing.T) {
 			}
 		}
 	}
+}
+
+// oneMatMulModel is a graph y = x·w with x of shape [batch, m, k] and the
+// initializer w (k×n).
+func oneMatMulModel(w []float32, batch, m, k, n int) *onnx.Model {
+	f32 := int32(protos.TensorProto_FLOAT)
+	valueInfo := func(name string, dims ...int) *protos.ValueInfoProto {
+		shape := &protos.TensorShapeProto{}
+		for _, d := range dims {
+			shape.Dim = append(shape.Dim, &protos.TensorShapeProto_Dimension{Value: &protos.TensorShapeProto_Dimension_DimValue{DimValue: int64(d)}})
+		}
+		return &protos.ValueInfoProto{Name: name, Type: &protos.TypeProto{Value: &protos.TypeProto_TensorType{
+			TensorType: &protos.TypeProto_Tensor{ElemType: f32, Shape: shape}}}}
+	}
+	init := &protos.TensorProto{Name: "w", Dims: []int64{int64(k), int64(n)}, DataType: f32, FloatData: append([]float32(nil), w...)}
+	mp := &protos.ModelProto{IrVersion: 8, OpsetImport: []*protos.OperatorSetIdProto{{Version: 14}},
+		Graph: &protos.GraphProto{Name: "matmul",
+			Node:        []*protos.NodeProto{{OpType: "MatMul", Name: "mm", Input: []string{"x", "w"}, Output: []string{"y"}}},
+			Initializer: []*protos.TensorProto{init},
+			Input:       []*protos.ValueInfoProto{valueInfo("x", batch, m, k)},
+			Output:      []*protos.ValueInfoProto{valueInfo("y", batch, m, n)},
+		}}
+	return &onnx.Model{Proto: mp, Inits: map[string]*protos.TensorProto{"w": init}}
 }
