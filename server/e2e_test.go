@@ -377,3 +377,60 @@ func TestServeBundleChecksum(t *testing.T) {
 		t.Fatalf("tampered bundle: err %v\nstdout %s\nstderr %s", err, &stdout, &stderr)
 	}
 }
+
+// The binary with --int8 and --auth-token-file: the token is required on
+// /v1/*, and the INT8 model still finds the person.
+func TestEndToEndInt8Auth(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the binary; skipped with -short")
+	}
+	tokFile := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tokFile, []byte("e2e-token-7f3a\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bs := startBinary(t, "--int8", "--auth-token-file", tokFile)
+	text := secret("Please ask Angela Merkel about the invoice.")
+	body, _ := json.Marshal(map[string]string{"text": text})
+	send := func(token string) (*http.Response, []byte) {
+		req, _ := http.NewRequest(http.MethodPost, bs.url+"/v1/redact", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, b
+	}
+	if resp, _ := send(""); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("without token: %d", resp.StatusCode)
+	}
+	if resp, _ := send("wrong"); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("wrong token: %d", resp.StatusCode)
+	}
+	resp, b := send("e2e-token-7f3a")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("with token: %d %s", resp.StatusCode, b)
+	}
+	var red RedactResponse
+	if err := json.Unmarshal(b, &red); err != nil {
+		t.Fatal(err)
+	}
+	if red.Mapping["[PERSON_1]"] != "Angela Merkel" || red.MaskedText != "Please ask [PERSON_1] about the invoice." {
+		t.Fatalf("int8 redact: %q %v", red.MaskedText, red.Mapping)
+	}
+	secret("Angela Merkel")
+	r2, err := http.Get(bs.url + "/healthz")
+	if err != nil || r2.StatusCode != http.StatusOK {
+		t.Fatalf("healthz without token: %v %v", r2, err)
+	}
+	r2.Body.Close()
+	bs.stop(t)
+	if !strings.Contains(bs.stderr.String(), `"quantization":"int8"`) {
+		t.Fatal("log does not say int8")
+	}
+	fmt.Fprint(lockedWriter{}, bs.stderr.String())
+}
