@@ -2,6 +2,7 @@ package bert
 
 import (
 	"fmt"
+	"runtime"
 
 	"github.com/obscura-ai/obscura/weights/onnx"
 )
@@ -65,6 +66,8 @@ func fromONNX(om *onnx.Model, opts Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	om = nil
+	runtime.GC() // the file's protobuf copy is garbage now; reuse its memory
 	if err := checkIO(g); err != nil {
 		return nil, err
 	}
@@ -90,7 +93,10 @@ func fromONNX(om *onnx.Model, opts Options) (*Model, error) {
 		return nil, err
 	}
 	if m.plan != nil {
-		m.g = nil // the plan holds what it needs; let the graph's copies go
+		m.g, g = nil, nil // the plan holds what it needs; let the graph's copies go
+		if err := m.plan.prepack(opts); err != nil {
+			return nil, err
+		}
 	}
 	return m, nil
 }

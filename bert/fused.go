@@ -3,6 +3,7 @@ package bert
 import (
 	"fmt"
 	"math"
+	"runtime"
 
 	"github.com/obscura-ai/obscura/quant"
 	"github.com/obscura-ai/obscura/tensor"
@@ -459,44 +460,38 @@ func recognise(g *graph, opts Options) (*plan, error) {
 	if len(p.layers) == 0 {
 		return nil, fmt.Errorf("bert: fused plan: no encoder layers")
 	}
-	p.cls.pack()
-	for li := range p.layers {
-		l := &p.layers[li]
-		for _, ln := range []*linear{&l.qkv, &l.o, &l.fc1, &l.fc2} {
-			ln.pack()
-		}
-	}
 	if err := p.verify(g); err != nil {
 		return nil, err
-	}
-	if opts.Int8 {
-		if err := p.quantize(opts.Kernel); err != nil {
-			return nil, err
-		}
-	}
-	for li := range p.layers {
-		l := &p.layers[li]
-		for _, ln := range []*linear{&l.qkv, &l.o, &l.fc1, &l.fc2} {
-			ln.w = nil // only the packed copy is used from here on
-		}
 	}
 	return p, nil
 }
 
-// quantize switches the encoder layers' weight matmuls to INT8 (per-output-
-// channel weights, per-token activations, through package quant). The
+// prepack converts the verified plan's weights to their run-time form, one
+// matrix at a time: tensor.PackedB, or quant.Matrix for the encoder layers
+// with opts.Int8 (per-output-channel int8 weights, per-token activations;
 // embeddings, LayerNorms, attention scores, softmax and the classifier stay
-// fp32. It runs after verify, which checks the fp32 plan.
-func (p *plan) quantize(kernel string) error {
+// fp32). Each fp32 original is dropped as soon as its packed copy exists,
+// and the collector runs between layers, so that loading a large model does
+// not hold two full copies of its weights (the caller must have dropped the
+// graph first).
+func (p *plan) prepack(opts Options) error {
+	p.cls.pack()
+	p.cls.w = nil
 	for li := range p.layers {
 		l := &p.layers[li]
 		for _, ln := range []*linear{&l.qkv, &l.o, &l.fc1, &l.fc2} {
-			q, err := quant.PackWeightsWith(ln.w, ln.k, ln.n, quant.Options{Kernel: kernel})
-			if err != nil {
-				return fmt.Errorf("bert: int8: %w", err)
+			if opts.Int8 {
+				q, err := quant.PackWeightsWith(ln.w, ln.k, ln.n, quant.Options{Kernel: opts.Kernel})
+				if err != nil {
+					return fmt.Errorf("bert: int8: %w", err)
+				}
+				ln.q = q
+			} else {
+				ln.pack()
 			}
-			ln.q, ln.pb = q, nil
+			ln.w = nil
 		}
+		runtime.GC()
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package bert
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -70,6 +71,10 @@ type graph struct {
 	folds map[string]map[string]*value // input-shape key → static node outputs
 }
 
+// gcEvery is how many initializer bytes importGraph converts between
+// collections.
+const gcEvery = 64 << 20
+
 // maxFoldEntries bounds the per-shape cache of folded shape subgraphs.
 const maxFoldEntries = 256
 
@@ -85,14 +90,24 @@ func importGraph(m *onnx.Model) (*graph, error) {
 	if g.opset < 11 {
 		return nil, fmt.Errorf("bert: model declares opset %d; opsets 11 and later are supported", g.opset)
 	}
+	// Converting initializers doubles their memory until the protobuf's raw
+	// copies are collected; collecting every gcEvery converted bytes (and
+	// first, for the file buffer onnx.Load read) keeps a large model's load
+	// from holding the file, the protobuf and the floats all at once.
+	runtime.GC()
+	converted := 0
 	for _, t := range gp.Initializer {
 		v, err := tensorValue(m, t)
 		if err != nil {
 			return nil, fmt.Errorf("bert: initializer: %w", err)
 		}
 		g.consts[t.Name] = v
-		if len(t.RawData) > 0 {
-			t.RawData = nil // converted; drop the protobuf's copy early (the model is ours)
+		if n := len(t.RawData); n > 0 {
+			t.RawData = nil // converted; the model is ours
+			if converted += n; converted >= gcEvery {
+				runtime.GC()
+				converted = 0
+			}
 		}
 	}
 	for _, in := range gp.Input {

@@ -145,6 +145,10 @@ func (p *plan) gemm(ws *workspace, c, a []float32, l *linear, m int) {
 		l.q.MatMul(c[:m*l.n], a[:m*l.k], m, l.b, ws.qws)
 		return
 	}
+	if l.pb == nil { // before prepack: the load-time verification run
+		tensor.MatMulBias(c[:m*l.n], a[:m*l.k], l.w, l.b, m, l.k, l.n)
+		return
+	}
 	tensor.MatMulPacked(c[:m*l.n], a[:m*l.k], m, l.pb, l.b)
 }
 
