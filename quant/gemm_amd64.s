@@ -332,3 +332,46 @@ peakloop:
 	JNZ  peakloop
 	VZEROUPPER
 	RET
+
+// ---------------------------------------------------------------------------
+// func dequantAVX2(out *float32, outStride int, acc *int32, accStride int, rows, groups int, corr *int32, scales *float32, bias *float32, sx *float32)
+// For rows rows and groups groups of 8 columns:
+// out[r][j] = float32(float32(float32(acc[r][j]−corr[j])·sx[r])·scales[j]) + bias[j],
+// the same IEEE operations in the same order as dequantRow (no FMA).
+TEXT ·dequantAVX2(SB), NOSPLIT, $0-80
+	MOVQ out+0(FP), DI
+	MOVQ outStride+8(FP), R8
+	SHLQ $2, R8
+	MOVQ acc+16(FP), SI
+	MOVQ accStride+24(FP), R9
+	SHLQ $2, R9
+	MOVQ rows+32(FP), CX
+	MOVQ groups+40(FP), R10
+	MOVQ corr+48(FP), R11
+	MOVQ scales+56(FP), R12
+	MOVQ bias+64(FP), R13
+	MOVQ sx+72(FP), R14
+
+dqrow:
+	VBROADCASTSS (R14), Y0
+	XORQ         AX, AX
+	MOVQ         R10, BX
+
+dqgroup:
+	VMOVDQU   (SI)(AX*1), Y1
+	VPSUBD    (R11)(AX*1), Y1, Y1
+	VCVTDQ2PS Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VMULPS    (R12)(AX*1), Y1, Y1
+	VADDPS    (R13)(AX*1), Y1, Y1
+	VMOVUPS   Y1, (DI)(AX*1)
+	ADDQ      $32, AX
+	DECQ      BX
+	JNZ       dqgroup
+	ADDQ      R8, DI
+	ADDQ      R9, SI
+	ADDQ      $4, R14
+	DECQ      CX
+	JNZ       dqrow
+	VZEROUPPER
+	RET

@@ -18,6 +18,9 @@ type kernel struct {
 	// quantRow, when set, is a vectorised quantizeRow with identical
 	// results; it runs only where needs holds.
 	quantRow func(dst []int8, x []float32) float32
+	// dequant, when set, is a vectorised dequantTile with identical
+	// results.
+	dequant func(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32)
 }
 
 // Kernel names, best first within an architecture.

@@ -14,6 +14,7 @@ var archKernels = []*kernel{
 		name: KernelAVX512VNNI, mr: 8, nr: 32, ca: 4, cb: 4, kAlign: 4, shiftA: true,
 		needs:    func(f cpu.Features) bool { return f.AVX2 && f.AVX512F && f.AVX512BW && f.AVX512VNNI },
 		quantRow: quantizeRowAVX2,
+		dequant:  dequantTileAVX2,
 		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
 			gemmAVX512VNNI(&a[0], &b[0], &c[0], tiles, kp/4)
 		},
@@ -22,6 +23,7 @@ var archKernels = []*kernel{
 		name: KernelAVXVNNI, mr: 6, nr: 16, ca: 4, cb: 4, kAlign: 4, shiftA: true,
 		needs:    func(f cpu.Features) bool { return f.AVX2 && f.AVXVNNI },
 		quantRow: quantizeRowAVX2,
+		dequant:  dequantTileAVX2,
 		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
 			gemmAVXVNNI(&a[0], &b[0], &c[0], tiles, kp/4)
 		},
@@ -30,6 +32,7 @@ var archKernels = []*kernel{
 		name: KernelAVX2, mr: 4, nr: 16, ca: 4, cb: 4, kAlign: 4,
 		needs:    func(f cpu.Features) bool { return f.AVX2 },
 		quantRow: quantizeRowAVX2,
+		dequant:  dequantTileAVX2,
 		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
 			gemmAVX2(&a[0], &b[0], &c[0], tiles, kp/4)
 		},
@@ -110,3 +113,28 @@ func quantizeRowAVX2(dst []int8, x []float32) float32 {
 //
 //go:noescape
 func peakAVX512VNNI(iters int)
+
+// dequantAVX2 is dequantRow for rows rows and groups·8 columns; rows are
+// outStride (out) and accStride (acc) elements apart, sx holds one scale
+// per row.
+//
+//go:noescape
+func dequantAVX2(out *float32, outStride int, acc *int32, accStride int, rows, groups int, corr *int32, scales *float32, bias *float32, sx *float32)
+
+// dequantTileAVX2 is dequantTile with the 8-column groups in assembly and
+// the remaining columns in Go; results are identical.
+func dequantTileAVX2(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32) {
+	cols := len(scales)
+	g := cols / 8
+	if g > 0 && rows > 0 {
+		_ = out[(rows-1)*outStride+cols-1]
+		_ = acc[(rows-1)*accStride+cols-1]
+		_, _, _ = corr[cols-1], bias[cols-1], sx[rows-1]
+		dequantAVX2(&out[0], outStride, &acc[0], accStride, rows, g, &corr[0], &scales[0], &bias[0], &sx[0])
+	}
+	if g*8 < cols {
+		for r := 0; r < rows; r++ {
+			dequantRow(out[r*outStride+g*8:r*outStride+cols], acc[r*accStride+g*8:], corr[g*8:], scales[g*8:], bias[g*8:], sx[r])
+		}
+	}
+}

@@ -328,15 +328,28 @@ func (ws *Workspace) work(w, phase int, done bool) {
 		if j.bias != nil {
 			bias = j.bias[c0:c1]
 		}
-		for r := r0; r < r1; r++ {
-			out := j.dst[r*m.n+c0 : r*m.n+c1]
-			dequantRow(out, c[(r-r0)*kern.nr:], corr, scales, bias, ws.sx[r])
-			if j.act == ActGELU {
+		deq := dequantTile
+		if kern.dequant != nil {
+			deq = kern.dequant
+		}
+		deq(j.dst[r0*m.n+c0:], m.n, c, kern.nr, r1-r0, corr, scales, bias, ws.sx[r0:r1])
+		if j.act == ActGELU {
+			for r := r0; r < r1; r++ {
+				out := j.dst[r*m.n+c0 : r*m.n+c1]
 				for i, v := range out {
 					out[i] = gelu(v)
 				}
 			}
 		}
+	}
+}
+
+// dequantTile runs dequantRow over rows rows of a tile: row r of out starts
+// at r·outStride, of acc at r·accStride; the tile has len(scales) columns.
+func dequantTile(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32) {
+	cols := len(scales)
+	for r := 0; r < rows; r++ {
+		dequantRow(out[r*outStride:r*outStride+cols], acc[r*accStride:], corr, scales, bias, sx[r])
 	}
 }
 
