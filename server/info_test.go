@@ -75,6 +75,8 @@ func TestMetrics(t *testing.T) {
 		`obscura_redact_stage_duration_seconds_count{stage="total"} 1`,
 		`obscura_redact_entities_total{type="EMAIL",source="regex"} 1`,
 		`obscura_redact_texts_total 1`,
+		`obscura_redact_queue_seconds_count 1`,
+		`obscura_redact_queue_seconds_bucket{le="+Inf"} 1`,
 		`obscura_model_ready 1`,
 	} {
 		if !strings.Contains(body, want+"\n") {

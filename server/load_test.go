@@ -16,8 +16,9 @@ import (
 	"time"
 )
 
-// Load test settings; OBSCURA_LOAD=1 turns the test on, and
-// OBSCURA_LOAD_DURATION / OBSCURA_LOAD_CLIENTS override the defaults.
+// Load test settings; OBSCURA_LOAD=1 turns the test on,
+// OBSCURA_LOAD_DURATION / OBSCURA_LOAD_CLIENTS override the defaults and
+// OBSCURA_LOAD_INT8=1 serves the INT8 model.
 const (
 	loadClients      = 64
 	loadDuration     = 30 * time.Second
@@ -122,7 +123,11 @@ func TestLoadHTTP(t *testing.T) {
 	for _, s := range loadTexts {
 		secret(s)
 	}
-	bs := startBinary(t, "--max-concurrency", strconv.Itoa(clients))
+	args := []string{"--max-concurrency", strconv.Itoa(clients)}
+	if os.Getenv("OBSCURA_LOAD_INT8") != "" {
+		args = append(args, "--int8")
+	}
+	bs := startBinary(t, args...)
 	pid := bs.cmd.Process.Pid
 	rssStart := rssKiB(pid)
 	warm := hammer(bs.url, clients, loadWarmup)

@@ -48,6 +48,7 @@ type metrics struct {
 	requests map[reqKey]uint64
 	latency  map[string]*histogram // by route
 	stages   map[string]*histogram // by redact stage
+	queue    histogram             // wait for an inference slot
 	entities map[entKey]uint64
 	texts    uint64
 	inFlight atomic.Int64
@@ -77,6 +78,12 @@ func (m *metrics) observeRequest(route, method string, status int, d time.Durati
 		m.latency[route] = h
 	}
 	h.observe(d.Seconds())
+}
+
+func (m *metrics) observeQueue(d time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.queue.observe(d.Seconds())
 }
 
 func (m *metrics) observeRedact(r *redact.Result) {
@@ -158,6 +165,12 @@ func (m *metrics) write(w io.Writer) {
 		if h := m.stages[st]; h != nil {
 			writeHistogram(w, "obscura_redact_stage_duration_seconds", `stage="`+st+`"`, h)
 		}
+	}
+
+	fmt.Fprintln(w, "# HELP obscura_redact_queue_seconds Wait for an inference slot, per text.")
+	fmt.Fprintln(w, "# TYPE obscura_redact_queue_seconds histogram")
+	if m.queue.n > 0 {
+		writeHistogram(w, "obscura_redact_queue_seconds", "", &m.queue)
 	}
 
 	fmt.Fprintln(w, "# HELP obscura_redact_texts_total Texts redacted.")

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -151,9 +152,6 @@ func (s *Server) handleRedact(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
 		mapping = merged(mapping, res.Mapping)
 		s.metrics.observeRedact(res)
 		results[i] = res
@@ -178,12 +176,14 @@ func (s *Server) handleRedact(c echo.Context) error {
 
 // redactOne runs one Redact call once an inference slot is free.
 func (s *Server) redactOne(ctx context.Context, r Redactor, text string, opts redact.Options) (*redact.Result, error) {
+	t0 := time.Now()
 	select {
 	case s.infer <- struct{}{}:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 	defer func() { <-s.infer }()
+	s.metrics.observeQueue(time.Since(t0))
 	return r.Redact(ctx, text, opts)
 }
 
