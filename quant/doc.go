@@ -55,6 +55,26 @@
 // (cb = 4 for the dot-product kernels, 8 column pairs for SMMLA). Activations
 // are packed in the same spirit, in tiles of mr rows and k-chunks of ca.
 //
+// # Vectorised edges
+//
+// On amd64 the row quantizer (absolute max, then scale, round to nearest
+// even, saturate) and the dequantize+bias epilogue are AVX2 assembly with
+// the same IEEE operations in the same order as the Go code (roundRow,
+// dequantRow), so every kernel and architecture produces identical bits;
+// the tests compare them bit for bit.
+//
+// # ONNX
+//
+// QuantizeONNX writes a graph in ONNX Runtime's dynamic-quantization form
+// (DynamicQuantizeLinear, MatMulInteger, Cast, scale Muls: per-tensor u8
+// activations). QuantizeONNXWith(…, ExportOptions{PerRow: true}) writes this
+// package's own algebra in standard ops instead; ONNX Runtime then computes
+// exactly what MatMul computes. Its scales are applied as two Muls, because
+// ONNX Runtime's MatMulIntegerToFloat fusion assumes a scalar activation
+// scale and silently mangles per-row ones. FindQuantizedMatMuls recovers
+// the int8 weights and scales of both forms (and of quantize_dynamic output)
+// for PackQuantized.
+//
 // # Concurrency
 //
 // A Matrix is immutable after packing and safe for concurrent use. A

@@ -268,3 +268,39 @@ func TestKernelQuantizeRow(t *testing.T) {
 		}
 	}
 }
+
+// TestMatMulConcurrent shares one Matrix between goroutines, each with its
+// own Workspace, and checks every result against a serial run.
+func TestMatMulConcurrent(t *testing.T) {
+	const m, k, n, workers = 19, 200, 90, 4
+	r := rand.New(rand.NewPCG(17, 18))
+	w := randFloats(r, k*n, 0.1)
+	mat := PackWeights(w, k, n)
+	xs := make([][]float32, workers)
+	want := make([][]float32, workers)
+	for i := range xs {
+		xs[i] = randFloats(r, m*k, 1)
+		want[i] = make([]float32, m*n)
+		mat.MatMul(want[i], xs[i], m, nil, nil)
+	}
+	errs := make(chan error, workers)
+	for i := 0; i < workers; i++ {
+		go func(i int) {
+			ws := NewWorkspace()
+			got := make([]float32, m*n)
+			for rep := 0; rep < 20; rep++ {
+				mat.MatMul(got, xs[i], m, nil, ws)
+				if !slices.Equal(got, want[i]) {
+					errs <- fmt.Errorf("worker %d, repetition %d: result differs", i, rep)
+					return
+				}
+			}
+			errs <- nil
+		}(i)
+	}
+	for i := 0; i < workers; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
