@@ -184,14 +184,27 @@ func Gates(reports []*Report, opt GateOptions) []GateResult {
 		add(GateResult{Name: "model size", Scope: sized.Model + label(sized), Status: st, Hard: true, Value: fmt.Sprintf("%.1f MB", sized.ModelMB), Limit: fmt.Sprintf("≤ %.0f MB", GateModelMB)})
 	}
 
-	// Round trip and PII in logs from the latest check report carrying each.
-	var rt, pii *CheckResult
+	// Round trip and PII in logs: the sums over each data set's latest
+	// check report.
+	latestCheck := map[string]*Report{}
 	for _, r := range checks {
+		latestCheck[r.Dataset+label(r)] = r
+	}
+	var rt, pii *CheckResult
+	for _, r := range latestCheck {
 		if r.RoundTrip != nil {
-			rt = r.RoundTrip
+			if rt == nil {
+				rt = &CheckResult{}
+			}
+			rt.Checked += r.RoundTrip.Checked
+			rt.Failed += r.RoundTrip.Failed
 		}
 		if r.PIIInLogs != nil {
-			pii = r.PIIInLogs
+			if pii == nil {
+				pii = &CheckResult{}
+			}
+			pii.Checked += r.PIIInLogs.Checked
+			pii.Failed += r.PIIInLogs.Failed
 		}
 	}
 	add(check("round trip", rt, "100% restored", "failed"))

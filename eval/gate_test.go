@@ -99,6 +99,30 @@ func TestGatesFailures(t *testing.T) {
 	}
 }
 
+func TestGatesSumChecksOverDatasets(t *testing.T) {
+	rs := goodSet()
+	rs[3].Dataset = "a"
+	// Another data set's check, with one failure, and an older report of
+	// data set a that the newer one replaces.
+	rs = append(rs,
+		&Report{Kind: KindCheck, Model: "m", Dataset: "b", Time: t0.Add(4 * time.Minute), RoundTrip: &CheckResult{Checked: 10, Failed: 1}, PIIInLogs: &CheckResult{Checked: 7}},
+		&Report{Kind: KindCheck, Model: "m", Dataset: "a", Time: t0, RoundTrip: &CheckResult{Checked: 1, Failed: 1}, PIIInLogs: &CheckResult{Checked: 1, Failed: 1}},
+	)
+	gs := Gates(writeReports(t, rs...), GateOptions{})
+	for _, g := range gs {
+		switch g.Name {
+		case "round trip":
+			if g.Status != Fail || g.Value != "1 failed of 4010" {
+				t.Errorf("round trip: %s %s", g.Status, g.Value)
+			}
+		case "PII in logs":
+			if g.Status != Pass || g.Value != "0 findings of 4007" {
+				t.Errorf("PII in logs: %s %s", g.Status, g.Value)
+			}
+		}
+	}
+}
+
 func TestGatesPreferMixedBench(t *testing.T) {
 	rs := goodSet()
 	// A newer fixed-length run does not displace the plan's mixed run.
