@@ -427,6 +427,9 @@ func TestKernelParallelOps(t *testing.T) {
 		t.Fatal("parallel GELUTanh differs from the serial code")
 	}
 
+	if raceEnabled {
+		return // the race detector's instrumentation allocates
+	}
 	for _, f := range []struct {
 		name string
 		fn   func()
