@@ -216,6 +216,11 @@ func cmdBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if *iters <= 0 {
 		return fmt.Errorf("bench: --iters must be positive: %w", errUsage)
 	}
+	if *threads > 0 {
+		// The runtime sizes its worker pool to GOMAXPROCS.
+		prev := runtime.GOMAXPROCS(*threads)
+		defer runtime.GOMAXPROCS(prev)
+	}
 	if *vsORT && *int8 {
 		return fmt.Errorf("bench: --vs-ort compares the fp32 model file; drop --int8: %w", errUsage)
 	}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -204,6 +205,11 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	agg := fs.String("aggregation", string(ner.AggFirst), "NER aggregation: none, simple, first, average, max (first: a word's label is its first subword's)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
+	}
+	if *threads > 0 {
+		// The runtime sizes its worker pool to GOMAXPROCS.
+		prev := runtime.GOMAXPROCS(*threads)
+		defer runtime.GOMAXPROCS(prev)
 	}
 	if *data == "" {
 		fs.Usage()
