@@ -65,6 +65,28 @@ func arm64Mnemonic(name string, a []int) (string, uint32) {
 	case "I_SADALP":
 		return fmt.Sprintf("SADALP V%d.4S, V%d.8H", a[0], a[1]), 0x4E606800 | uint32(a[1])<<5 | uint32(a[0])
 	}
+	three := map[string]struct {
+		op   string
+		base uint32
+	}{"I_FMUL": {"FMUL", 0x6E20DC00}, "I_FADD": {"FADD", 0x4E20D400}, "I_FMAX": {"FMAX", 0x4E20F400}}
+	if o, ok := three[name]; ok {
+		return fmt.Sprintf("%s V%d.4S, V%d.4S, V%d.4S", o.op, a[0], a[1], a[2]), o.base | uint32(a[2])<<16 | uint32(a[1])<<5 | uint32(a[0])
+	}
+	two := map[string]struct {
+		format string
+		base   uint32
+	}{
+		"I_SCVTF":    {"SCVTF V%d.4S, V%d.4S", 0x4E21D800},
+		"I_FABS":     {"FABS V%d.4S, V%d.4S", 0x4EA0F800},
+		"I_FCVTNS":   {"FCVTNS V%d.4S, V%d.4S", 0x4E21A800},
+		"I_SQXTN_H":  {"SQXTN V%d.4H, V%d.4S", 0x0E614800},
+		"I_SQXTN2_H": {"SQXTN2 V%d.8H, V%d.4S", 0x4E614800},
+		"I_SQXTN_B":  {"SQXTN V%d.8B, V%d.8H", 0x0E214800},
+		"I_SQXTN2_B": {"SQXTN2 V%d.16B, V%d.8H", 0x4E214800},
+	}
+	if o, ok := two[name]; ok {
+		return fmt.Sprintf(o.format, a[0], a[1]), o.base | uint32(a[1])<<5 | uint32(a[0])
+	}
 	return "", 0
 }
 
@@ -97,6 +119,16 @@ func TestKernelEncodingsMatchGNUAs(t *testing.T) {
 		{"I_SMLAL", []int{26, 22, 25}, 0x0e3982da},        // smlal v26.8h, v22.8b, v25.8b
 		{"I_SMLAL2", []int{26, 22, 25}, 0x4e3982da},       // smlal2 v26.8h, v22.16b, v25.16b
 		{"I_SADALP", []int{3, 26}, 0x4e606b43},            // sadalp v3.4s, v26.8h
+		{"I_SCVTF", []int{5, 7}, 0x4e21d8e5},              // scvtf v5.4s, v7.4s
+		{"I_FMUL", []int{5, 6, 7}, 0x6e27dcc5},            // fmul v5.4s, v6.4s, v7.4s
+		{"I_FADD", []int{5, 6, 7}, 0x4e27d4c5},            // fadd v5.4s, v6.4s, v7.4s
+		{"I_FABS", []int{5, 6}, 0x4ea0f8c5},               // fabs v5.4s, v6.4s
+		{"I_FMAX", []int{5, 6, 7}, 0x4e27f4c5},            // fmax v5.4s, v6.4s, v7.4s
+		{"I_FCVTNS", []int{5, 6}, 0x4e21a8c5},             // fcvtns v5.4s, v6.4s
+		{"I_SQXTN_H", []int{5, 6}, 0x0e6148c5},            // sqxtn v5.4h, v6.4s
+		{"I_SQXTN2_H", []int{1, 2}, 0x4e614841},           // sqxtn2 v1.8h, v2.4s
+		{"I_SQXTN_B", []int{5, 6}, 0x0e2148c5},            // sqxtn v5.8b, v6.8h
+		{"I_SQXTN2_B", []int{1, 3}, 0x4e214861},           // sqxtn2 v1.16b, v3.8h
 	}
 	for _, c := range arm {
 		if _, got := arm64Mnemonic(c.macro, c.args); got != c.want {

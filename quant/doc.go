@@ -57,11 +57,12 @@
 //
 // # Vectorised edges
 //
-// On amd64 the row quantizer (absolute max, then scale, round to nearest
-// even, saturate) and the dequantize+bias epilogue are AVX2 assembly with
-// the same IEEE operations in the same order as the Go code (roundRow,
-// dequantRow), so every kernel and architecture produces identical bits;
-// the tests compare them bit for bit.
+// The row quantizer (absolute max, then scale, round to nearest even,
+// saturate) and the dequantize+bias epilogue are assembly too (AVX2 on
+// amd64, NEON on arm64), with the same IEEE operations in the same order as
+// the Go code (roundRow, dequantRow) and no fused multiply-add, so every
+// kernel and architecture produces identical bits; the tests compare them
+// bit for bit, and with ONNX Runtime running the PerRow export.
 //
 // # ONNX
 //

@@ -326,3 +326,120 @@ kneon:
 	SUBS $1, R3, R3
 	BNE  tileneon
 	RET
+
+// ---------------------------------------------------------------------------
+// Row quantization and the dequantize+bias epilogue (NEON), used by all
+// three arm64 kernels. The float vector instructions are WORD-encoded too.
+
+// SCVTF Vd.4S, Vn.4S
+#define I_SCVTF(d, n) WORD $(0x4E21D800 | ((n)<<5) | (d))
+// FMUL Vd.4S, Vn.4S, Vm.4S
+#define I_FMUL(d, n, m) WORD $(0x6E20DC00 | ((m)<<16) | ((n)<<5) | (d))
+// FADD Vd.4S, Vn.4S, Vm.4S
+#define I_FADD(d, n, m) WORD $(0x4E20D400 | ((m)<<16) | ((n)<<5) | (d))
+// FABS Vd.4S, Vn.4S
+#define I_FABS(d, n) WORD $(0x4EA0F800 | ((n)<<5) | (d))
+// FMAX Vd.4S, Vn.4S, Vm.4S (NaN in, NaN out)
+#define I_FMAX(d, n, m) WORD $(0x4E20F400 | ((m)<<16) | ((n)<<5) | (d))
+// FCVTNS Vd.4S, Vn.4S (round to nearest, ties to even)
+#define I_FCVTNS(d, n) WORD $(0x4E21A800 | ((n)<<5) | (d))
+// SQXTN Vd.4H, Vn.4S and SQXTN2 Vd.8H, Vn.4S (signed saturating narrow)
+#define I_SQXTN_H(d, n) WORD $(0x0E614800 | ((n)<<5) | (d))
+#define I_SQXTN2_H(d, n) WORD $(0x4E614800 | ((n)<<5) | (d))
+// SQXTN Vd.8B, Vn.8H and SQXTN2 Vd.16B, Vn.8H
+#define I_SQXTN_B(d, n) WORD $(0x0E214800 | ((n)<<5) | (d))
+#define I_SQXTN2_B(d, n) WORD $(0x4E214800 | ((n)<<5) | (d))
+
+// func absMaxNEON(x *float32, blocks int, out *[4]float32)
+// For blocks blocks of 4 floats: out = lane-wise max |x| (NaN if any NaN).
+TEXT ·absMaxNEON(SB), NOSPLIT, $0-24
+	MOVD x+0(FP), R0
+	MOVD blocks+8(FP), R1
+	MOVD out+16(FP), R2
+	VEOR V0.B16, V0.B16, V0.B16
+
+absmaxneon:
+	VLD1.P 16(R0), [V1.S4]
+	I_FABS(1, 1) // FABS V1.4S, V1.4S
+	I_FMAX(0, 0, 1) // FMAX V0.4S, V0.4S, V1.4S
+	SUBS $1, R1, R1
+	BNE  absmaxneon
+	VST1 [V0.S4], (R2)
+	RET
+
+// func roundNEON(x *float32, blocks int, inv float32, dst *int8)
+// For blocks blocks of 16 floats: dst[i] = int8(round_even(x[i]·inv)) with
+// signed saturation.
+TEXT ·roundNEON(SB), NOSPLIT, $0-32
+	MOVD  x+0(FP), R0
+	MOVD  blocks+8(FP), R1
+	FMOVS inv+16(FP), F0
+	MOVD  dst+24(FP), R2
+	VDUP  V0.S[0], V0.S4
+
+roundneon:
+	VLD1.P 64(R0), [V1.S4, V2.S4, V3.S4, V4.S4]
+	I_FMUL(1, 1, 0) // FMUL V1.4S, V1.4S, V0.4S
+	I_FMUL(2, 2, 0) // FMUL V2.4S, V2.4S, V0.4S
+	I_FMUL(3, 3, 0) // FMUL V3.4S, V3.4S, V0.4S
+	I_FMUL(4, 4, 0) // FMUL V4.4S, V4.4S, V0.4S
+	I_FCVTNS(1, 1) // FCVTNS V1.4S, V1.4S
+	I_FCVTNS(2, 2) // FCVTNS V2.4S, V2.4S
+	I_FCVTNS(3, 3) // FCVTNS V3.4S, V3.4S
+	I_FCVTNS(4, 4) // FCVTNS V4.4S, V4.4S
+	I_SQXTN_H(1, 1) // SQXTN V1.4H, V1.4S
+	I_SQXTN2_H(1, 2) // SQXTN2 V1.8H, V2.4S
+	I_SQXTN_H(3, 3) // SQXTN V3.4H, V3.4S
+	I_SQXTN2_H(3, 4) // SQXTN2 V3.8H, V4.4S
+	I_SQXTN_B(1, 1) // SQXTN V1.8B, V1.8H
+	I_SQXTN2_B(1, 3) // SQXTN2 V1.16B, V3.8H
+	VST1.P [V1.B16], 16(R2)
+	SUBS $1, R1, R1
+	BNE  roundneon
+	RET
+
+// func dequantNEON(out *float32, outStride int, acc *int32, accStride int, rows, groups int, corr *int32, scales *float32, bias *float32, sx *float32)
+// For rows rows and groups groups of 4 columns:
+// out[r][j] = float32(float32(float32(acc[r][j]−corr[j])·sx[r])·scales[j]) + bias[j],
+// the same IEEE operations in the same order as dequantRow (no FMA).
+TEXT ·dequantNEON(SB), NOSPLIT, $0-80
+	MOVD out+0(FP), R0
+	MOVD outStride+8(FP), R1
+	LSL  $2, R1, R1
+	MOVD acc+16(FP), R2
+	MOVD accStride+24(FP), R3
+	LSL  $2, R3, R3
+	MOVD rows+32(FP), R4
+	MOVD groups+40(FP), R5
+	MOVD corr+48(FP), R6
+	MOVD scales+56(FP), R7
+	MOVD bias+64(FP), R8
+	MOVD sx+72(FP), R9
+
+dqrowneon:
+	VLD1R.P 4(R9), [V0.S4]
+	MOVD    R0, R10
+	MOVD    R2, R11
+	MOVD    R6, R12
+	MOVD    R7, R13
+	MOVD    R8, R14
+	MOVD    R5, R15
+
+dqgroupneon:
+	VLD1.P 16(R11), [V1.S4]
+	VLD1.P 16(R12), [V2.S4]
+	VSUB   V2.S4, V1.S4, V1.S4
+	I_SCVTF(1, 1) // SCVTF V1.4S, V1.4S
+	I_FMUL(1, 1, 0) // FMUL V1.4S, V1.4S, V0.4S
+	VLD1.P 16(R13), [V3.S4]
+	I_FMUL(1, 1, 3) // FMUL V1.4S, V1.4S, V3.4S
+	VLD1.P 16(R14), [V4.S4]
+	I_FADD(1, 1, 4) // FADD V1.4S, V1.4S, V4.4S
+	VST1.P [V1.S4], 16(R10)
+	SUBS $1, R15, R15
+	BNE  dqgroupneon
+	ADD  R1, R0, R0
+	ADD  R3, R2, R2
+	SUBS $1, R4, R4
+	BNE  dqrowneon
+	RET
