@@ -139,11 +139,13 @@ func (st *streamer) begin() {
 	h.Set("X-Content-Type-Options", "nosniff")
 	// HTTP/1.x servers otherwise drain the request body before the first
 	// response byte; restoring while reading needs both at once. A
-	// full-duplex exchange that ends early leaves the connection in a
-	// state net/http should not reuse, so each stream closes its
-	// connection.
-	_ = st.rc.EnableFullDuplex()
-	h.Set("Connection", "close")
+	// full-duplex HTTP/1 exchange that ends early leaves the connection in
+	// a state net/http should not reuse, so such a stream closes its
+	// connection. (HTTP/2 streams are full duplex already.)
+	if st.c.Request().ProtoMajor == 1 {
+		_ = st.rc.EnableFullDuplex()
+		h.Set("Connection", "close")
+	}
 	st.c.Response().WriteHeader(http.StatusOK)
 	_ = st.rc.Flush() // the client sees the headers before the first piece
 }
