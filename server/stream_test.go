@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/obscura-ai/obscura/redact"
 )
 
 const streamWait = 5 * time.Second // how long a test waits for a flushed piece
@@ -221,5 +223,37 @@ func TestRestoreStreamLateErrors(t *testing.T) {
 	sc.pw.Close()
 	if !strings.HasPrefix(string(rest), "event: error\ndata: {\"error\":{\"code\":\"timeout\"") {
 		t.Fatalf("after stall: %q", rest)
+	}
+}
+
+// Over HTTP/2 (TLS) the stream restores the same way, trailer included.
+func TestRestoreStreamHTTP2(t *testing.T) {
+	s := newRealServer(t, redact.Config{}, nil)
+	ts := httptest.NewUnstartedServer(s.Handler())
+	ts.EnableHTTP2 = true
+	ts.StartTLS()
+	defer ts.Close()
+	email := secret("h2.person@example.org")
+	pr, pw := io.Pipe()
+	go func() {
+		for _, piece := range []string{"write to [EMA", "IL_1] or [EMAIL_2]", " now"} {
+			_, _ = pw.Write([]byte(piece))
+		}
+		pw.Close()
+	}()
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/restore/stream", pr)
+	req.Header.Set("Content-Type", "text/plain")
+	req.Header.Set(MappingHeader, mappingHeader(t, map[string]string{"[EMAIL_1]": email}))
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.ProtoMajor != 2 {
+		t.Fatalf("protocol %s", resp.Proto)
+	}
+	if string(got) != "write to "+email+" or [EMAIL_2] now" || resp.Trailer.Get(UnresolvedTrailer) != `["[EMAIL_2]"]` {
+		t.Fatalf("%q trailer %v", got, resp.Trailer)
 	}
 }
