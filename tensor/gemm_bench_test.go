@@ -49,25 +49,21 @@ func BenchmarkGEMMUnpacked(b *testing.B) {
 	randFill(rng, k)
 	w := make([]float32, 768*3072)
 	randFill(rng, w)
-	b.Run("MatMul128x768x3072", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			MatMul(c, q, w, s, 768, 3072)
-		}
-		b.ReportMetric(2*float64(s*768*3072)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
-	})
-	b.Run("ScoresQKt128x64x128", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			MatMulStrided(c, s, q, hid, k, hid, s, dh, s, true, nil)
-		}
-		b.ReportMetric(2*float64(s*dh*s)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
-	})
-	b.Run("ContextPV128x128x64", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			MatMulStrided(c, hid, q, s, k, hid, s, s, dh, false, nil)
-		}
-		b.ReportMetric(2*float64(s*dh*s)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
-	})
+	run := func(name string, flops float64, fn func()) {
+		b.Run(name, func(b *testing.B) {
+			fn()
+			b.ReportAllocs()
+			cpu0 := processCPU()
+			for b.Loop() {
+				fn()
+			}
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+			if cpu := (processCPU() - cpu0).Seconds(); cpu > 0 {
+				b.ReportMetric(flops*float64(b.N)/cpu/1e9, "GFLOPS/cpu")
+			}
+		})
+	}
+	run("MatMul128x768x3072", 2*float64(s*768*3072), func() { MatMul(c, q, w, s, 768, 3072) })
+	run("ScoresQKt128x64x128", 2*float64(s*dh*s), func() { MatMulStrided(c, s, q, hid, k, hid, s, dh, s, true, nil) })
+	run("ContextPV128x128x64", 2*float64(s*dh*s), func() { MatMulStrided(c, hid, q, s, k, hid, s, s, dh, false, nil) })
 }
