@@ -3,6 +3,7 @@ package bert
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 
 	"github.com/obscura-ai/obscura/quant"
@@ -20,16 +21,36 @@ type workspace struct {
 	qws                          *quant.Workspace // INT8 matmul scratch, made on first use
 }
 
-type workspacePool struct{ p sync.Pool }
+// workspacePool is a free list of workspaces. Unlike a sync.Pool it is not
+// emptied by garbage collection, so a long-lived model keeps its (large,
+// at 512 tokens several MB) buffers between calls; it holds at most
+// maxIdleWorkspaces, enough for the concurrent callers a server has.
+type workspacePool struct {
+	mu   sync.Mutex
+	free []*workspace
+}
+
+// maxIdleWorkspaces bounds the idle workspaces a plan keeps.
+var maxIdleWorkspaces = 2 * runtime.GOMAXPROCS(0)
 
 func (wp *workspacePool) get() *workspace {
-	if w, ok := wp.p.Get().(*workspace); ok {
+	wp.mu.Lock()
+	defer wp.mu.Unlock()
+	if n := len(wp.free); n > 0 {
+		w := wp.free[n-1]
+		wp.free = wp.free[:n-1]
 		return w
 	}
 	return &workspace{}
 }
 
-func (wp *workspacePool) put(w *workspace) { wp.p.Put(w) }
+func (wp *workspacePool) put(w *workspace) {
+	wp.mu.Lock()
+	defer wp.mu.Unlock()
+	if len(wp.free) < maxIdleWorkspaces {
+		wp.free = append(wp.free, w)
+	}
+}
 
 func grow(b []float32, n int) []float32 {
 	if cap(b) < n {
