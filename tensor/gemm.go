@@ -143,25 +143,52 @@ func need(s []float32, rows, cols, ld int, what string) {
 func (kn *Kernel) packedBLen(k, n int) int { return ceilDiv(n, kn.nr) * kn.nr * k }
 func (kn *Kernel) packedALen(m, k int) int { return ceilDiv(m, kn.mr) * kn.mr * k }
 
-// packBPanels packs NR-column panels [p0, p1) of B (k×n) into dst: panel j
+// packBPanels packs NR-column panels [j0, j1) of B (k×n) into dst: panel j
 // holds B[p][j*NR+jj] at j*k*NR + p*NR + jj, zero past column n. B[p][j]
 // is b[p*ldb+j], or b[j*ldb+p] when trans.
-func (kn *Kernel) packBPanels(dst, b []float32, ldb, k, n int, trans bool, p0, p1 int) {
+func (kn *Kernel) packBPanels(dst, b []float32, ldb, k, n int, trans bool, j0, j1 int) {
 	nr := kn.nr
-	for j := p0; j < p1; j++ {
-		panel := dst[j*k*nr : (j+1)*k*nr]
-		j0 := j * nr
-		w := min(nr, n-j0)
-		if !trans {
-			for p := 0; p < k; p++ {
-				d := panel[p*nr : p*nr+nr]
-				copy(d, b[p*ldb+j0:p*ldb+j0+w])
-				clear(d[w:])
+	if !trans {
+		// Blocks of packRows rows: each row of B is read sequentially
+		// across the panels, and each panel receives packRows·NR
+		// contiguous floats.
+		const packRows = 16
+		for pb := 0; pb < k; pb += packRows {
+			pe := min(pb+packRows, k)
+			for j := j0; j < j1; j++ {
+				panel := dst[j*k*nr : (j+1)*k*nr]
+				c0 := j * nr
+				w := min(nr, n-c0)
+				for p := pb; p < pe; p++ {
+					d := panel[p*nr : p*nr+nr]
+					copy(d, b[p*ldb+c0:p*ldb+c0+w])
+					if w < nr {
+						clear(d[w:])
+					}
+				}
 			}
-			continue
 		}
-		for jj := 0; jj < w; jj++ {
-			col := b[(j0+jj)*ldb : (j0+jj)*ldb+k]
+		return
+	}
+	for j := j0; j < j1; j++ {
+		panel := dst[j*k*nr : (j+1)*k*nr]
+		c0 := j * nr
+		w := min(nr, n-c0)
+		jj := 0
+		for ; jj+4 <= w; jj += 4 { // four columns of B (rows of bt) at a time
+			b0 := b[(c0+jj)*ldb : (c0+jj)*ldb+k]
+			b1 := b[(c0+jj+1)*ldb : (c0+jj+1)*ldb+k]
+			b2 := b[(c0+jj+2)*ldb : (c0+jj+2)*ldb+k]
+			b3 := b[(c0+jj+3)*ldb : (c0+jj+3)*ldb+k]
+			b1, b2, b3 = b1[:len(b0)], b2[:len(b0)], b3[:len(b0)]
+			d := panel[jj:]
+			for p, v := range b0 {
+				q := d[p*nr : p*nr+4 : p*nr+4]
+				q[0], q[1], q[2], q[3] = v, b1[p], b2[p], b3[p]
+			}
+		}
+		for ; jj < w; jj++ {
+			col := b[(c0+jj)*ldb : (c0+jj)*ldb+k]
 			for p, v := range col {
 				panel[p*nr+jj] = v
 			}
