@@ -41,7 +41,9 @@ const (
 	CodeOverloaded      = "overloaded"
 	CodeNotReady        = "not_ready"
 	CodeTimeout         = "timeout"
+	CodeClientClosed    = "client_closed_request"
 	CodeInternal        = "internal"
+	statusClientClosed  = 499
 	retryAfterOverload  = 1
 	retryAfterNotReady  = 5
 	internalErrorNotice = "internal error; see the server log for the request id"
@@ -85,6 +87,10 @@ func toError(err error) (e *Error, internal bool) {
 	case errors.As(err, &mbe):
 		return &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge,
 			Message: "request body exceeds " + strconv.FormatInt(mbe.Limit, 10) + " bytes"}, false
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads this, but logs and metrics
+		// should not count it as a server fault. 499 is nginx's code.
+		return &Error{Status: statusClientClosed, Code: CodeClientClosed, Message: "the client closed the request"}, false
 	case errors.Is(err, context.DeadlineExceeded):
 		return &Error{Status: http.StatusServiceUnavailable, Code: CodeTimeout,
 			Message: "request took too long", RetryAfter: retryAfterOverload}, false

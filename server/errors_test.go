@@ -249,3 +249,17 @@ func TestRestore(t *testing.T) {
 		t.Fatalf("unresolved not an empty array: %s", rec.Body)
 	}
 }
+
+// A client that goes away while its request waits is logged as 499, not
+// as an internal error.
+func TestClientGone(t *testing.T) {
+	f := &fakeRedactor{block: make(chan struct{}), entered: make(chan struct{}, 1)}
+	s := newTestServer(t, f, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	req := httptest.NewRequest(http.MethodPost, "/v1/redact", strings.NewReader(`{"text":"bye"}`)).WithContext(ctx)
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	go func() { <-f.entered; cancel() }()
+	s.Handler().ServeHTTP(rec, req)
+	wantError(t, rec, statusClientClosed, CodeClientClosed)
+}

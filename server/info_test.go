@@ -156,7 +156,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 	}
 	for _, code := range []string{CodeBadJSON, CodeUnknownField, CodeContentType, CodeInvalidUTF8, CodeMissingText, CodeEmptyText,
-		CodeInvalidOption, CodeBadMapping, CodeTooLarge, CodeTextTooLong, CodeUnauthorized, CodeNotFound, CodeMethod, CodeOverloaded, CodeNotReady, CodeTimeout, CodeInternal} {
+		CodeInvalidOption, CodeBadMapping, CodeTooLarge, CodeTextTooLong, CodeUnauthorized, CodeNotFound, CodeMethod, CodeOverloaded, CodeNotReady, CodeTimeout, CodeClientClosed, CodeInternal} {
 		if !strings.Contains(string(doc.Components.Schemas["Error"]), `"`+code+`"`) {
 			t.Errorf("error code %s is not in the OpenAPI Error schema", code)
 		}

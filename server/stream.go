@@ -164,10 +164,15 @@ func (st *streamer) emit(b []byte) error {
 
 // readErr classifies an error reading the request body.
 func readErr(err error) error {
-	if errors.Is(err, os.ErrDeadlineExceeded) {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
 		return &Error{Status: http.StatusRequestTimeout, Code: CodeTimeout, Message: "no data arrived within the stream idle timeout"}
+	case errors.As(err, &mbe), errors.As(err, new(*Error)):
+		return err
 	}
-	return err
+	// A body cut off mid-chunk or a dropped connection: the client left.
+	return &Error{Status: statusClientClosed, Code: CodeClientClosed, Message: "the request body ended abruptly"}
 }
 
 // fail reports err: as a normal error response if nothing was sent yet,
