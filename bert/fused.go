@@ -851,7 +851,9 @@ func (m matcher) activation(f, g string, width int) (geluKind, error) {
 }
 
 // maskValue evaluates the additive attention-mask subgraph on a probe mask and
-// checks it is (1 - mask)·neg broadcast over [B,1,1,S]; it records neg.
+// checks it is (1 - mask)·neg along the key axis, the same for every head
+// and query ([B,1,1,S] as BERT exports build it, or expanded to [B,1,S,S] or
+// [B,h,S,S]); it records neg.
 func (m matcher) maskValue(p *plan, name string) error {
 	feeds := m.probeFeeds(max(p.padID, 0))
 	v, err := m.evalOne(feeds, name)
@@ -860,21 +862,23 @@ func (m matcher) maskValue(p *plan, name string) error {
 	}
 	mask := feeds[inMask]
 	rows, cols := mask.shape[0], mask.shape[1]
-	if v.dt != dtFloat || !equalShape(v.shape, []int{rows, 1, 1, cols}) {
-		return fmt.Errorf("bert: fused plan: attention mask has shape %v, want [B 1 1 S]", v.shape)
+	if v.dt != dtFloat || len(v.shape) != 4 || v.shape[0] != rows || v.shape[3] != cols ||
+		(v.shape[2] != 1 && v.shape[2] != cols) {
+		return fmt.Errorf("bert: fused plan: attention mask has shape %v, want [B 1|heads 1|S S]", v.shape)
 	}
 	neg := float32(0)
 	for k, mv := range mask.i {
 		if mv == 0 {
-			neg = v.f[k]
+			neg = v.f[(k/cols)*v.len()/rows+k%cols]
 		}
 	}
 	if neg >= 0 {
 		return fmt.Errorf("bert: fused plan: attention mask fill %g is not negative", neg)
 	}
-	for k, mv := range mask.i {
-		if v.f[k] != float32(1-mv)*neg {
-			return fmt.Errorf("bert: fused plan: attention mask is not (1 - mask)·%g", neg)
+	for k, x := range v.f {
+		r, key := k/(v.len()/rows), k%cols
+		if x != float32(1-mask.i[r*cols+key])*neg {
+			return fmt.Errorf("bert: fused plan: attention mask is not (1 - mask)·%g along the keys", neg)
 		}
 	}
 	if p.maskNeg != 0 && p.maskNeg != neg {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gomlx/compute-onnx/support/protos"
 	"github.com/obscura-ai/obscura/internal/testenv"
 	"github.com/obscura-ai/obscura/weights/onnx"
 )
@@ -268,6 +269,45 @@ func TestRunRejectsBadBatches(t *testing.T) {
 	} {
 		if _, err := m.Run(b); err == nil {
 			t.Errorf("%s: want an error", name)
+		}
+	}
+}
+
+// TestExpandedMaskRecognised expands bert_14's additive mask from [B,1,1,S]
+// to the scores' shape [B,h,S,S] before the Add, as some exports do: the
+// fused plan must still be recognised and match the goldens.
+func TestExpandedMaskRecognised(t *testing.T) {
+	m, err := loadEdited(t, "bert_14", Options{Executor: "fused"}, func(om *onnx.Model) {
+		g := om.Proto.Graph
+		var out []*protos.NodeProto
+		done := false
+		for _, n := range g.Node {
+			if !done && n.OpType == "Add" && len(n.Input) == 2 && n.Input[1] == "/Mul_output_0" {
+				scores := n.Input[0]
+				out = append(out,
+					&protos.NodeProto{OpType: "Shape", Name: "scores_shape", Input: []string{scores}, Output: []string{"scores_shape_out"}},
+					&protos.NodeProto{OpType: "Expand", Name: "mask_expand", Input: []string{"/Mul_output_0", "scores_shape_out"}, Output: []string{"mask_expanded"}})
+				n.Input[1] = "mask_expanded"
+				done = true
+			}
+			out = append(out, n)
+		}
+		if !done {
+			t.Fatal("no mask Add found in bert_14")
+		}
+		g.Node = out
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gold := readGolden(t, filepath.Join(testenv.Shared(t, "testmodels", "bert_14"), "golden.json"))
+	for ci, c := range gold.Cases {
+		got, err := m.Run(Batch{IDs: c.IDs, Mask: c.Mask, Size: 1, SeqLen: len(c.IDs)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := maxDiff(t, got, 0, len(c.IDs), m.NumLabels(), c.Logits, c.Mask); d > logitTol {
+			t.Errorf("case %d: max |Δlogit| %.3g", ci, d)
 		}
 	}
 }
