@@ -93,3 +93,32 @@ func TestTestModelsParity(t *testing.T) {
 		}
 	}
 }
+
+// TestOlderOpsets runs small exports at opsets 11 (BERT: Unsqueeze/Squeeze/
+// ReduceMean axes as attributes, Softmax's 2-D coercion) and 12 (RoBERTa,
+// float32-min mask), made with ../shared/tools/export_bert.py and kept in
+// testdata/bert with torch's golden logits (ONNX Runtime 1.30 reproduces
+// them to 1e-7).
+func TestOlderOpsets(t *testing.T) {
+	for _, name := range []string{"opset11_bert", "opset12_roberta"} {
+		dir := filepath.Join(testenv.ModuleRoot(), "testdata", "bert", name)
+		gold := readGolden(t, filepath.Join(dir, "golden.json"))
+		for _, exec := range []string{"graph", "fused"} {
+			t.Run(name+"/"+exec, func(t *testing.T) {
+				m, err := Load(filepath.Join(dir, "model.onnx"), Options{Executor: exec})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for ci, c := range gold.Cases {
+					got, err := m.Run(Batch{IDs: c.IDs, Mask: c.Mask, Size: 1, SeqLen: len(c.IDs)})
+					if err != nil {
+						t.Fatalf("case %d: %v", ci, err)
+					}
+					if d := maxDiff(t, got, 0, len(c.IDs), m.NumLabels(), c.Logits, c.Mask); d > logitTol {
+						t.Errorf("case %d: max |Δlogit| %.3g > %g", ci, d, logitTol)
+					}
+				}
+			})
+		}
+	}
+}
