@@ -322,7 +322,7 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 		part, err := br.ReadSlice('\n')
 		line = append(line, part...)
 		if len(line) > maxSSELine {
-			return nil, badRequest(CodeTooLarge, "an event-stream line is longer than 1 MiB")
+			return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge, Message: "an event-stream line is longer than 1 MiB"}
 		}
 		if err == bufio.ErrBufferFull {
 			continue

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -256,4 +257,34 @@ func TestRestoreStreamHTTP2(t *testing.T) {
 	if string(got) != "write to "+email+" or [EMAIL_2] now" || resp.Trailer.Get(UnresolvedTrailer) != `["[EMAIL_2]"]` {
 		t.Fatalf("%q trailer %v", got, resp.Trailer)
 	}
+}
+
+// A client that drops the connection mid-body is counted as 499, and an
+// SSE line over 1 MiB is refused with 413.
+func TestRestoreStreamClientDrops(t *testing.T) {
+	s := newTestServer(t, &fakeRedactor{}, nil)
+	addr, cancel, errc := serveLoopback(t, s)
+	defer func() { cancel(); <-errc }()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.Write([]byte("POST /v1/restore/stream HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n" +
+		MappingHeader + ": e30=\r\nTransfer-Encoding: chunked\r\n\r\n9\r\n[PER")) // held back: nothing sent yet
+	c.Close()
+	deadline := time.Now().Add(streamWait)
+	for {
+		rec := do(t, s, http.MethodGet, "/metrics", "", nil)
+		if strings.Contains(rec.Body.String(), `obscura_http_requests_total{route="/v1/restore/stream",method="POST",code="499"} 1`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no 499 counted:\n%s", rec.Body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	long := "data: " + strings.Repeat("x", maxSSELine+1) + "\n\n"
+	rec := do(t, s, http.MethodPost, "/v1/restore/stream", "text/event-stream", []byte(long), MappingHeader, "e30=")
+	wantError(t, rec, http.StatusRequestEntityTooLarge, CodeTooLarge)
 }
