@@ -132,13 +132,19 @@ func checkIO(g *graph) error {
 // describe fills the model's sizes: labels from a probe run of the graph,
 // vocabulary and positions from the embedding tables the ids index.
 func (m *Model) describe() error {
-	word, pos := embeddingTables(m.g)
+	word, pos, posIdx := embeddingTables(m.g)
 	if word == nil {
 		return fmt.Errorf("bert: no embedding table gathered by input_ids")
 	}
 	m.vocab = word.shape[0]
 	if pos != nil {
+		// Read the position scheme as the fused plan does (RoBERTa's ids
+		// start after the padding id); fall back to the table's rows.
 		m.maxPos = pos.shape[0]
+		probe := &plan{hidden: word.shape[1], posRows: pos.shape[0]}
+		if err := (matcher{g: m.g}).positions(probe, posIdx); err == nil {
+			m.maxPos = probe.maxPositions()
+		}
 	}
 	if m.plan != nil {
 		m.numLabels = m.plan.labels
@@ -250,8 +256,8 @@ func (m *Model) runGraph(b Batch) ([]float32, error) {
 
 // embeddingTables finds the 2-D float initializers that Gather nodes index
 // with input_ids (word) and with a position index computed from the input
-// shape or ids (position).
-func embeddingTables(g *graph) (word, pos *value) {
+// shape or ids (position), and the name of that position index.
+func embeddingTables(g *graph) (word, pos *value, posIdx string) {
 	for _, n := range g.nodes {
 		if n.op != "Gather" || len(n.in) < 2 {
 			continue
@@ -270,9 +276,8 @@ func embeddingTables(g *graph) (word, pos *value) {
 		}
 		t, ok := g.consts[n.in[0]]
 		if ok && t.dt == dtFloat && len(t.shape) == 2 && word != nil && t != word && t.shape[1] == word.shape[1] {
-			pos = t
-			break
+			return word, t, n.in[1]
 		}
 	}
-	return word, pos
+	return word, nil, ""
 }

@@ -311,3 +311,19 @@ func TestExpandedMaskRecognised(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxPositionsBothExecutors: RoBERTa's 514-row table holds 512
+// positions (ids start after the padding id), on either path.
+func TestMaxPositionsBothExecutors(t *testing.T) {
+	for name, want := range map[string]int{"roberta_14": 512, "bert_14": 512, "distilbert_14": 512} {
+		for _, exec := range []string{"graph", "fused"} {
+			m, err := Load(filepath.Join(testenv.Shared(t, "testmodels", name), "model.onnx"), Options{Executor: exec})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.MaxPositions() != want {
+				t.Errorf("%s/%s: MaxPositions %d, want %d", name, exec, m.MaxPositions(), want)
+			}
+		}
+	}
+}
