@@ -327,3 +327,42 @@ func TestMaxPositionsBothExecutors(t *testing.T) {
 		}
 	}
 }
+
+// TestShapeFoldCache: runs at one input shape reuse one folded entry, a new
+// shape adds one, and the folded shape subgraphs give the same logits as the
+// first (unfolded) run.
+func TestShapeFoldCache(t *testing.T) {
+	m, err := Load(filepath.Join(testenv.Shared(t, "testmodels", "roberta_14"), "model.onnx"), Options{Executor: "graph"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.g.mu.Lock()
+	clear(m.g.folds)
+	m.g.mu.Unlock()
+	b := Batch{IDs: []int64{0, 9, 8, 7, 2, 1}, Mask: []int64{1, 1, 1, 1, 1, 0}, Size: 1, SeqLen: 6}
+	first, err := m.Run(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		again, err := m.Run(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range again {
+			if again[k] != first[k] {
+				t.Fatalf("run %d differs from the first at %d", i, k)
+			}
+		}
+	}
+	if n := len(m.g.folds); n != 1 {
+		t.Fatalf("%d folded entries after runs at one shape, want 1", n)
+	}
+	b2 := Batch{IDs: []int64{0, 9, 2}, Size: 1, SeqLen: 3}
+	if _, err := m.Run(b2); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(m.g.folds); n != 2 {
+		t.Fatalf("%d folded entries after a second shape, want 2", n)
+	}
+}

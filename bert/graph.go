@@ -240,11 +240,12 @@ func (g *graph) isConst(name string) bool {
 	return ok
 }
 
-// shapeKey identifies the input shapes a folded cache entry belongs to.
-func shapeKey(feeds map[string]*value) string {
+// shapeKey identifies the input shapes a folded cache entry belongs to, in
+// the graph's input order (map order would make equal shapes miss).
+func (g *graph) shapeKey(feeds map[string]*value) string {
 	var b strings.Builder
-	for name, v := range feeds {
-		fmt.Fprintf(&b, "%s:%v;", name, v.shape)
+	for _, name := range g.inputs {
+		fmt.Fprintf(&b, "%s:%v;", name, feeds[name].shape)
 	}
 	return b.String()
 }
@@ -257,7 +258,7 @@ func (g *graph) run(feeds map[string]*value) (map[string]*value, error) {
 			return nil, fmt.Errorf("bert: graph input %q not provided", name)
 		}
 	}
-	key := shapeKey(feeds)
+	key := g.shapeKey(feeds)
 	g.mu.Lock()
 	folded := g.folds[key]
 	g.mu.Unlock()
