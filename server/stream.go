@@ -38,6 +38,13 @@ import (
 //     through at once. The stream ends with an event "obscura.done" whose
 //     data is {"unresolved": [...]}; a failure after the first byte ends it
 //     with an event "error" whose data is the usual JSON error body.
+//   - With the query parameter json_path (SSE only), each event's data is
+//     JSON and the answer's text is the string at that dotted path, e.g.
+//     choices.0.delta.content (OpenAI) or delta.text (Anthropic). That
+//     string is restored (so a token split across events is still
+//     restored, and values are JSON-escaped), the event is re-encoded, and
+//     events without the path pass through unchanged after any held-back
+//     text, which goes out in a copy of the last JSON event.
 //
 // Nothing is buffered beyond one chunk (plain) or one event (SSE). Each
 // read and write gets Config.StreamIdleTimeout instead of the server-wide
@@ -93,6 +100,14 @@ func (s *Server) handleRestoreStream(c echo.Context) error {
 		idle: s.cfg.StreamIdleTimeout,
 		sse:  mt == "text/event-stream",
 	}
+	if p := c.QueryParam("json_path"); p != "" {
+		if !st.sse {
+			return badRequest(CodeInvalidOption, "json_path applies to text/event-stream bodies only")
+		}
+		if st.jsonPath, err = parseJSONPath(p); err != nil {
+			return err
+		}
+	}
 	st.extend()
 	if st.sse {
 		err = st.runSSE(req.Body)
@@ -113,6 +128,12 @@ type streamer struct {
 	idle    time.Duration
 	sse     bool
 	started bool
+
+	// jsonPath (query parameter json_path, SSE only) is the dotted path of
+	// the answer's text inside each event's JSON data;
+	// jsonTemplate is the last event that had it, decoded.
+	jsonPath     []string
+	jsonTemplate any
 }
 
 // extend gives the next read and write Config.StreamIdleTimeout. Writers
@@ -265,6 +286,7 @@ type sseEvent struct {
 func (st *streamer) runSSE(body io.Reader) error {
 	br := bufio.NewReaderSize(body, streamChunk)
 	var ev sseEvent
+	comment := false // a comment line was passed through since the last blank line
 	for {
 		line, rerr := readLine(br)
 		if rerr != nil && rerr != io.EOF {
@@ -279,10 +301,18 @@ func (st *streamer) runSSE(body io.Reader) error {
 		}
 		switch {
 		case len(line) == 0:
+			if comment && len(ev.fields) == 0 && !ev.hasData {
+				// The blank line that ended a comment-only block.
+				if err := st.emit([]byte("\n")); err != nil {
+					return err
+				}
+			}
+			comment = false
 			if err := st.dispatch(&ev); err != nil {
 				return err
 			}
 		case line[0] == ':':
+			comment = true
 			if err := st.emit(append(line, '\n')); err != nil {
 				return err
 			}
@@ -304,10 +334,7 @@ func (st *streamer) runSSE(body io.Reader) error {
 		return err
 	}
 	var out bytes.Buffer
-	writeData(&out, st.sr.Flush())
-	if out.Len() > 0 {
-		out.WriteByte('\n')
-	}
+	st.writeRest(&out)
 	out.WriteString("event: " + doneEvent + "\ndata: {\"unresolved\":")
 	out.Write(st.unresolvedJSON())
 	out.WriteString("}\n\n")
@@ -346,34 +373,50 @@ func (st *streamer) dispatch(ev *sseEvent) error {
 	if len(ev.fields) == 0 && !ev.hasData {
 		return nil
 	}
+	defer func() { *ev = sseEvent{} }()
 	var out bytes.Buffer
 	payload := strings.Join(ev.data, "\n")
-	if ev.hasData && payload == sseDone {
-		if rest := st.sr.Flush(); rest != "" {
-			writeData(&out, rest)
-			out.WriteByte('\n')
+	var restored string
+	switch {
+	case ev.hasData && payload == sseDone:
+		st.writeRest(&out)
+		restored = sseDone
+	case ev.hasData && st.jsonPath != nil:
+		var ok bool
+		if restored, ok = st.restoreJSON(payload); !ok {
+			// Not the answer's text (a role or finish chunk, or not JSON):
+			// what is held back goes out first, then the event unchanged.
+			st.writeRest(&out)
+			restored = payload
 		}
-		for _, f := range ev.fields {
-			out.Write(f)
-			out.WriteByte('\n')
-		}
-		out.WriteString("data: " + sseDone + "\n\n")
-	} else {
-		var restored string
-		if ev.hasData {
-			restored = st.sr.Write(payload)
-		}
-		for _, f := range ev.fields {
-			out.Write(f)
-			out.WriteByte('\n')
-		}
-		writeData(&out, restored)
-		if out.Len() > 0 {
-			out.WriteByte('\n')
+	case ev.hasData:
+		restored = st.sr.Write(payload)
+	}
+	for _, f := range ev.fields {
+		out.Write(f)
+		out.WriteByte('\n')
+	}
+	writeData(&out, restored)
+	if len(ev.fields) > 0 || restored != "" {
+		out.WriteByte('\n')
+	}
+	return st.emit(out.Bytes())
+}
+
+// writeRest writes, as one event, the text the restorer still holds: in
+// JSON mode inside a copy of the last JSON event, else as plain data.
+func (st *streamer) writeRest(out *bytes.Buffer) {
+	rest := st.sr.Flush()
+	if rest == "" {
+		return
+	}
+	if st.jsonPath != nil && st.jsonTemplate != nil {
+		if b, ok := st.jsonWith(st.jsonTemplate, rest); ok {
+			rest = b
 		}
 	}
-	*ev = sseEvent{}
-	return st.emit(out.Bytes())
+	writeData(out, rest)
+	out.WriteByte('\n')
 }
 
 var newlines = strings.NewReplacer("\r\n", "\n", "\r", "\n")

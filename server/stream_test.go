@@ -288,3 +288,66 @@ func TestRestoreStreamClientDrops(t *testing.T) {
 	rec := do(t, s, http.MethodPost, "/v1/restore/stream", "text/event-stream", []byte(long), MappingHeader, "e30=")
 	wantError(t, rec, http.StatusRequestEntityTooLarge, CodeTooLarge)
 }
+
+// json_path: an OpenAI-style stream of JSON chunks is restored inside the
+// content strings, across chunk boundaries, with values JSON-escaped.
+func TestRestoreStreamSSEJSON(t *testing.T) {
+	s := newRealServer(t, redact.Config{}, nil)
+	name := secret(`Zoë "Z" O'Neil\`)
+	chunk := func(delta string) string {
+		return `data: {"id":"c1","created":1732250000,"choices":[{"index":0,"delta":` + delta + `}]}` + "\n\n"
+	}
+	body := chunk(`{"role":"assistant"}`) +
+		chunk(`{"content":"Hello [PER"}`) +
+		chunk(`{"content":"SON_1], \"quoted\""}`) +
+		": ping\n\n" +
+		chunk(`{"content":" bye [PERSON_1"}`) +
+		`data: {"id":"c1","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}` + "\n\n" +
+		"data: [DONE]\n\n"
+	rec := do(t, s, http.MethodPost, "/v1/restore/stream?json_path=choices.0.delta.content", "text/event-stream", []byte(body),
+		MappingHeader, mappingHeader(t, map[string]string{"[PERSON_1]": name}))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	var content strings.Builder
+	var events []string
+	for _, ev := range strings.Split(strings.TrimSuffix(rec.Body.String(), "\n\n"), "\n\n") {
+		events = append(events, ev)
+		data, ok := strings.CutPrefix(ev, "data: ")
+		if !ok || data == sseDone {
+			continue
+		}
+		var v struct {
+			Created json.Number `json:"created"`
+			Choices []struct {
+				Delta struct {
+					Content *string `json:"content"`
+				} `json:"delta"`
+				Finish string `json:"finish_reason"`
+			} `json:"choices"`
+		}
+		if err := json.Unmarshal([]byte(data), &v); err != nil {
+			t.Fatalf("event %q is not JSON: %v", ev, err)
+		}
+		if c := v.Choices[0].Delta.Content; c != nil {
+			content.WriteString(*c)
+			if v.Created != "1732250000" {
+				t.Fatalf("number changed: %q", v.Created)
+			}
+		}
+	}
+	// redact.Restore is tolerant: it also restores the unclosed token.
+	want, _ := redact.Restore(`Hello [PERSON_1], "quoted" bye [PERSON_1`, redact.Mapping{"[PERSON_1]": name})
+	if content.String() != want {
+		t.Fatalf("content = %q, want %q\n%s", content.String(), want, rec.Body)
+	}
+	// The held-back tail comes out before the finish chunk, [DONE] stays
+	// last before obscura.done, and the comment passes through.
+	n := len(events)
+	if !strings.Contains(events[n-4], `"content":`) || strings.Contains(events[n-4], "bye") || !strings.Contains(events[n-3], `"finish_reason":"stop"`) ||
+		events[n-2] != "data: [DONE]" || !strings.HasPrefix(events[n-1], "event: obscura.done") || !strings.Contains(rec.Body.String(), "\n\n: ping\n\n") {
+		t.Fatalf("event order:\n%s", rec.Body)
+	}
+	wantError(t, do(t, s, http.MethodPost, "/v1/restore/stream?json_path=a..b", "text/event-stream", []byte(body), MappingHeader, "e30="), 400, CodeInvalidOption)
+	wantError(t, do(t, s, http.MethodPost, "/v1/restore/stream?json_path=a", "text/plain", []byte("x"), MappingHeader, "e30="), 400, CodeInvalidOption)
+}
