@@ -46,7 +46,6 @@ type Model struct {
 	numLabels int
 	vocab     int
 	maxPos    int
-	hasTypes  bool
 }
 
 // Load imports the ONNX graph at onnxPath and prepares it for inference.
@@ -72,11 +71,6 @@ func fromONNX(om *onnx.Model, opts Options) (*Model, error) {
 		return nil, err
 	}
 	m := &Model{g: g}
-	for _, in := range g.inputs {
-		if in == inTypeIDs {
-			m.hasTypes = true
-		}
-	}
 	switch opts.Executor {
 	case "", "auto", "fused":
 		p, perr := recognise(g, opts)
