@@ -157,9 +157,20 @@ func startBinaryModel(t testing.TB, model string, extra ...string) *binServer {
 // stop sends SIGTERM and waits for a clean exit.
 func (bs *binServer) stop(t testing.TB) {
 	t.Helper()
+	bs.term(t)
+	bs.wait(t)
+}
+
+func (bs *binServer) term(t testing.TB) {
+	t.Helper()
 	if err := bs.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// wait waits for a clean exit.
+func (bs *binServer) wait(t testing.TB) {
+	t.Helper()
 	select {
 	case err := <-bs.exited:
 		if err != nil {
@@ -276,7 +287,34 @@ func TestEndToEndBinary(t *testing.T) {
 		t.Fatalf("100 KiB body under --max-body 64KiB: %d", r3.StatusCode)
 	}
 
-	bs.stop(t)
+	// SIGTERM while a streamed answer is in flight: new connections are
+	// refused, the stream finishes, then the process exits 0.
+	sc, errc := startStream(t, bs.url, "text/plain", mappingHeader(t, red.Mapping))
+	sc.send("Answer: ")
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	sc.expect("Answer: ")
+	bs.term(t)
+	deadline := time.Now().Add(binStopTimeout)
+	for {
+		r, err := http.Get(bs.url + "/healthz")
+		if err != nil {
+			break
+		}
+		r.Body.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("still accepting connections after SIGTERM")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	sc.send(red.MaskedText)
+	sc.pw.Close()
+	tail, _ := io.ReadAll(sc.resp.Body)
+	if got := sc.got.String() + string(tail); got != "Answer: "+text {
+		t.Fatalf("stream across SIGTERM = %q", got)
+	}
+	bs.wait(t)
 	logs := bs.stderr.String()
 	for _, want := range []string{`"msg":"model ready"`, `"load_ms"`, `"warmup_ms"`, `"msg":"request"`, `"msg":"stopped"`} {
 		if !strings.Contains(logs, want) {
