@@ -360,7 +360,9 @@ func TestServeBundleChecksum(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "bundle")
-	b, err := weights.WriteBundle(src, dir, weights.BundleOptions{ID: "obscura-e2e-bundle"})
+	eps := 8.0
+	b, err := weights.WriteBundle(src, dir, weights.BundleOptions{ID: "obscura-e2e-bundle",
+		Privacy: &weights.Privacy{Epsilon: &eps, Sensitivity: 1, NoiseLayer: "logits", Mechanism: "laplace"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,8 +376,8 @@ func TestServeBundleChecksum(t *testing.T) {
 	var info ModelResponse
 	decodeBody(t, resp.Body, &info)
 	resp.Body.Close()
-	if info.ID != "obscura-e2e-bundle" || info.Checksum == "" || !strings.Contains(string(info.Manifest), `"model_id":"obscura-e2e-bundle"`) {
-		t.Fatalf("bundle model info: id %q checksum %q manifest %s", info.ID, info.Checksum, info.Manifest)
+	if info.ID != "obscura-e2e-bundle" || info.Checksum == "" || info.Epsilon != eps || !strings.Contains(string(info.Manifest), `"model_id":"obscura-e2e-bundle"`) {
+		t.Fatalf("bundle model info: id %q checksum %q ε %v manifest %s", info.ID, info.Checksum, info.Epsilon, info.Manifest)
 	}
 	bs.stop(t)
 	if !strings.Contains(bs.stderr.String(), `"checksum":"verified"`) {

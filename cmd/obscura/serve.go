@@ -29,6 +29,7 @@ type serveFlags struct {
 	maxBody                                           byteSize
 	maxConcurrency                                    int
 	epsilon                                           float64
+	epsilonSet                                        bool
 	shutdown                                          time.Duration
 }
 
@@ -49,12 +50,13 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.StringVar(&f.authFile, "auth-token-file", "", "file holding a bearer token required on /v1/* and /metrics")
 	fs.StringVar(&f.tlsCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key, serve HTTPS")
 	fs.StringVar(&f.tlsKey, "tls-key", "", "TLS private key file (PEM)")
-	fs.Float64Var(&f.epsilon, "epsilon", 0, "default ε of Laplace noise on the logits (0 = off); requests may ask for less privacy budget, not more")
+	fs.Float64Var(&f.epsilon, "epsilon", 0, "default ε of Laplace noise on the logits (0 = off); default: the bundle's metadata.json privacy.epsilon, else off")
 	fs.DurationVar(&f.shutdown, "shutdown-timeout", server.DefaultShutdownTimeout, "grace period for requests in flight on SIGTERM")
 	fs.StringVar(&f.logFormat, "log-format", "json", "log format on stderr: json or text")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
+	fs.Visit(func(fl *flag.Flag) { f.epsilonSet = f.epsilonSet || fl.Name == "epsilon" })
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: serve takes no arguments (got %d)", errUsage, fs.NArg())
 	}
@@ -127,7 +129,11 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 // verifies a bundle's checksums before the graph is read.
 func modelLoader(dir string, f serveFlags, log *slog.Logger) server.LoadFunc {
 	return func(ctx context.Context) (*server.Model, error) {
-		rec, wm, err := ner.Load(dir, ner.LoadOptions{Bert: bert.Options{Int8: f.int8}, Epsilon: f.epsilon})
+		eps := f.epsilon
+		if !f.epsilonSet {
+			eps = bundleEpsilon(dir)
+		}
+		rec, wm, err := ner.Load(dir, ner.LoadOptions{Bert: bert.Options{Int8: f.int8}, Epsilon: eps})
 		if err != nil {
 			return nil, err
 		}
@@ -139,7 +145,7 @@ func modelLoader(dir string, f serveFlags, log *slog.Logger) server.LoadFunc {
 			ID:           filepath.Base(filepath.Clean(dir)),
 			Labels:       wm.Labels(),
 			Quantization: "fp32",
-			Epsilon:      f.epsilon,
+			Epsilon:      eps,
 			MaxSeqLen:    wm.Schema.MaxSequenceLength,
 		}
 		if f.int8 {
@@ -160,6 +166,20 @@ func modelLoader(dir string, f serveFlags, log *slog.Logger) server.LoadFunc {
 			"labels", len(info.Labels), "quantization", info.Quantization)
 		return &server.Model{Redactor: eng, Info: info}, nil
 	}
+}
+
+// bundleEpsilon is the ε recorded in a bundle's metadata.json
+// (privacy.epsilon), or 0 (no noise) when there is none.
+func bundleEpsilon(dir string) float64 {
+	b, err := os.ReadFile(filepath.Join(dir, "metadata.json"))
+	if err != nil {
+		return 0
+	}
+	var md weights.Metadata
+	if json.Unmarshal(b, &md) != nil || md.Privacy.Epsilon == nil || *md.Privacy.Epsilon <= 0 {
+		return 0
+	}
+	return *md.Privacy.Epsilon
 }
 
 func readToken(path string) (string, error) {
