@@ -14,7 +14,8 @@
 //     node names): embeddings (word + position + token type, with RoBERTa's
 //     padding-aware positions), LayerNorm in decomposed or
 //     LayerNormalization form, attention (Q/K/V projections, scale, additive
-//     mask of −10000 or float32 min, softmax, context, output projection),
+//     mask of −10000 or float32 min, or a Where mask fill as DistilBERT
+//     exports write it, softmax, context, output projection),
 //     GELU in Erf or tanh form, residuals and the classifier head. Facts the
 //     structure leaves implicit (position scheme, mask fill value, head
 //     count, activation) are read by evaluating the relevant subgraph on

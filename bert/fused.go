@@ -648,6 +648,7 @@ func (m matcher) encoderLayer(p *plan, x string, mms []*node) (layer, string, er
 	// Scores: optional scaling, mask Add, Softmax, then the context MatMul.
 	cur := scoreMM.out[0]
 	var maskName string
+	var maskWhere *node
 	for steps := 0; ; steps++ {
 		if steps > 6 {
 			return layer{}, "", fmt.Errorf("bert: fused plan: %s: no Softmax after the attention scores", scoreMM.describe())
@@ -668,7 +669,15 @@ func (m matcher) encoderLayer(p *plan, x string, mms []*node) (layer, string, er
 			}
 			scale *= s
 		case "Add":
+			if maskName != "" || maskWhere != nil {
+				return layer{}, "", fmt.Errorf("bert: fused plan: %s: a second mask before Softmax", n.describe())
+			}
 			maskName = other(n, cur)
+		case "Where":
+			if maskName != "" || maskWhere != nil || len(n.in) != 3 || n.in[2] != cur {
+				return layer{}, "", fmt.Errorf("bert: fused plan: %s is not a mask fill of the attention scores", n.describe())
+			}
+			maskWhere = n
 		case "Softmax":
 			ax := n.attrInt("axis", -1)
 			if m.g.opset < 13 && ax != 3 {
@@ -685,11 +694,17 @@ func (m matcher) encoderLayer(p *plan, x string, mms []*node) (layer, string, er
 			break
 		}
 	}
-	if maskName == "" {
-		return layer{}, "", fmt.Errorf("bert: fused plan: %s: no attention-mask Add", scoreMM.describe())
-	}
-	if err := m.maskValue(p, maskName); err != nil {
-		return layer{}, "", err
+	switch {
+	case maskWhere != nil:
+		if err := m.maskFill(p, maskWhere); err != nil {
+			return layer{}, "", err
+		}
+	case maskName == "":
+		return layer{}, "", fmt.Errorf("bert: fused plan: %s: no attention mask before Softmax", scoreMM.describe())
+	default:
+		if err := m.maskValue(p, maskName); err != nil {
+			return layer{}, "", err
+		}
 	}
 	if ctxMM.in[0] != cur {
 		return layer{}, "", fmt.Errorf("bert: fused plan: %s does not weight V by the softmax", ctxMM.describe())
@@ -880,6 +895,53 @@ func (m matcher) maskValue(p *plan, name string) error {
 		if x != float32(1-mask.i[r*cols+key])*neg {
 			return fmt.Errorf("bert: fused plan: attention mask is not (1 - mask)·%g along the keys", neg)
 		}
+	}
+	if p.maskNeg != 0 && p.maskNeg != neg {
+		return fmt.Errorf("bert: fused plan: layers disagree on the mask fill value")
+	}
+	p.maskNeg = neg
+	return nil
+}
+
+// maskFillMax is the largest fill value a Where-form mask may use: the plan
+// adds the fill to masked scores instead of replacing them, which gives the
+// same probabilities (e^(fill+s-max) underflows to 0 either way) only for a
+// fill this negative.
+const maskFillMax = -1e4
+
+// maskFill reads a Where-form mask, Where(cond, fill, scores) as DistilBERT
+// exports write masked_fill: cond, evaluated on a probe mask, must be
+// (mask == 0) along the keys for every head and query, and fill one
+// constant value; it is recorded as the plan's additive mask value.
+func (m matcher) maskFill(p *plan, n *node) error {
+	feeds := m.probeFeeds(max(p.padID, 0))
+	r, err := m.g.eval(feeds, []string{n.in[0], n.in[1]}, nil)
+	if err != nil {
+		return fmt.Errorf("bert: fused plan: %s: %w", n.describe(), err)
+	}
+	cond, fill := r.out[n.in[0]], r.out[n.in[1]]
+	mask := feeds[inMask]
+	rows, cols := mask.shape[0], mask.shape[1]
+	if cond.dt != dtBool || len(cond.shape) != 4 || cond.shape[0] != rows || cond.shape[3] != cols {
+		return fmt.Errorf("bert: fused plan: %s: mask condition has shape %v, want [B 1|heads 1|S S]", n.describe(), cond.shape)
+	}
+	for k, c := range cond.b {
+		row, key := k/(cond.len()/rows), k%cols
+		if c != (mask.i[row*cols+key] == 0) {
+			return fmt.Errorf("bert: fused plan: %s: mask condition is not attention_mask == 0", n.describe())
+		}
+	}
+	if fill.dt != dtFloat || fill.len() == 0 {
+		return fmt.Errorf("bert: fused plan: %s: fill is not a float value", n.describe())
+	}
+	neg := fill.f[0]
+	for _, v := range fill.f {
+		if v != neg {
+			return fmt.Errorf("bert: fused plan: %s: fill is not one constant", n.describe())
+		}
+	}
+	if !(neg <= maskFillMax) {
+		return fmt.Errorf("bert: fused plan: %s: fill %g is not a masking value", n.describe(), neg)
 	}
 	if p.maskNeg != 0 && p.maskNeg != neg {
 		return fmt.Errorf("bert: fused plan: layers disagree on the mask fill value")

@@ -1,6 +1,7 @@
 package bert
 
 import (
+	"encoding/binary"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -364,5 +365,66 @@ func TestShapeFoldCache(t *testing.T) {
 	}
 	if n := len(m.g.folds); n != 2 {
 		t.Fatalf("%d folded entries after a second shape, want 2", n)
+	}
+}
+
+// whereMaskEdit rewrites every attention-mask Add of bert_14 into the
+// masked_fill form Where(Unsqueeze(attention_mask) == 0, fill, scores), as
+// DistilBERT exports write it.
+func whereMaskEdit(t *testing.T, fill float32) func(om *onnx.Model) {
+	return func(om *onnx.Model) {
+		g := om.Proto.Graph
+		i64 := func(name string, dims []int64, vals ...int64) *protos.TensorProto {
+			raw := make([]byte, 8*len(vals))
+			for k, v := range vals {
+				binary.LittleEndian.PutUint64(raw[8*k:], uint64(v))
+			}
+			return &protos.TensorProto{Name: name, Dims: dims, DataType: int32(protos.TensorProto_INT64), RawData: raw}
+		}
+		fillRaw := make([]byte, 4)
+		binary.LittleEndian.PutUint32(fillRaw, math.Float32bits(fill))
+		g.Initializer = append(g.Initializer, i64("wm_axes", []int64{2}, 1, 2), i64("wm_zero", nil, 0),
+			&protos.TensorProto{Name: "wm_fill", DataType: int32(protos.TensorProto_FLOAT), RawData: fillRaw})
+		out := []*protos.NodeProto{
+			{OpType: "Unsqueeze", Name: "wm_unsqueeze", Input: []string{"attention_mask", "wm_axes"}, Output: []string{"wm_m4"}},
+			{OpType: "Equal", Name: "wm_equal", Input: []string{"wm_m4", "wm_zero"}, Output: []string{"wm_cond"}},
+		}
+		edited := 0
+		for _, n := range g.Node {
+			if n.OpType == "Add" && len(n.Input) == 2 && n.Input[1] == "/Mul_output_0" {
+				n.OpType, n.Input = "Where", []string{"wm_cond", "wm_fill", n.Input[0]}
+				edited++
+			}
+			out = append(out, n)
+		}
+		if edited != 2 {
+			t.Fatalf("edited %d mask Adds, want 2", edited)
+		}
+		g.Node = out
+	}
+}
+
+func TestWhereMaskRecognised(t *testing.T) {
+	gold := readGolden(t, filepath.Join(testenv.Shared(t, "testmodels", "bert_14"), "golden.json"))
+	for _, fill := range []float32{-math.MaxFloat32, float32(math.Inf(-1))} {
+		for _, exec := range []string{"graph", "fused"} {
+			m, err := loadEdited(t, "bert_14", Options{Executor: exec}, whereMaskEdit(t, fill))
+			if err != nil {
+				t.Fatalf("fill %g, %s: %v", fill, exec, err)
+			}
+			for ci, c := range gold.Cases {
+				got, err := m.Run(Batch{IDs: c.IDs, Mask: c.Mask, Size: 1, SeqLen: len(c.IDs)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := maxDiff(t, got, 0, len(c.IDs), m.NumLabels(), c.Logits, c.Mask); d > logitTol {
+					t.Errorf("fill %g, %s, case %d: max |Δlogit| %.3g", fill, exec, ci, d)
+				}
+			}
+		}
+	}
+	// A fill that is not a masking value is refused by the fused plan.
+	if _, err := loadEdited(t, "bert_14", Options{Executor: "fused"}, whereMaskEdit(t, -1)); err == nil || !strings.Contains(err.Error(), "op Where") {
+		t.Fatalf("want a refusal naming the Where node, got %v", err)
 	}
 }

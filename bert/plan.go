@@ -100,9 +100,10 @@ func (p *plan) run(b Batch, out []float32) error {
 	}
 	ws.posIDs = ws.posIDs[:S]
 	for k := range ws.addMask {
-		if b.Mask == nil {
-			ws.addMask[k] = 0
-		} else {
+		switch {
+		case b.Mask == nil || b.Mask[k] == 1:
+			ws.addMask[k] = 0 // also when maskNeg is -Inf, where (1-1)·maskNeg is NaN
+		default:
 			ws.addMask[k] = float32(1-b.Mask[k]) * p.maskNeg
 		}
 	}
