@@ -140,16 +140,26 @@ func Gates(reports []*Report, opt GateOptions) []GateResult {
 	if len(benches) == 0 {
 		add(GateResult{Name: "latency p95", Status: Missing, Hard: true, Value: "no bench report", Limit: fmt.Sprintf("≤ %.0f ms", GateP95MS)})
 		add(GateResult{Name: "latency p99", Status: Missing, Value: "no bench report", Limit: fmt.Sprintf("≤ %.0f ms", GateP99MS)})
-	} else {
-		// The newest report with the plan's mixed-length run, else the
-		// newest report.
-		b := benches[len(benches)-1]
+	}
+	// Per precision: the newest report with the plan's mixed-length run,
+	// else the newest report.
+	for _, int8 := range []bool{false, true} {
+		var b *Report
+		mixed := false
 		for _, r := range benches {
-			for _, row := range r.Bench {
-				if row.Len == 0 {
-					b = r
-				}
+			if r.Int8 != int8 {
+				continue
 			}
+			hasMixed := false
+			for _, row := range r.Bench {
+				hasMixed = hasMixed || row.Len == 0
+			}
+			if hasMixed || !mixed {
+				b, mixed = r, mixed || hasMixed
+			}
+		}
+		if b == nil {
+			continue
 		}
 		row, scope := benchRow(b)
 		p95 := GateResult{Name: "latency p95", Scope: scope, Hard: true, Status: Pass, Value: fmt.Sprintf("%.2f ms", row.Latency.P95), Limit: fmt.Sprintf("≤ %.0f ms (warn > %.0f)", GateP95MS, GateP95WarnMS)}

@@ -133,6 +133,15 @@ func TestGatesPreferMixedBench(t *testing.T) {
 	}
 }
 
+func TestGatesLatencyPerPrecision(t *testing.T) {
+	rs := goodSet()
+	rs = append(rs, &Report{Kind: KindBench, Model: "m", Int8: true, Time: t0.Add(time.Hour), Bench: []BenchRow{{Len: 0, Latency: Latency{P95: 31, P99: 40}}}})
+	gs := Gates(writeReports(t, rs...), GateOptions{})
+	if s := statusOf(gs, "latency p95"); !reflect.DeepEqual(s, []Status{Pass, Fail}) {
+		t.Errorf("fp32 at 20 ms and INT8 at 31 ms: %v, want [PASS FAIL]", s)
+	}
+}
+
 func TestGatesLatencyHardAndSize(t *testing.T) {
 	rs := goodSet()
 	rs[2].Bench = []BenchRow{{Len: 16, Latency: Latency{P95: 5}}, {Len: 512, Latency: Latency{P95: 31, P99: 40}}}
