@@ -13,6 +13,10 @@ import (
 // best kernel instruction, VPDPBUSD on ZMM: 64 u8×s8 MACs = 128 ops per
 // instruction, issued as 12 independent chains with no memory traffic. Its
 // GOPS is per core; multiply by the core count for the machine's peak.
+// On the development machine (AMD EPYC, family 1Ah = Zen 5, 2 cores) it
+// reads about 880 GOPS/core: 2 VPDPBUSD zmm per cycle (256 ops/cycle) at an
+// effective ~3.45 GHz boost clock; one per cycle would need 6.9 GHz. The
+// 8×32 kernel reaches about 850 of those on one core.
 func BenchmarkGEMMPeak(b *testing.B) {
 	f := cpu.Detect()
 	if !(f.AVX512F && f.AVX512VNNI) {
