@@ -26,6 +26,24 @@ type Example struct {
 	Text  string
 	Words []Word
 	Gold  []string
+	// RawGold are the gold tags as the file spells them (CoNLL only), so
+	// that predictions can be written back in the input's label names.
+	RawGold []string
+}
+
+// RawTypes maps each canonical type of the examples' gold to the spelling
+// the data file uses (PERSON → PER for CoNLL-2003).
+func RawTypes(exs []Example) map[string]string {
+	m := map[string]string{}
+	for _, ex := range exs {
+		for i, t := range ex.RawGold {
+			if _, raw := splitTag(t); raw != "_" {
+				_, c := splitTag(ex.Gold[i])
+				m[c] = raw
+			}
+		}
+	}
+	return m
 }
 
 // Format names an input format.
@@ -141,6 +159,7 @@ func ReadCoNLL(r io.Reader) ([]Example, error) {
 		b.WriteString(f[0])
 		cur.Words = append(cur.Words, Word{Start: start, End: b.Len()})
 		cur.Gold = append(cur.Gold, canonicalTag(f[len(f)-1]))
+		cur.RawGold = append(cur.RawGold, f[len(f)-1])
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err

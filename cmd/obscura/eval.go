@@ -339,14 +339,23 @@ func printEval(w io.Writer, r *eval.Report) {
 	fmt.Fprintf(w, "\nlatency per example: p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms\npeak RSS %.0f MB\n", l.P50, l.P95, l.P99, l.Max, r.PeakRSSMB)
 }
 
-// writePredictions writes predicted tags as "WORD TAG" lines (CoNLL) or
-// predicted spans as JSONL {"id","spans"} records.
+// writePredictions writes predicted tags as "WORD TAG" lines (CoNLL, in the
+// file's own type names) or predicted spans as JSONL {"id","text","spans"}
+// records with byte offsets (JSONL and presidio input).
 func writePredictions(w io.Writer, f eval.Format, exs []eval.Example, out *eval.Outcome) error {
 	bw := bufio.NewWriter(w)
 	if f == eval.FormatCoNLL {
+		// Write the file's own type names (PER, not PERSON) where it has them.
+		raw := eval.RawTypes(exs)
 		for i, ex := range exs {
 			for k, wd := range ex.Words {
-				fmt.Fprintf(bw, "%s %s\n", ex.Text[wd.Start:wd.End], out.Pred[i][k])
+				tag := out.Pred[i][k]
+				if len(tag) > 2 && tag[1] == '-' {
+					if r, ok := raw[tag[2:]]; ok {
+						tag = tag[:2] + r
+					}
+				}
+				fmt.Fprintf(bw, "%s %s\n", ex.Text[wd.Start:wd.End], tag)
 			}
 			bw.WriteByte('\n')
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/obscura-ai/obscura/eval"
+	"github.com/obscura-ai/obscura/eval/synth"
 	"github.com/obscura-ai/obscura/internal/testenv"
 )
 
@@ -132,5 +133,66 @@ func TestBenchVsORT(t *testing.T) {
 	}
 	if !(m["ort_p50_ms"] > 0) || !(m["infer_p50_ms"] > 0) || !(m["ort_ratio"] > 0) {
 		t.Fatalf("no ONNX Runtime figures: %v", m)
+	}
+}
+
+// TestEvalCoNLLPredictionsRescore writes CoNLL predictions and scores them
+// again from the files alone, as an outside reader would: the scores must
+// equal the report's.
+func TestEvalCoNLLPredictionsRescore(t *testing.T) {
+	model := testenv.Shared(t, "models", "obscura-minilm-conll")
+	dir := t.TempDir()
+	samples, err := synth.Generate(synth.Enterprise, 3, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// CoNLL-2003 spelling for the types the model knows, to check that
+	// predictions come back in the file's names.
+	var b strings.Builder
+	if err := synth.WriteCoNLL(&b, samples); err != nil {
+		t.Fatal(err)
+	}
+	bio := strings.NewReplacer("-PERSON", "-PER", "-ORGANIZATION", "-ORG", "-LOCATION", "-LOC").Replace(b.String())
+	data := filepath.Join(dir, "gold.bio")
+	if err := os.WriteFile(data, []byte(bio), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pred := filepath.Join(dir, "pred.bio")
+	var out, errb bytes.Buffer
+	args := []string{"eval", "--model", model, "--data", data, "--reports", dir, "--predictions", pred, "--json"}
+	if err := run(context.Background(), args, nil, &out, &errb); err != nil {
+		t.Fatalf("eval: %v\n%s", err, errb.String())
+	}
+	var rep eval.Report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	gold, err := eval.LoadFile(data, eval.FormatCoNLL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := eval.LoadFile(pred, eval.FormatCoNLL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(gold) {
+		t.Fatalf("%d predicted sentences for %d gold", len(got), len(gold))
+	}
+	raw, _ := os.ReadFile(pred)
+	if strings.Contains(string(raw), "-PERSON") || !strings.Contains(string(raw), "-PER\n") {
+		t.Fatal("predictions are not in the file's type names")
+	}
+	var sc eval.Scorer
+	for i := range gold {
+		if err := sc.Add(gold[i].Gold, got[i].Gold); err != nil {
+			t.Fatal(err)
+		}
+	}
+	re := sc.Scores()
+	for _, row := range rep.Scores.Types {
+		r2, _ := re.Type(row.Type)
+		if r2.Counts != row.Counts {
+			t.Errorf("%s: rescored %+v, report %+v", row.Type, r2.Counts, row.Counts)
+		}
 	}
 }
