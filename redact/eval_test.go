@@ -182,8 +182,8 @@ func table(res map[string]*counts) string {
 // TestPresidioSynth reports entity-level precision and recall of the full
 // pipeline (baseline model + patterns) on the presidio synthetic set. The
 // full 1,500 records run with OBSCURA_EVAL=1 (about 20 s a strategy on one
-// core), once with the schema's aggregation (simple) and once with first,
-// the strategy the baseline was trained for (first-subword labels). By
+// core), once with the schema's aggregation (first, the strategy the baseline
+// was trained for: first-subword labels) and once with simple. By
 // default the first 200 records run with the schema default, and the test
 // asserts floors well under the measured values, so that a broken detector
 // or decoder fails it.
@@ -194,7 +194,7 @@ func TestPresidioSynth(t *testing.T) {
 	e := realEngine(t)
 	n, aggs := 200, []string{""}
 	if os.Getenv("OBSCURA_EVAL") == "1" {
-		n, aggs = 0, []string{"", "first"}
+		n, aggs = 0, []string{"", "simple"}
 	}
 	for _, agg := range aggs {
 		res, recs, dur := evalPresidio(t, e, n, Options{Aggregation: agg})

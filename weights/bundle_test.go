@@ -20,7 +20,8 @@ const (
 	miniLMSize   = 90346598
 )
 
-// planSchema is schema.json as the product plan (§3.3) writes it.
+// planSchema is schema.json as the product plan (§3.3) writes it, except
+// for the aggregation default (see DefaultAggregation).
 const planSchema = `{
   "model_version": "1.0.0",
   "input": {
@@ -32,7 +33,7 @@ const planSchema = `{
   },
   "max_sequence_length": 512,
   "label_count": 9,
-  "aggregation": "simple",
+  "aggregation": "first",
   "confidence_threshold": 0.85,
   "mapping_dictionary_format": {
     "description": "Token-to-original-text mapping for restoration",

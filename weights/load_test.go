@@ -48,7 +48,7 @@ func TestLoadSharedMiniLM(t *testing.T) {
 	if m.Schema.Input.TokenTypeIDs == nil {
 		t.Error("schema omits the graph's token_type_ids input")
 	}
-	if m.Schema.MaxSequenceLength != 512 || m.Schema.LabelCount != 9 || m.Schema.ConfidenceThreshold != 0.85 || m.Schema.Aggregation != "simple" {
+	if m.Schema.MaxSequenceLength != 512 || m.Schema.LabelCount != 9 || m.Schema.ConfidenceThreshold != 0.85 || m.Schema.Aggregation != "first" {
 		t.Errorf("schema = %+v", m.Schema)
 	}
 }
