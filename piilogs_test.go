@@ -1,11 +1,10 @@
-package eval
+package obscura_test
 
 // The PII-in-logs scan (product plan 5.4, "PII-in-logs scan: 0 findings"):
 // run the redaction engine and the HTTP service on synthetic samples with
 // every logger at debug level, capture all that is written, and search it
-// for the synthetic values used. It is a test of other packages' logging,
-// kept here because the synthetic data and the gate live here; it imports
-// server from a test file only.
+// for the synthetic values used. It sits at the module root because it
+// drives every layer up to server, which no package may import.
 
 import (
 	"bytes"
@@ -19,6 +18,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/obscura-ai/obscura/eval"
 	"github.com/obscura-ai/obscura/eval/synth"
 	"github.com/obscura-ai/obscura/internal/testenv"
 	"github.com/obscura-ai/obscura/ner"
@@ -67,7 +67,7 @@ func piiValues(t *testing.T) ([]synth.Sample, []string) {
 		all = append(all, s...)
 		for _, x := range s {
 			for _, sp := range x.Spans {
-				if Scannable(sp.Value) && !seen[sp.Value] {
+				if eval.Scannable(sp.Value) && !seen[sp.Value] {
 					seen[sp.Value] = true
 					values = append(values, sp.Value)
 				}
@@ -79,7 +79,7 @@ func piiValues(t *testing.T) ([]synth.Sample, []string) {
 
 // findings counts the values present in the log; callers report the count,
 // never the values.
-func findings(log string, values []string) int { return ScanLog(log, values).Failed }
+func findings(log string, values []string) int { return eval.ScanLog(log, values).Failed }
 
 func engines(t *testing.T, logger *slog.Logger) map[string]*redact.Engine {
 	out := map[string]*redact.Engine{}
