@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/obscura-ai/obscura/bert"
+	"github.com/obscura-ai/obscura/weights"
 )
 
 // logitsRequest is one stdin line of `obscura logits`.
@@ -95,25 +96,19 @@ func cmdLogits(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	return w.Flush()
 }
 
-// resolveONNX finds the ONNX file for --model: an .onnx file, or a directory
-// holding onnx/model.onnx or model.onnx. With no flag it tries ./models,
-// then ../shared/models/obscura-minilm-conll.
+// resolveONNX finds the ONNX file for --model: an .onnx file as given, or
+// the graph of the model directory weights.Resolve picks (the flag's
+// directory, a registry's default model, or the default locations).
 func resolveONNX(model string) (string, error) {
-	if model == "" {
-		model = filepath.Join("..", "shared", "models", "obscura-minilm-conll")
-		if st, err := os.Stat("models"); err == nil && st.IsDir() {
-			model = "models"
-		}
-	}
-	st, err := os.Stat(model)
-	if err != nil {
-		return "", fmt.Errorf("model %s: %w", model, err)
-	}
-	if !st.IsDir() {
-		if !strings.HasSuffix(model, ".onnx") {
-			return "", fmt.Errorf("model %s is neither a directory nor an .onnx file", model)
+	if strings.HasSuffix(model, ".onnx") {
+		if st, err := os.Stat(model); err != nil || st.IsDir() {
+			return "", fmt.Errorf("model file %s: not found", filepath.Base(model))
 		}
 		return model, nil
+	}
+	model, err := weights.Resolve(model)
+	if err != nil {
+		return "", err
 	}
 	for _, p := range []string{filepath.Join(model, "onnx", "model.onnx"), filepath.Join(model, "model.onnx")} {
 		if _, err := os.Stat(p); err == nil {

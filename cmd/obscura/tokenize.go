@@ -7,12 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/obscura-ai/obscura/tokenize"
+	"github.com/obscura-ai/obscura/weights"
 )
 
 // cmdTokenize prints, for each stdin line, one JSON object
@@ -29,7 +28,7 @@ func cmdTokenize(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if fs.NArg() != 0 {
 		return fmt.Errorf("tokenize: unexpected arguments: %w", errUsage)
 	}
-	dir, err := tokenizerDir(*model)
+	dir, err := weights.Resolve(*model)
 	if err != nil {
 		return fmt.Errorf("tokenize: %w", err)
 	}
@@ -82,23 +81,4 @@ func appendEncodingJSON(b []byte, enc tokenize.Encoding) []byte {
 		b = append(b, ']')
 	}
 	return append(b, "]}\n"...)
-}
-
-// tokenizerDir resolves --model for tokenize: the directory itself, or by
-// default ./models if it exists, else ../shared/models/obscura-minilm-conll.
-func tokenizerDir(model string) (string, error) {
-	if model == "" {
-		model = "models"
-		if _, err := os.Stat(model); err != nil {
-			model = filepath.Join("..", "shared", "models", "obscura-minilm-conll")
-		}
-	}
-	st, err := os.Stat(model)
-	if err != nil {
-		return "", fmt.Errorf("model directory: %w", err)
-	}
-	if !st.IsDir() {
-		return "", fmt.Errorf("model %s is not a directory", filepath.Base(model))
-	}
-	return model, nil
 }
