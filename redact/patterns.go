@@ -93,10 +93,18 @@ func monthAlternation() string {
 var (
 	streetSuffix = `(?:Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Loop|Alley|Aly|Plaza|Plz|Crescent|Row|Path|Pike|Route|Rte|Expressway|Expy|Freeway|Fwy|Center|Ctr|Point|Pt|Ridge|Run|Walk)`
 	usStates     = `(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI|AA|AE|AP)`
+	addressUnit  = `,? (?:Apt|Apartment|Suite|Ste|Unit|Room|Rm|Floor|Fl|#)\.? ?#?[A-Za-z0-9-]+`
+	cityStateZip = `,?\s+[A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*){0,3},? ` + usStates + `\.?,? \d{5}(?:-\d{4})?\b`
 	reAddress    = regexp.MustCompile(`\b\d{1,6}[A-Z]?(?: (?:[NSEW]\.?|North|South|East|West|NE|NW|SE|SW))?(?: (?:[A-Z][A-Za-z'-]*|\d{1,3}(?:st|nd|rd|th))){1,4} ` +
 		streetSuffix + `\b\.?` +
-		`(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Room|Rm|Floor|Fl|#)\.? ?#?[A-Za-z0-9-]+)?` +
-		`(?:,?\s+[A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*){0,3},? ` + usStates + `\.?,? \d{5}(?:-\d{4})?\b)?`)
+		`(?:` + addressUnit + `)?(?:` + cityStateZip + `)?`)
+	// reAddressNoSuffix covers addresses whose street name carries no
+	// suffix word ("252 Clubtown Apt 8, Tulsa, OK 74103", "9 Via Roma,
+	// Austin, TX 78701"): a house number and a capitalised name are accepted
+	// only when a unit or a "City, ST 12345" trailer follows, which keeps
+	// "3 Dogs" and "12 Angry Men" out.
+	reAddressNoSuffix = regexp.MustCompile(`\b\d{1,6}[A-Z]?(?: (?:[NSEW]\.?|North|South|East|West|NE|NW|SE|SW))?(?: [A-Z][A-Za-z'-]*){1,4}` +
+		`(?:` + addressUnit + `(?:` + cityStateZip + `)?|` + cityStateZip + `)`)
 	rePOBox = regexp.MustCompile(`(?i)\bP\.? ?O\.? Box \d{1,6}\b`)
 	// US military mail: PSC 0413, Box 8144 APO AA 42323 (the last line
 	// optional).
@@ -388,6 +396,7 @@ var basePatterns = []pattern{
 	{TypeDate, reDateTxt, 0, 0.9, checkDateTxt},
 	{TypeURL, reURL, 0, 0.95, checkURL},
 	{TypeAddress, reAddress, 0, 0.85, keep},
+	{TypeAddress, reAddressNoSuffix, 0, 0.8, keep},
 	{TypeAddress, rePOBox, 0, 0.85, keep},
 	{TypeAddress, reMilitary, 0, 0.85, keep},
 	{TypeAddress, reUnit, 0, 0.7, keep},

@@ -172,12 +172,18 @@ var patternCases = map[string]struct{ match, reject []patternCase }{
 			{"at PSC 0413, Box 8144\nAPO AA 42323.", "PSC 0413, Box 8144\nAPO AA 42323"},
 			{"Apt. 595", "Apt. 595"},
 			{"at 77 North Martin Luther King Blvd", "77 North Martin Luther King Blvd"},
+			{"lives at 252 Clubtown Apt 8, Tulsa, OK 74103.", "252 Clubtown Apt 8, Tulsa, OK 74103"},
+			{"send it to 9 Via Roma, Austin, TX 78701-1234 today", "9 Via Roma, Austin, TX 78701-1234"},
+			{"home: 841 Lake Wayborough Apt 2", "841 Lake Wayborough Apt 2"},
 		},
 		reject: []patternCase{
 			{"I have 3 dogs", ""},
 			{"page 12 Street view", ""}, // "12 Street" has no street name
 			{"the main street", ""},
 			{"aptitude 12", ""},
+			{"we watched 12 Angry Men yesterday", ""},  // no suffix, unit or City, ST ZIP
+			{"Order 5521 Shipped, Tracking 1Z999", ""}, // no state and ZIP
+			{"7 Wonders, Vol 2", ""},
 		},
 	},
 	TypeNPI: {
