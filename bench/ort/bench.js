@@ -1,6 +1,6 @@
 // ONNX Runtime side of `obscura bench --vs-ort`.
 //
-// Usage: node bench.js MODEL.onnx THREADS
+// Usage: node bench.js MODEL.onnx THREADS [nospin]
 //
 // A paired benchmark: obscura bench writes one JSON line per inference to
 // stdin, {"ids": [101, ...]}, runs the same ids on its own runtime, and
@@ -12,16 +12,19 @@
 // lines are ordinary lines whose answers obscura bench discards.
 //
 // The session uses the CPU provider, all graph optimisations, sequential
-// execution, THREADS intra-op threads and one inter-op thread.
+// execution, THREADS intra-op threads and one inter-op thread. ONNX
+// Runtime's intra-op threads spin while waiting for work by default; with
+// "nospin" they block instead (session.intra_op.allow_spinning = 0), so
+// that an idle session leaves the cores to whatever runs in turn with it.
 'use strict';
 
 const readline = require('readline');
 const ort = require('onnxruntime-node');
 
 async function main() {
-  const [model, threadsArg] = process.argv.slice(2);
-  if (!model) {
-    console.error('usage: node bench.js MODEL.onnx THREADS');
+  const [model, threadsArg, spinArg] = process.argv.slice(2);
+  if (!model || (spinArg && spinArg !== 'nospin')) {
+    console.error('usage: node bench.js MODEL.onnx THREADS [nospin]');
     process.exit(2);
   }
   const threads = Math.max(0, parseInt(threadsArg || '0', 10) || 0);
@@ -31,6 +34,7 @@ async function main() {
     executionMode: 'sequential',
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
+    extra: spinArg === 'nospin' ? { session: { intra_op: { allow_spinning: '0' } } } : {},
   });
   const names = new Set(session.inputNames);
   const feeds = (ids) => {
