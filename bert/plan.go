@@ -17,7 +17,6 @@ type workspace struct {
 	addMask                      []float32        // [Size·SeqLen] additive key mask
 	posIDs                       []int64          // [SeqLen]
 	rowStart, rowLen             []int            // per batch row: first packed token, tokens kept
-	scores                       []float32        // [Size·heads][n][n] attention probabilities
 	qws                          *quant.Workspace // INT8 matmul scratch, made on first use
 }
 
@@ -191,39 +190,20 @@ func (p *plan) layer(ws *workspace, l *layer, T, S int) {
 	tensor.AddLayerNorm(ws.x[:T*h], ws.tmp[:T*h], ws.x[:T*h], T, h, l.ln2.g, l.ln2.b, l.ln2.eps)
 }
 
-// attention computes every (row, head) pair's softmax(Q·Kᵀ·scale + mask)·V
-// into ws.ctx, reading the heads in place from ws.qkv with strided GEMMs and
-// spreading the pairs over tensor's worker pool.
+// attention computes every row's multi-head softmax(Q·Kᵀ·scale + mask)·V
+// into ws.ctx, reading Q, K and V in place from ws.qkv (row stride 3H);
+// tensor.Attention spreads each row's heads over the worker pool and keeps
+// each block of scores in cache between the two products.
 func (p *plan) attention(ws *workspace, l *layer, S int) {
-	rows := len(ws.rowLen)
-	maxLen := 0
-	for _, n := range ws.rowLen {
-		maxLen = max(maxLen, n)
-	}
-	jobs := rows * p.heads
-	// One score buffer per job keeps the pool's goroutines independent.
-	ws.scores = grow(ws.scores, jobs*maxLen*maxLen)
-	tensor.ParallelGrain(jobs, 1, func(lo, hi int) {
-		for j := lo; j < hi; j++ {
-			p.head(ws, l, ws.scores[j*maxLen*maxLen:(j+1)*maxLen*maxLen], j/p.heads, j%p.heads, S)
-		}
-	})
-}
-
-func (p *plan) head(ws *workspace, l *layer, s []float32, r, hd, S int) {
-	n := ws.rowLen[r]
-	if n == 0 {
-		return
-	}
 	h, d := p.hidden, p.headDim
-	base := ws.rowStart[r]
-	qkv := ws.qkv[base*3*h:]
-	s = s[:n*n]
-	// scores = Q_h · K_hᵀ, Q and K read in place (row stride 3H).
-	tensor.MatMulStrided(s, n, qkv[hd*d:], 3*h, qkv[h+hd*d:], 3*h, n, d, n, true, nil)
-	tensor.SoftmaxMasked(s, n, n, l.scale, ws.addMask[r*S:r*S+n])
-	// context_h = P · V_h, written into the head's columns of ctx.
-	tensor.MatMulStrided(ws.ctx[base*h+hd*d:], h, s, n, qkv[2*h+hd*d:], 3*h, n, n, d, false, nil)
+	for r, n := range ws.rowLen {
+		if n == 0 {
+			continue
+		}
+		base := ws.rowStart[r]
+		qkv := ws.qkv[base*3*h : (base+n)*3*h]
+		tensor.Attention(ws.ctx[base*h:(base+n)*h], h, qkv, qkv[h:], qkv[2*h:], 3*h, n, p.heads, d, l.scale, ws.addMask[r*S:r*S+n])
+	}
 }
 
 // verifyTol bounds the fused plan's disagreement with the graph executor on

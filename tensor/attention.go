@@ -1,0 +1,171 @@
+package tensor
+
+import "fmt"
+
+// Fused multi-head attention. Computing one head as two independent GEMMs
+// (scores = Q·Kᵀ, then P·V) packs the whole n×n probability matrix as the A
+// operand of the second GEMM and streams it through memory three times
+// (write, softmax, pack); with a head dimension of 32 the packing costs as
+// much as the arithmetic. Attention instead packs K_hᵀ and V_h once per head
+// and walks the queries in blocks of MR rows: the block's scores
+// (MR×n, a few tens of KB) are computed, normalised and multiplied by V
+// while they are still in L1. The arithmetic is the same as the unfused
+// composition — the same micro-kernel calls in the same K order, and the
+// same softmax row function — so the results are bit-identical to
+//
+//	MatMulStrided(s, n, q_h, ld, k_h, ld, n, d, n, true, nil)
+//	SoftmaxMasked(s, n, n, scale, mask)
+//	MatMulStrided(ctx_h, ldc, s, n, v_h, ld, n, n, d, false, nil)
+//
+// run with the same kernel, which the tests check.
+
+// Attention computes multi-head scaled dot-product attention for one
+// sequence of n tokens with the Default() kernel: for every head h < heads,
+//
+//	ctx[i][h·d + j] = Σ_t softmax_t(scale·Σ_p Q[i][h·d+p]·K[t][h·d+p] + mask[t]) · V[t][h·d+j]
+//
+// where Q, K and V are n×(heads·d) with row stride ld (typically column
+// offsets 0, H and 2H of one fused QKV projection, ld = 3H), ctx is
+// n×(heads·d) with row stride ldc, and mask (n additive key entries) may be
+// nil. Heads are spread over the worker pool. ctx must not overlap the
+// inputs.
+func Attention(ctx []float32, ldc int, q, k, v []float32, ld, n, heads, d int, scale float32, mask []float32) {
+	Default().Attention(ctx, ldc, q, k, v, ld, n, heads, d, scale, mask)
+}
+
+// Attention is the package-level Attention run with this kernel.
+func (kn *Kernel) Attention(ctx []float32, ldc int, q, k, v []float32, ld, n, heads, d int, scale float32, mask []float32) {
+	checkDims(n, heads, d)
+	if n == 0 || heads == 0 || d == 0 {
+		return
+	}
+	w := heads * d
+	need(q, n, w, ld, "attention Q")
+	need(k, n, w, ld, "attention K")
+	need(v, n, w, ld, "attention V")
+	need(ctx, n, w, ldc, "attention context")
+	if mask != nil {
+		if len(mask) < n {
+			panic(fmt.Sprintf("tensor: attention mask has %d entries, needs %d", len(mask), n))
+		}
+		mask = mask[:n]
+	}
+	t := attnTaskPool.get()
+	*t = attnTask{kn: kn, v: detectedVecOps(), ctx: ctx, ldc: ldc, q: q, k: k, vv: v, ld: ld,
+		n: n, d: d, scale: scale, mask: mask}
+	workers.run(t, heads, 1)
+	*t = attnTask{}
+	attnTaskPool.put(t)
+}
+
+type attnTask struct {
+	kn       *Kernel
+	v        vecOps
+	ctx      []float32
+	ldc      int
+	q, k, vv []float32
+	ld, n, d int
+	scale    float32
+	mask     []float32
+}
+
+var attnTaskPool freeList[attnTask]
+
+// attnScratch is one goroutine's packed operands for one head.
+type attnScratch struct {
+	kp, vp []float32 // K_hᵀ (d×n) and V_h (n×d) in B-panel layout
+	qa, pa []float32 // one MR-row block of Q_h and of the probabilities, A layout
+	s      []float32 // MR×nPad scores of one query block
+	tile   [maxMR * maxNR]float32
+}
+
+var attnScratchPool freeList[attnScratch]
+
+func (t *attnTask) runRange(lo, hi int) {
+	sc := attnScratchPool.get()
+	for hd := lo; hd < hi; hd++ {
+		t.head(hd, sc)
+	}
+	attnScratchPool.put(sc)
+}
+
+// head computes one head's context columns, in slabs of up to MC query
+// rows: within a slab each packed K or V micro-panel stays in L1 while the
+// slab's MR-row blocks pass over it, as in the GEMM driver, and the slab's
+// scores (MC×n) stay in L2 between the two products.
+func (t *attnTask) head(hd int, sc *attnScratch) {
+	kn := t.kn
+	mr, nr, kc := kn.mr, kn.nr, kn.kc
+	n, d, ld := t.n, t.d, t.ld
+	col := hd * d
+	kPanels, vPanels := ceilDiv(n, nr), ceilDiv(d, nr)
+	nPad := kPanels * nr
+	slab := min(kn.mc, ceilDiv(n, mr)*mr)
+	sc.kp = grow(sc.kp, kn.packedBLen(d, n))
+	sc.vp = grow(sc.vp, kn.packedBLen(n, d))
+	sc.qa = grow(sc.qa, kn.packedALen(slab, d))
+	sc.pa = grow(sc.pa, kn.packedALen(slab, n))
+	sc.s = grow(sc.s, slab*nPad)
+	kn.packBPanels(sc.kp, t.k[col:], ld, d, n, true, 0, kPanels)
+	kn.packBPanels(sc.vp, t.vv[col:], ld, n, d, false, 0, vPanels)
+	s := sc.s
+	for r0 := 0; r0 < n; r0 += slab {
+		rows := min(slab, n-r0)
+		blocks := ceilDiv(rows, mr)
+		kn.packABlocks(sc.qa, t.q[r0*ld+col:], ld, rows, d, 0, blocks)
+		// Scores of the slab: blocks·MR × nPad; rows past `rows` and
+		// columns past n are padding (computed from zeros, never used).
+		for j := 0; j < kPanels; j++ {
+			for pc := 0; pc < d; pc += kc {
+				acc := 0
+				if pc > 0 {
+					acc = 1
+				}
+				for i := 0; i < blocks; i++ {
+					kn.micro(&sc.qa[i*d*mr+pc*mr], &sc.kp[j*d*nr+pc*nr], &s[i*mr*nPad+j*nr], min(kc, d-pc), nPad, nil, acc)
+				}
+			}
+		}
+		for r := 0; r < rows; r++ {
+			t.v.softmaxRow(s[r*nPad:r*nPad+n], t.scale, t.mask)
+		}
+		kn.packABlocks(sc.pa, s, nPad, rows, n, 0, blocks)
+		// Context: P (rows×n) · V_h (n×d), K blocked as the GEMM driver
+		// does. Full MR×NR blocks write ctx directly; a last block of fewer
+		// than MR rows, or a panel narrower than NR, is computed in the
+		// scratch tile, one block at a time, and copied out.
+		edgeH := rows - (blocks-1)*mr
+		for j := 0; j < vPanels; j++ {
+			c0 := col + j*nr
+			w := min(nr, d-j*nr)
+			full := blocks
+			switch {
+			case w < nr:
+				full = 0
+			case edgeH < mr:
+				full = blocks - 1
+			}
+			for pc := 0; pc < n; pc += kc {
+				acc := 0
+				if pc > 0 {
+					acc = 1
+				}
+				for i := 0; i < full; i++ {
+					kn.micro(&sc.pa[i*n*mr+pc*mr], &sc.vp[j*n*nr+pc*nr], &t.ctx[(r0+i*mr)*t.ldc+c0], min(kc, n-pc), t.ldc, nil, acc)
+				}
+			}
+			for i := full; i < blocks; i++ {
+				for pc := 0; pc < n; pc += kc {
+					acc := 0
+					if pc > 0 {
+						acc = 1
+					}
+					kn.micro(&sc.pa[i*n*mr+pc*mr], &sc.vp[j*n*nr+pc*nr], &sc.tile[0], min(kc, n-pc), nr, nil, acc)
+				}
+				for r := 0; r < min(mr, rows-i*mr); r++ {
+					copy(t.ctx[(r0+i*mr+r)*t.ldc+c0:(r0+i*mr+r)*t.ldc+c0+w], sc.tile[r*nr:r*nr+w])
+				}
+			}
+		}
+	}
+}
