@@ -100,12 +100,19 @@ func (t *attnTask) head(hd int, sc *attnScratch) {
 	col := hd * d
 	kPanels, vPanels := ceilDiv(n, nr), ceilDiv(d, nr)
 	nPad := kPanels * nr
+	// Score rows are sld floats apart: nPad plus one cache line, so that
+	// a block's MR rows (read together by microRowA) do not all fall in
+	// the same few L1 sets when nPad is a multiple of 1 KB.
+	sld := nPad + 16
+	rowA := kn.microRowA != nil
 	slab := min(kn.mc, ceilDiv(n, mr)*mr)
 	sc.kp = grow(sc.kp, kn.packedBLen(d, n))
 	sc.vp = grow(sc.vp, kn.packedBLen(n, d))
 	sc.qa = grow(sc.qa, kn.packedALen(slab, d))
-	sc.pa = grow(sc.pa, kn.packedALen(slab, n))
-	sc.s = grow(sc.s, slab*nPad)
+	if !rowA {
+		sc.pa = grow(sc.pa, kn.packedALen(slab, n))
+	}
+	sc.s = grow(sc.s, slab*sld)
 	kn.packBPanels(sc.kp, t.k[col:], ld, d, n, true, 0, kPanels)
 	kn.packBPanels(sc.vp, t.vv[col:], ld, n, d, false, 0, vPanels)
 	s := sc.s
@@ -113,7 +120,7 @@ func (t *attnTask) head(hd int, sc *attnScratch) {
 		rows := min(slab, n-r0)
 		blocks := ceilDiv(rows, mr)
 		kn.packABlocks(sc.qa, t.q[r0*ld+col:], ld, rows, d, 0, blocks)
-		// Scores of the slab: blocks·MR × nPad; rows past `rows` and
+		// Scores of the slab: blocks·MR × nPad (row stride sld); rows past `rows` and
 		// columns past n are padding (computed from zeros, never used).
 		for j := 0; j < kPanels; j++ {
 			for pc := 0; pc < d; pc += kc {
@@ -122,14 +129,25 @@ func (t *attnTask) head(hd int, sc *attnScratch) {
 					acc = 1
 				}
 				for i := 0; i < blocks; i++ {
-					kn.micro(&sc.qa[i*d*mr+pc*mr], &sc.kp[j*d*nr+pc*nr], &s[i*mr*nPad+j*nr], min(kc, d-pc), nPad, nil, acc)
+					kn.micro(&sc.qa[i*d*mr+pc*mr], &sc.kp[j*d*nr+pc*nr], &s[i*mr*sld+j*nr], min(kc, d-pc), sld, nil, acc)
 				}
 			}
 		}
 		for r := 0; r < rows; r++ {
-			t.v.softmaxRow(s[r*nPad:r*nPad+n], t.scale, t.mask)
+			t.v.softmaxRow(s[r*sld:r*sld+n], t.scale, t.mask)
 		}
-		kn.packABlocks(sc.pa, s, nPad, rows, n, 0, blocks)
+		if !rowA {
+			kn.packABlocks(sc.pa, s, sld, rows, n, 0, blocks)
+		}
+		// pA is the micro-kernel call on block i's probabilities from
+		// column pc on: in place, or from the packed copy.
+		pA := func(i, pc int, b, c *float32, k, ldc, acc int) {
+			if rowA {
+				kn.microRowA(&s[i*mr*sld+pc], b, c, k, ldc, sld, acc)
+			} else {
+				kn.micro(&sc.pa[i*n*mr+pc*mr], b, c, k, ldc, nil, acc)
+			}
+		}
 		// Context: P (rows×n) · V_h (n×d), K blocked as the GEMM driver
 		// does. Full MR×NR blocks write ctx directly; a last block of fewer
 		// than MR rows, or a panel narrower than NR, is computed in the
@@ -151,7 +169,7 @@ func (t *attnTask) head(hd int, sc *attnScratch) {
 					acc = 1
 				}
 				for i := 0; i < full; i++ {
-					kn.micro(&sc.pa[i*n*mr+pc*mr], &sc.vp[j*n*nr+pc*nr], &t.ctx[(r0+i*mr)*t.ldc+c0], min(kc, n-pc), t.ldc, nil, acc)
+					pA(i, pc, &sc.vp[j*n*nr+pc*nr], &t.ctx[(r0+i*mr)*t.ldc+c0], min(kc, n-pc), t.ldc, acc)
 				}
 			}
 			for i := full; i < blocks; i++ {
@@ -160,7 +178,7 @@ func (t *attnTask) head(hd int, sc *attnScratch) {
 					if pc > 0 {
 						acc = 1
 					}
-					kn.micro(&sc.pa[i*n*mr+pc*mr], &sc.vp[j*n*nr+pc*nr], &sc.tile[0], min(kc, n-pc), nr, nil, acc)
+					pA(i, pc, &sc.vp[j*n*nr+pc*nr], &sc.tile[0], min(kc, n-pc), nr, acc)
 				}
 				for r := 0; r < min(mr, rows-i*mr); r++ {
 					copy(t.ctx[(r0+i*mr+r)*t.ldc+c0:(r0+i*mr+r)*t.ldc+c0+w], sc.tile[r*nr:r*nr+w])

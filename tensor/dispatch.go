@@ -34,6 +34,12 @@ type Kernel struct {
 	// still advances mr floats per step): the driver runs it on edge blocks
 	// with at most mr/2 rows.
 	microHalf func(a, b, c *float32, k, ldc int, bias *float32, accum int)
+
+	// microRowA, when not nil, is micro without bias reading A in place:
+	// row r of the tile at a[r*lda : r*lda+k], row-major, instead of a
+	// packed panel. Attention uses it to multiply the probabilities by V
+	// without packing them; the results equal micro's on the packed rows.
+	microRowA func(a, b, c *float32, k, ldc, lda, accum int)
 }
 
 // Name is the kernel's stable name, as printed by `obscura version`.

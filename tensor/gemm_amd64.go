@@ -35,9 +35,17 @@ const haveAsm = true
 //go:noescape
 func sgemmAVX512Half(a, b, c *float32, k, ldc int, bias *float32, accum int)
 
+// sgemmAVX512RowA is sgemmAVX512 (no bias) with A read in place from
+// row-major memory, row r at a + r·lda floats, instead of from a packed
+// panel: attention multiplies the probabilities by V without packing them.
+// It reads a[r*lda+p] for r < 12, p < k.
+//
+//go:noescape
+func sgemmAVX512RowA(a, b, c *float32, k, ldc, lda, accum int)
+
 var (
 	avx2Kernel   = &Kernel{name: "avx2", mr: 6, nr: 16, kc: 256, mc: 144, micro: sgemmAVX2}
-	avx512Kernel = &Kernel{name: "avx512", mr: 12, nr: 32, kc: 256, mc: 144, micro: sgemmAVX512, microHalf: sgemmAVX512Half}
+	avx512Kernel = &Kernel{name: "avx512", mr: 12, nr: 32, kc: 256, mc: 144, micro: sgemmAVX512, microHalf: sgemmAVX512Half, microRowA: sgemmAVX512RowA}
 )
 
 // archKernels lists the amd64 kernels the features allow, best first.
