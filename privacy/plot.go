@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -17,9 +19,12 @@ import (
 // Plot size and the position of ∞ on the log axis (this factor past the
 // largest finite ε).
 const (
-	plotWidth  = 8 * vg.Inch
-	plotHeight = 5 * vg.Inch
-	infFactor  = 3
+	plotWidth   = 8 * vg.Inch
+	plotHeight  = 5 * vg.Inch
+	legendWidth = 2.4 * vg.Inch
+	infFactor   = 3
+	// zeroPerLine is how many always-zero types one title line names.
+	zeroPerLine = 8
 )
 
 // epsAxis maps ε values onto a log x axis with ∞ drawn past the largest
@@ -97,6 +102,8 @@ func (s series) add(p *plot.Plot) error {
 	}
 	l.Color, sc.Color = c, c
 	l.Width = vg.Points(1.5)
+	// Colours repeat after len(DefaultColors) series: dash the repeats.
+	l.Dashes = plotutil.Dashes(s.color / len(plotutil.DefaultColors))
 	sc.Shape = plotutil.Shape(s.color)
 	p.Add(l, sc)
 	p.Legend.Add(s.name, l, sc)
@@ -123,16 +130,46 @@ func (s series) add(p *plot.Plot) error {
 	return nil
 }
 
-func save(p *plot.Plot, dir, stem string) ([]string, error) {
+// render draws with fn onto a w×h canvas and writes it as PNG and SVG.
+func render(dir, stem string, w, h vg.Length, fn func(dc draw.Canvas)) ([]string, error) {
 	var out []string
-	for _, ext := range []string{".png", ".svg"} {
-		f := filepath.Join(dir, stem+ext)
-		if err := p.Save(plotWidth, plotHeight, f); err != nil {
+	for _, format := range []string{"png", "svg"} {
+		c, err := draw.NewFormattedCanvas(w, h, format)
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, f)
+		fn(draw.New(c))
+		path := filepath.Join(dir, stem+"."+format)
+		f, err := os.Create(path)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.WriteTo(f); err != nil {
+			f.Close()
+			return nil, err
+		}
+		if err := f.Close(); err != nil {
+			return nil, err
+		}
+		out = append(out, path)
 	}
 	return out, nil
+}
+
+// save writes p with its legend in a column to the right of the plot, so
+// that no entry hides a curve.
+func save(p *plot.Plot, dir, stem string) ([]string, error) {
+	leg := p.Legend
+	p.Legend = plot.NewLegend()
+	leg.Top, leg.Left = true, true
+	leg.XOffs, leg.YOffs = vg.Points(6), -vg.Points(28)
+	return render(dir, stem, plotWidth+legendWidth, plotHeight, func(dc draw.Canvas) {
+		pa, la := dc, dc
+		pa.Max.X = dc.Min.X + plotWidth
+		la.Min.X = pa.Max.X
+		p.Draw(pa)
+		leg.Draw(la)
+	})
 }
 
 func hline(p *plot.Plot, a epsAxis, y float64, c color.Color, dashes []vg.Length) error {
@@ -176,10 +213,11 @@ func newPlot(title, ylabel string, a epsAxis) *plot.Plot {
 	p.Y.Label.Text = ylabel
 	p.Y.Min, p.Y.Max = 0, 1
 	a.apply(p)
-	p.Legend.Top = false
-	p.Legend.Left = false
-	p.Legend.XOffs = -vg.Points(10)
-	p.Legend.YOffs = vg.Points(10)
+	// Every curve is low at small ε, so the top left corner is free.
+	p.Legend.Top = true
+	p.Legend.Left = true
+	p.Legend.XOffs = vg.Points(10)
+	p.Legend.YOffs = -vg.Points(5)
 	p.Add(plotter.NewGrid())
 	return p
 }
@@ -210,7 +248,8 @@ func PlotSweep(r *SweepReport, dir string) ([]string, error) {
 		if err := vline(p, a.x(r.Operating.Epsilon), grey); err != nil {
 			return nil, err
 		}
-		p.Legend.Add(fmt.Sprintf("operating point ε=%s (dotted: noise-free − %.0f pt)", r.Operating.Epsilon, 100*r.Operating.MaxDrop))
+		p.Legend.Add(fmt.Sprintf("dashed: operating point ε=%s", r.Operating.Epsilon))
+		p.Legend.Add(fmt.Sprintf("dotted: noise-free − %.0f pt", 100*r.Operating.MaxDrop))
 	}
 	files, err := save(p, dir, r.Stem()+"_f1_vs_epsilon")
 	if err != nil {
@@ -218,11 +257,29 @@ func PlotSweep(r *SweepReport, dir string) ([]string, error) {
 	}
 	for _, d := range r.Datasets {
 		p := newPlot(fmt.Sprintf("%s, %s, on %s: F1 per entity type against ε", r.Model, r.Method, d.Name), "F1 (entity level)", a)
-		var types []string
+		// Types scored 0 at every ε (no label of the model produces them)
+		// are named in the title instead of drawn.
+		var types, zero []string
 		for t := range d.Points[len(d.Points)-1].Types {
-			types = append(types, t)
+			nonzero := false
+			for _, pt := range d.Points {
+				nonzero = nonzero || pt.Types[t].F1.Max > 0
+			}
+			if nonzero {
+				types = append(types, t)
+			} else {
+				zero = append(zero, t)
+			}
 		}
 		sort.Strings(types)
+		sort.Strings(zero)
+		for k := 0; k < len(zero); k += zeroPerLine {
+			lead := "F1 0 at every ε: "
+			if k > 0 {
+				lead = ""
+			}
+			p.Title.Text += "\n" + lead + strings.Join(zero[k:min(k+zeroPerLine, len(zero))], ", ")
+		}
 		for i, t := range types {
 			s := statSeries(t, i, a, d.Points, func(p Point) Stat { return p.Types[t].F1 })
 			if err := s.add(p); err != nil {
@@ -238,22 +295,24 @@ func PlotSweep(r *SweepReport, dir string) ([]string, error) {
 	return files, nil
 }
 
-// PlotMIA writes the attack AUCs against ε, with the macro F1 of sweep's
-// data set f1Data beside them when sweep is not nil, as PNG and SVG.
+// PlotMIA writes the attack AUCs against ε (top panel) above the macro F1
+// of sweep's data set f1Data (bottom panel, when sweep is not nil), on the
+// same ε axis, as PNG and SVG.
 func PlotMIA(r *MIAReport, sweep *SweepReport, f1Data, dir string) ([]string, error) {
 	var es []Eps
 	for _, p := range r.Points {
 		es = append(es, p.Epsilon)
 	}
 	a := newEpsAxis(es)
-	p := newPlot(fmt.Sprintf("%s: membership-inference AUC and F1 against ε", r.Model), "ROC AUC / macro F1", a)
+	pa := newPlot(fmt.Sprintf("%s: membership-inference attack\n%d training vs %d unseen sentences; mean over seeds, bars min–max", r.Model, r.Members, r.NonMembers), "ROC AUC (held-out half)", a)
+	lo, hi := 0.45, 0.65
 	for i, at := range []struct {
 		name string
 		get  func(MIAPoint) Stat
 	}{
-		{"AUC, confidence threshold", func(p MIAPoint) Stat { return p.Confidence }},
-		{"AUC, loss threshold", func(p MIAPoint) Stat { return p.Loss }},
-		{"AUC, logistic regression", func(p MIAPoint) Stat { return p.Learned }},
+		{"confidence threshold (mean max-softmax)", func(p MIAPoint) Stat { return p.Confidence }},
+		{"loss threshold (mean gold cross-entropy)", func(p MIAPoint) Stat { return p.Loss }},
+		{"logistic regression on 7 statistics", func(p MIAPoint) Stat { return p.Learned }},
 	} {
 		s := series{name: at.name, color: i, inf: -1}
 		for _, pt := range r.Points {
@@ -262,23 +321,34 @@ func PlotMIA(r *MIAReport, sweep *SweepReport, f1Data, dir string) ([]string, er
 				s.inf = len(s.xs)
 			}
 			s.xs, s.mean, s.lo, s.hi = append(s.xs, a.x(pt.Epsilon)), append(s.mean, st.Mean), append(s.lo, st.Min), append(s.hi, st.Max)
+			lo, hi = math.Min(lo, st.Min-0.02), math.Max(hi, st.Max+0.02)
 		}
-		if err := s.add(p); err != nil {
+		if err := s.add(pa); err != nil {
 			return nil, err
 		}
 	}
+	pa.Y.Min, pa.Y.Max = lo, hi
+	if err := hline(pa, a, 0.5, grey, []vg.Length{vg.Points(4), vg.Points(2)}); err != nil {
+		return nil, err
+	}
+	pa.Legend.Add("AUC 0.5: no membership signal")
+	var pf *plot.Plot
 	if sweep != nil {
 		if d, ok := sweep.Dataset(f1Data); ok {
+			pf = newPlot("utility at the same ε", "macro F1", a)
 			s := statSeries(fmt.Sprintf("macro F1, %s (%s)", d.Name, sweep.Method), 3, a, d.Points, func(p Point) Stat { return p.MacroF1 })
-			if err := s.add(p); err != nil {
+			if err := s.add(pf); err != nil {
 				return nil, err
 			}
 		}
 	}
-	if err := hline(p, a, 0.5, grey, []vg.Length{vg.Points(4), vg.Points(2)}); err != nil {
-		return nil, err
+	stem := r.Model + "_mia_auc_f1_vs_epsilon"
+	if pf == nil {
+		return render(dir, stem, plotWidth, plotHeight, func(dc draw.Canvas) { pa.Draw(dc) })
 	}
-	p.Legend.Add("AUC 0.5 = no membership signal")
-	p.Y.Min = math.Min(p.Y.Min, 0)
-	return save(p, dir, r.Model+"_mia_auc_f1_vs_epsilon")
+	return render(dir, stem, plotWidth, 2*plotHeight, func(dc draw.Canvas) {
+		cs := plot.Align([][]*plot.Plot{{pa}, {pf}}, draw.Tiles{Rows: 2, Cols: 1, PadY: vg.Points(12), PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(4)}, dc)
+		pa.Draw(cs[0][0])
+		pf.Draw(cs[1][0])
+	})
 }

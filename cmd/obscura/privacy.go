@@ -30,7 +30,7 @@ const (
 
 func cmdPrivacy(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: obscura privacy sweep|mia [flags]")
+		fmt.Fprintln(stderr, "usage: obscura privacy sweep|mia|plot [flags]")
 		return errUsage
 	}
 	switch args[0] {
@@ -38,8 +38,10 @@ func cmdPrivacy(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return cmdPrivacySweep(ctx, args[1:], stdout, stderr)
 	case "mia":
 		return cmdPrivacyMIA(ctx, args[1:], stdout, stderr)
+	case "plot":
+		return cmdPrivacyPlot(args[1:], stderr)
 	}
-	fmt.Fprintf(stderr, "privacy: unknown subcommand %q (want sweep or mia)\n", args[0])
+	fmt.Fprintf(stderr, "privacy: unknown subcommand %q (want sweep, mia or plot)\n", args[0])
 	return errUsage
 }
 
@@ -306,5 +308,65 @@ func cmdPrivacyMIA(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	tw.Flush()
 	fmt.Fprintf(stdout, "model runs %d, %.0f s\n", rep.ModelRuns, rep.Seconds)
+	return nil
+}
+
+// cmdPrivacyPlot redraws the plots of the sweep and attack reports in a
+// directory, without measuring again.
+func cmdPrivacyPlot(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("privacy plot", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("out", filepath.Join("reports", "privacy"), "directory of the reports; the plots are written beside them")
+	f1Data := fs.String("f1-data", "conll2003-valid", "data set of the sweep report plotted beside the attack AUC")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	sweeps, err := filepath.Glob(filepath.Join(*dir, "*_sweep.json"))
+	if err != nil {
+		return err
+	}
+	n := 0
+	byModel := map[string]*privacy.SweepReport{}
+	for _, path := range sweeps {
+		var rep privacy.SweepReport
+		if err := readJSON(path, &rep); err != nil {
+			return err
+		}
+		files, err := privacy.PlotSweep(&rep, *dir)
+		if err != nil {
+			return err
+		}
+		n += len(files)
+		if rep.Method == privacy.MethodEntities {
+			byModel[rep.Model] = &rep
+		}
+	}
+	mias, err := filepath.Glob(filepath.Join(*dir, "*_mia.json"))
+	if err != nil {
+		return err
+	}
+	for _, path := range mias {
+		var rep privacy.MIAReport
+		if err := readJSON(path, &rep); err != nil {
+			return err
+		}
+		files, err := privacy.PlotMIA(&rep, byModel[rep.Model], *f1Data, *dir)
+		if err != nil {
+			return err
+		}
+		n += len(files)
+	}
+	fmt.Fprintf(stderr, "privacy plot: wrote %d plot files from %d reports\n", n, len(sweeps)+len(mias))
+	return nil
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
 	return nil
 }
