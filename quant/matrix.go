@@ -1,10 +1,12 @@
 package quant
 
 import (
+	"encoding/binary"
 	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/obscura-ai/obscura/internal/cpu"
 )
@@ -275,14 +277,47 @@ func (ws *Workspace) quantizeTile(t int, q []int8) {
 			ws.sx[r] = 0
 			clear(q)
 		}
-		off := base + i*ca
+		interleave(ws.a[base+i*ca:], q[:chunks*ca], ca, mr*ca, zero)
+	}
+}
+
+// interleave copies the k-chunks of ca bytes of one quantized row into the
+// packed layout, chunk c at dst[c·stride:], XOR-ing every byte with zero
+// (128 flips int8 into the shifted u8 form). Chunks of 4, 8 and 16 bytes,
+// which every kernel uses, move as whole words.
+func interleave(dst []byte, q []int8, ca, stride int, zero byte) {
+	chunks := len(q) / ca
+	if chunks == 0 {
+		return
+	}
+	_ = dst[(chunks-1)*stride+ca-1]
+	src := unsafe.Slice((*byte)(unsafe.Pointer(&q[0])), len(q))
+	z := uint64(zero) * 0x0101010101010101
+	switch ca {
+	case 4:
 		for c := 0; c < chunks; c++ {
-			dst := ws.a[off : off+ca : off+ca]
-			src := q[c*ca : c*ca+ca : c*ca+ca]
-			for u := range dst {
-				dst[u] = byte(src[u]) ^ zero
+			v := binary.LittleEndian.Uint32(src[c*4:])
+			binary.LittleEndian.PutUint32(dst[c*stride:], v^uint32(z))
+		}
+	case 8:
+		for c := 0; c < chunks; c++ {
+			v := binary.LittleEndian.Uint64(src[c*8:])
+			binary.LittleEndian.PutUint64(dst[c*stride:], v^z)
+		}
+	case 16:
+		for c := 0; c < chunks; c++ {
+			lo := binary.LittleEndian.Uint64(src[c*16:])
+			hi := binary.LittleEndian.Uint64(src[c*16+8:])
+			d := dst[c*stride : c*stride+16]
+			binary.LittleEndian.PutUint64(d, lo^z)
+			binary.LittleEndian.PutUint64(d[8:], hi^z)
+		}
+	default:
+		for c := 0; c < chunks; c++ {
+			d := dst[c*stride : c*stride+ca]
+			for u := range d {
+				d[u] = src[c*ca+u] ^ zero
 			}
-			off += mr * ca
 		}
 	}
 }
