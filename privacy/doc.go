@@ -20,8 +20,8 @@
 //     seeds is within MaxDrop (default 3 points) of the noise-free macro F1
 //     on every data set of the sweep; none found means ∞ (no noise).
 //   - The attack's members are training sentences and its non-members
-//     validation sentences never seen in training (texts that occur in both
-//     are dropped), equal in number and in the histogram of sentence length.
+//     validation sentences never seen in training (those whose token ids
+//     equal a training sentence's are dropped), equal in number and in the histogram of sentence length.
 //     AUC is computed exactly from ranks, ties counting one half.
 //   - Reports hold names, counts, scores and timings; never input text.
 //

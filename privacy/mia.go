@@ -2,6 +2,7 @@ package privacy
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -78,7 +79,7 @@ func (s *sentence) features(eps Eps, r *rand.Rand) Features {
 // keeps each word's first-subword logits with its gold label. Words the
 // tokenizer drops entirely are skipped.
 func (m *Model) sentenceLogits(ex eval.Example) (*sentence, error) {
-	labelIdx := map[string]int{}
+	labelIdx := make(map[string]int, len(m.Labels))
 	for i, l := range m.Labels {
 		labelIdx[l] = i
 	}
@@ -154,8 +155,9 @@ type MIAReport struct {
 	// LengthMismatch counts members whose word count differs from the
 	// non-member they stand in for (0: the histograms are equal).
 	LengthMismatch int `json:"length_mismatch"`
-	// The pools after dropping repeated texts; DroppedOverlap validation
-	// sentences were dropped because their text is also a training sentence.
+	// The pools after dropping repeats; DroppedOverlap validation sentences
+	// were dropped because the model reads them exactly as a training
+	// sentence (same token ids).
 	MemberPool     int    `json:"member_pool"`
 	NonMemberPool  int    `json:"non_member_pool"`
 	DroppedOverlap int    `json:"dropped_overlap"`
@@ -251,11 +253,12 @@ func MembershipInference(ctx context.Context, m *Model, memberPool, nonPool []ev
 	// Sentences with no scorable word or longer than a window cannot be
 	// attacked; drop them from the pools before sampling.
 	memberPool, nonPool = usable(memberPool), usable(nonPool)
-	// A validation sentence whose text also occurs in the training set
-	// (headlines, bylines, score lines) was seen in training: it is no
-	// non-member. Drop those, and repeated texts in either pool.
-	memberPool, _ = dedupe(memberPool, nil)
-	nonPool, overlap := dedupe(nonPool, memberPool)
+	// A validation sentence that the model reads exactly as a training
+	// sentence (the same text, or the same up to case for an uncased
+	// model: headlines, bylines, score lines) was seen in training: it is
+	// no non-member. Drop those, and repeats within either pool.
+	memberPool, _ = dedupe(memberPool, nil, m.inputKey)
+	nonPool, overlap := dedupe(nonPool, memberPool, m.inputKey)
 	mem, non, mismatch, err := SampleMembership(memberPool, nonPool, o.N, o.Seed)
 	if err != nil {
 		return nil, err
@@ -327,29 +330,40 @@ func MembershipInference(ctx context.Context, m *Model, memberPool, nonPool []ev
 	return rep, nil
 }
 
-// dedupe drops examples whose text repeats an earlier one or occurs in
+// dedupe drops examples whose key repeats an earlier one's or occurs in
 // exclude; it returns the kept examples and how many were dropped because
 // of exclude.
-func dedupe(exs, exclude []eval.Example) ([]eval.Example, int) {
+func dedupe(exs, exclude []eval.Example, key func(string) string) ([]eval.Example, int) {
 	ex := map[string]bool{}
 	for _, e := range exclude {
-		ex[e.Text] = true
+		ex[key(e.Text)] = true
 	}
 	seen := map[string]bool{}
 	var out []eval.Example
 	dropped := 0
 	for _, e := range exs {
-		if ex[e.Text] {
+		k := key(e.Text)
+		if ex[k] {
 			dropped++
 			continue
 		}
-		if seen[e.Text] {
+		if seen[k] {
 			continue
 		}
-		seen[e.Text] = true
+		seen[k] = true
 		out = append(out, e)
 	}
 	return out, dropped
+}
+
+// inputKey is what the model reads of a text: its token ids.
+func (m *Model) inputKey(text string) string {
+	enc := m.Tok.Encode(text)
+	b := make([]byte, 0, 4*len(enc.IDs))
+	for _, id := range enc.IDs {
+		b = binary.AppendUvarint(b, uint64(id))
+	}
+	return string(b)
 }
 
 // usable keeps the examples with at least one word.
