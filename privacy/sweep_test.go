@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"reflect"
@@ -8,8 +9,10 @@ import (
 	"testing"
 
 	"github.com/obscura-ai/obscura/eval"
+	"github.com/obscura-ai/obscura/eval/synth"
 	"github.com/obscura-ai/obscura/internal/testenv"
 	"github.com/obscura-ai/obscura/ner"
+	"github.com/obscura-ai/obscura/redact"
 )
 
 // subsetSize keeps the model tests fast: the model runs once per sentence.
@@ -122,5 +125,57 @@ func TestSweepReproducible(t *testing.T) {
 	}
 	if math.IsNaN(pa.MacroF1.Std) {
 		t.Error("NaN spread")
+	}
+}
+
+// The pipeline method's noise-free point equals eval's score of the
+// redaction engine around the service's recogniser, on synthetic data rich
+// in regex types.
+func TestPipelineNoiseFreeMatchesEval(t *testing.T) {
+	m, _ := baseline(t)
+	samples, err := synth.Generate(synth.Enterprise, 1, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := synth.WriteJSONL(&buf, samples); err != nil {
+		t.Fatal(err)
+	}
+	exs, err := eval.ReadJSONL(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _, err := ner.Load(testenv.Shared(t, "models", "obscura-minilm-conll"), ner.LoadOptions{Aggregation: ner.AggFirst})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := redact.NewEngine(redact.Config{Recognizer: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := eval.DetectorFunc(func(ctx context.Context, text string) ([]eval.Entity, error) {
+		res, err := eng.Redact(ctx, text, redact.Options{})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]eval.Entity, len(res.Entities))
+		for i, e := range res.Entities {
+			out[i] = eval.Entity{Type: e.Type, Start: e.Start, End: e.End}
+		}
+		return out, nil
+	})
+	want, err := eval.Evaluate(context.Background(), plain, exs, eval.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Sweep(context.Background(), m, []Dataset{{Name: "enterprise", Examples: exs}}, SweepOptions{Method: MethodPipeline, Epsilons: []Eps{1}, Seeds: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rep.Datasets[0].NoiseFree, want.Scores) {
+		t.Fatalf("pipeline noise-free scores differ from eval's: got %+v want %+v", rep.Datasets[0].NoiseFree.Macro, want.Scores.Macro)
+	}
+	if rep.Method != MethodPipeline || rep.Stem() != m.Name+"_pipeline" {
+		t.Errorf("method %q stem %q", rep.Method, rep.Stem())
 	}
 }
