@@ -29,7 +29,7 @@ var commands = map[string]command{
 	"bench":    {"measure latency percentiles", cmdBench},
 	"gen":      {"generate synthetic labelled data", cmdGen},
 	"gate":     {"apply the go/no-go gates to the latest reports", cmdGate},
-	"privacy":  {"ε sweep and membership-inference attack (privacy sweep|mia)", cmdPrivacy},
+	"privacy":  {"privacy analysis: ε sweep, membership-inference attack, plots (privacy sweep|mia|plot)", cmdPrivacy},
 }
 
 // errUsage marks an error caused by bad command-line use.
