@@ -55,7 +55,7 @@ func attnRef(q, k, v []float32, ld, n, heads, d int, scale float32, mask []float
 func TestAttention(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	for _, kn := range Kernels() {
-		for _, c := range []struct{ n, heads, d int }{{1, 2, 8}, {5, 3, 32}, {13, 2, 40}, {40, 4, 16}, {300, 2, 32}} {
+		for _, c := range []struct{ n, heads, d int }{{1, 2, 8}, {2, 1, 8}, {5, 3, 32}, {7, 2, 24}, {13, 2, 40}, {40, 4, 16}, {259, 1, 32}, {300, 2, 32}} {
 			if testing.Short() && c.n > 100 && kn.name == "generic" {
 				continue
 			}

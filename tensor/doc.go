@@ -12,6 +12,16 @@
 // micro-kernel: AVX-512F 12×32 and AVX2+FMA 6×16 on amd64, NEON 8×8 on
 // arm64, a portable Go 4×4 everywhere (the only one under -tags purego).
 //
+// Attention. Attention (and Kernel.Attention) computes one sequence's
+// multi-head softmax(scale·Q·Kᵀ + mask)·V with Q, K, V read in place from a
+// fused QKV matrix: heads are spread over the worker pool, K_hᵀ and V_h are
+// packed once per head, and the queries are walked in slabs of MC rows whose
+// scores stay in L2 between the two products. Where the kernel has a
+// row-major-A micro-kernel (AVX-512 sgemmAVX512RowA, NEON sgemmNEONRowA)
+// the probabilities are multiplied by V in place, without packing. The
+// result is bit-identical to the unfused composition (two MatMulStrided
+// around SoftmaxMasked) with the same kernel.
+//
 // Dispatch. SelectKernel is the single, pure choice from cpu.Features;
 // KernelFor names it for `obscura version`; Default applies it to the
 // running machine. Kernels lists what this machine can run and

@@ -19,7 +19,15 @@ func sgemmNEON(a, b, c *float32, k, ldc int, bias *float32, accum int)
 // haveAsm reports whether this build has assembly kernels.
 const haveAsm = true
 
-var neonKernel = &Kernel{name: "neon", mr: 8, nr: 8, kc: 256, mc: 128, micro: sgemmNEON}
+// sgemmNEONRowA is sgemmNEON (no bias) with A read in place from
+// row-major memory, row r at a + r·lda floats, instead of from a packed
+// panel: attention multiplies the probabilities by V without packing them.
+// It reads a[r*lda+p] for r < 8, p < k.
+//
+//go:noescape
+func sgemmNEONRowA(a, b, c *float32, k, ldc, lda, accum int)
+
+var neonKernel = &Kernel{name: "neon", mr: 8, nr: 8, kc: 256, mc: 128, micro: sgemmNEON, microRowA: sgemmNEONRowA}
 
 // archKernels lists the arm64 kernels, best first. Advanced SIMD is
 // architectural on arm64 (Go requires it), so NEON is always usable; the
