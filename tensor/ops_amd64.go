@@ -15,6 +15,14 @@ import (
 //go:noescape
 func expSubSumAVX2(x *float32, n int, sub float32) float32
 
+// expSubSumAVX512 is expSubSumAVX2 over 16 lanes (AVX-512F): the same
+// operations per element, so the same values; the sum is accumulated in 16
+// lanes, so it may differ from the AVX2 sum in the last bits. n is a
+// multiple of 8.
+//
+//go:noescape
+func expSubSumAVX512(x *float32, n int, sub float32) float32
+
 // geluErfAVX2 sets dst[i] = 0.5·x·(1 + erf(x/√2)) for x = src[i], i < n,
 // with erf by Abramowitz & Stegun 7.1.26 as in geluErf64. n is a multiple
 // of 8; dst may equal src.
@@ -61,8 +69,14 @@ func devSumsAVX2(x *float32, n int, m0 float32) (s1, s2 float32)
 func normAVX2(dst, src, gamma, beta *float32, n int, m0, delta, inv float32)
 
 // vecOpsFor is the dispatch point for the element-wise kernels: AVX2+FMA
-// when the features have both, else none (scalar Go).
+// when the features have both (with softmax's exponentials over 16 lanes
+// when AVX-512F is there too), else none (scalar Go).
 func vecOpsFor(f cpu.Features) vecOps {
+	if f.AVX512F && f.AVX2 && f.FMA {
+		v := vecOpsFor(cpu.Features{AVX2: true, FMA: true})
+		v.name, v.expSubSum = "avx512", expSubSumAVX512
+		return v
+	}
 	if f.AVX2 && f.FMA {
 		return vecOps{name: "avx2", expSubSum: expSubSumAVX2, geluErf: geluErfAVX2, geluTanh: geluTanhAVX2,
 			scaleMaskMax: scaleMaskMaxAVX2, scale: scaleAVX2, sum: sumAVX2, devSums: devSumsAVX2, norm: normAVX2}

@@ -250,8 +250,15 @@ const (
 // machine can run.
 func elementwiseImpls() []vecOps {
 	impls := []vecOps{{name: "generic"}}
-	if v := vecOpsFor(detected()); v.name != "generic" {
+	f := detected()
+	if v := vecOpsFor(f); v.name != "generic" {
 		impls = append(impls, v)
+	}
+	if f.AVX512F { // also the AVX2 set that AVX-512 machines extend
+		f.AVX512F = false
+		if v := vecOpsFor(f); v.name != "generic" {
+			impls = append(impls, v)
+		}
 	}
 	return impls
 }
