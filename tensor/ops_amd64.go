@@ -30,6 +30,13 @@ func expSubSumAVX512(x *float32, n int, sub float32) float32
 //go:noescape
 func geluErfAVX2(dst, src *float32, n int)
 
+// geluErfAVX512 is geluErfAVX2 over 16 lanes (AVX-512F): the same
+// operations per element, so the same values. n is a multiple of 8; dst
+// may equal src.
+//
+//go:noescape
+func geluErfAVX512(dst, src *float32, n int)
+
 // geluTanhAVX2 sets dst[i] = x·sigmoid(2u) = 0.5·x·(1 + tanh u) with
 // u = √(2/π)·(x + 0.044715·x³), x = src[i], i < n, as in geluTanh64. n is a
 // multiple of 8; dst may equal src.
@@ -69,12 +76,12 @@ func devSumsAVX2(x *float32, n int, m0 float32) (s1, s2 float32)
 func normAVX2(dst, src, gamma, beta *float32, n int, m0, delta, inv float32)
 
 // vecOpsFor is the dispatch point for the element-wise kernels: AVX2+FMA
-// when the features have both (with softmax's exponentials over 16 lanes
-// when AVX-512F is there too), else none (scalar Go).
+// when the features have both (with softmax's exponentials and the erf
+// GELU over 16 lanes when AVX-512F is there too), else none (scalar Go).
 func vecOpsFor(f cpu.Features) vecOps {
 	if f.AVX512F && f.AVX2 && f.FMA {
 		v := vecOpsFor(cpu.Features{AVX2: true, FMA: true})
-		v.name, v.expSubSum = "avx512", expSubSumAVX512
+		v.name, v.expSubSum, v.geluErf = "avx512", expSubSumAVX512, geluErfAVX512
 		return v
 	}
 	if f.AVX2 && f.FMA {

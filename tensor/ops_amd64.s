@@ -404,3 +404,99 @@ expsum512_done:
 	VZEROUPPER
 	MOVSS X0, ret+24(FP)
 	RET
+
+// func geluErfAVX512(dst, src *float32, n int)
+//
+// geluErfAVX2's operations over 16 lanes (AVX-512F), constants in Z8..Z30;
+// a last group of 8 runs under the lane mask K2. VBLENDVPS has no EVEX
+// form: the lanes whose sign bit is set (0 > x as int32, the bit BLENDVPS
+// reads) are selected with a mask instead.
+TEXT ·geluErfAVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS vexplo<>(SB), Z8
+	VBROADCASTSS vone<>(SB), Z9
+	VBROADCASTSS vabs<>(SB), Z10
+	VBROADCASTSS vrsqrt2<>(SB), Z11
+	VBROADCASTSS verfp<>(SB), Z12
+	VBROADCASTSS va5<>(SB), Z13
+	VBROADCASTSS va4<>(SB), Z14
+	VBROADCASTSS va3<>(SB), Z15
+	VBROADCASTSS va2<>(SB), Z16
+	VBROADCASTSS va1<>(SB), Z17
+	VBROADCASTSS vsign<>(SB), Z18
+	VBROADCASTSS vtwo<>(SB), Z19
+	VBROADCASTSS vhalf<>(SB), Z20
+	VBROADCASTSS vlog2e<>(SB), Z21
+	VBROADCASTSS vln2hi<>(SB), Z22
+	VBROADCASTSS vln2lo<>(SB), Z23
+	VBROADCASTSS vc7<>(SB), Z24
+	VBROADCASTSS vc6<>(SB), Z25
+	VBROADCASTSS vc5<>(SB), Z26
+	VBROADCASTSS vc4<>(SB), Z27
+	VBROADCASTSS vc3<>(SB), Z28
+	VBROADCASTSS vc2<>(SB), Z29
+	VPXORD Z30, Z30, Z30
+	MOVQ $0xffff, AX
+	KMOVW AX, K2
+
+gelu512_loop:
+	CMPQ CX, $16
+	JGE  gelu512_body
+	TESTQ CX, CX
+	JZ   gelu512_done
+	MOVQ $0xff, AX // the last 8
+	KMOVW AX, K2
+	MOVQ $16, CX
+
+gelu512_body:
+	VPXORD Z0, Z0, Z0
+	VMOVUPS (SI), K2, Z0          // x
+	VPANDD Z10, Z0, Z1            // |x|
+	VMULPS Z11, Z1, Z1            // z = |x|/√2
+	VMOVAPS Z12, Z2
+	VFMADD213PS Z9, Z1, Z2        // 1 + p·z
+	VDIVPS Z2, Z9, Z2             // t = 1/(1 + p·z)
+	VMOVAPS Z13, Z3
+	VFMADD213PS Z14, Z2, Z3
+	VFMADD213PS Z15, Z2, Z3
+	VFMADD213PS Z16, Z2, Z3
+	VFMADD213PS Z17, Z2, Z3
+	VMULPS Z2, Z3, Z3             // P = t·(a1 + t·(… a5))
+	VMULPS Z1, Z1, Z4
+	VPXORD Z18, Z4, Z4            // −z²
+	VMAXPS Z4, Z8, Z7             // EXPNEG(Z4) into Z5 …
+	VMULPS Z21, Z7, Z6
+	VRNDSCALEPS $0, Z6, Z6
+	VFNMADD231PS Z22, Z6, Z7
+	VFNMADD231PS Z23, Z6, Z7
+	VMOVAPS Z24, Z5
+	VFMADD213PS Z25, Z7, Z5
+	VFMADD213PS Z26, Z7, Z5
+	VFMADD213PS Z27, Z7, Z5
+	VFMADD213PS Z28, Z7, Z5
+	VFMADD213PS Z29, Z7, Z5
+	VFMADD213PS Z9, Z7, Z5
+	VFMADD213PS Z9, Z7, Z5
+	VCVTPS2DQ Z6, Z6
+	VPSLLD $23, Z6, Z6
+	VPADDD Z6, Z5, Z5
+	VCMPPS $5, Z8, Z4, K1
+	VPXORD Z7, Z7, Z7
+	VMOVAPS Z5, K1, Z7            // … zeroed below −87: e**(−z²) in Z7
+	VMULPS Z7, Z3, Z3             // Q = erfc(z)
+	VSUBPS Z3, Z19, Z6            // 2 − Q
+	VPCMPGTD Z0, Z30, K1          // sign bit of x
+	VMOVAPS Z3, K1, Z6            // 1 + erf(x/√2): Q where x < 0
+	VMULPS Z20, Z0, Z0
+	VMULPS Z6, Z0, Z0
+	VMOVUPS Z0, K2, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  gelu512_loop
+
+gelu512_done:
+	VZEROUPPER
+	RET
