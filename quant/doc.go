@@ -62,7 +62,11 @@
 // amd64, NEON on arm64), with the same IEEE operations in the same order as
 // the Go code (roundRow, dequantRow) and no fused multiply-add, so every
 // kernel and architecture produces identical bits; the tests compare them
-// bit for bit, and with ONNX Runtime running the PerRow export.
+// bit for bit, and with ONNX Runtime running the PerRow export. The
+// optional GELU (ActGELU) is package tensor's vector GELU (GELURows) run on
+// each row of a tile's panel columns while the tile is in L1: within 1e-6
+// of the erf form, and identical for every kernel with the same panel
+// width.
 //
 // # ONNX
 //

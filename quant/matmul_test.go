@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/obscura-ai/obscura/internal/cpu"
+	"github.com/obscura-ai/obscura/tensor"
 )
 
 // quantRelTol bounds MatMul's error against fp32, relative to the largest
@@ -93,6 +94,10 @@ func TestMatMulAccuracy(t *testing.T) {
 	}
 }
 
+// geluEpilogueTol bounds the epilogue GELU's distance from the erf form in
+// float64, relative to max(1, |x|): erf by A&S 7.1.26 is within 1.5e-7.
+const geluEpilogueTol = 1e-6
+
 // TestMatMulKernelsAgree checks that MatMul (quantizer, packing, parallel
 // driver and epilogue, with and without GELU) produces bit-identical output
 // with every kernel, equal to dequantizing the reference int32 product.
@@ -115,16 +120,25 @@ func TestMatMulKernelsAgree(t *testing.T) {
 	acc := make([]int32, m*n)
 	refGemm(acc, qx, qw, m, k, n)
 	for _, act := range []Act{ActNone, ActGELU} {
-		want := make([]float32, m*n)
-		for i := range want {
+		lin := make([]float32, m*n)
+		for i := range lin {
 			j := i % n
-			v := float32(float32(float32(acc[i])*sx[i/n])*sw[j]) + bias[j]
-			if act == ActGELU {
-				v = gelu(v)
-			}
-			want[i] = v
+			lin[i] = float32(float32(float32(acc[i])*sx[i/n])*sw[j]) + bias[j]
 		}
 		for _, kern := range availableKernels(t) {
+			want := append([]float32(nil), lin...)
+			if act == ActGELU {
+				// The epilogue runs tensor's GELU on each panel of each row.
+				for c0 := 0; c0 < n; c0 += kern.nr {
+					tensor.GELURows(want[c0:], m, min(kern.nr, n-c0), n)
+				}
+				for i, v := range lin {
+					exact := 0.5 * float64(v) * (1 + math.Erf(float64(v)/math.Sqrt2))
+					if d := math.Abs(float64(want[i]) - exact); !(d <= geluEpilogueTol*math.Max(1, math.Abs(float64(v)))) {
+						t.Fatalf("GELU(%g) = %g, erf form %g", v, want[i], exact)
+					}
+				}
+			}
 			mat, err := PackWeightsWith(w, k, n, Options{Kernel: kern.name})
 			if err != nil {
 				t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/obscura-ai/obscura/internal/cpu"
+	"github.com/obscura-ai/obscura/tensor"
 )
 
 // Options controls packing.
@@ -127,7 +128,7 @@ type Act int
 
 const (
 	ActNone Act = iota // dst = acc·scale + bias
-	ActGELU            // dst = GELU(acc·scale + bias), the erf form
+	ActGELU            // dst = GELU(acc·scale + bias), the erf form as tensor.GELURows computes it, per panel of the tile
 )
 
 // MatMul computes dst[rows×N] = dequant(quant(x)·Wq) + bias for row-major
@@ -369,12 +370,9 @@ func (ws *Workspace) work(w, phase int, done bool) {
 		}
 		deq(j.dst[r0*m.n+c0:], m.n, c, kern.nr, r1-r0, corr, scales, bias, ws.sx[r0:r1])
 		if j.act == ActGELU {
-			for r := r0; r < r1; r++ {
-				out := j.dst[r*m.n+c0 : r*m.n+c1]
-				for i, v := range out {
-					out[i] = gelu(v)
-				}
-			}
+			// The tile is still in L1: package tensor's vector GELU runs
+			// on each row's panel columns.
+			tensor.GELURows(j.dst[r0*m.n+c0:], r1-r0, c1-c0, m.n)
 		}
 	}
 }

@@ -102,8 +102,3 @@ func roundRow(dst []int8, x []float32, inv float32) {
 		dst[i] = roundClamp127(float32(v * inv)) // no fused multiply-add
 	}
 }
-
-// gelu is the exact (erf) GELU that BERT's intermediate layer uses.
-func gelu(x float32) float32 {
-	return float32(0.5 * float64(x) * (1 + math.Erf(float64(x)/math.Sqrt2)))
-}
