@@ -174,11 +174,9 @@ func (p *plan) gemm(ws *workspace, c, a []float32, l *linear, m int) {
 }
 
 func (p *plan) layer(ws *workspace, l *layer, T, S int) {
-	h := p.hidden
 	p.gemm(ws, ws.qkv, ws.x, &l.qkv, T)
 	p.attention(ws, l, S)
-	p.gemm(ws, ws.tmp, ws.ctx, &l.o, T)
-	tensor.AddLayerNorm(ws.x[:T*h], ws.tmp[:T*h], ws.x[:T*h], T, h, l.ln1.g, l.ln1.b, l.ln1.eps)
+	p.residualNorm(ws, ws.ctx, &l.o, &l.ln1, T)
 	p.gemm(ws, ws.ff, ws.x, &l.fc1, T)
 	ff := ws.ff[:T*p.inter]
 	if l.gelu == geluTanhForm {
@@ -186,8 +184,23 @@ func (p *plan) layer(ws *workspace, l *layer, T, S int) {
 	} else {
 		tensor.GELU(ff, ff)
 	}
-	p.gemm(ws, ws.tmp, ws.ff, &l.fc2, T)
-	tensor.AddLayerNorm(ws.x[:T*h], ws.tmp[:T*h], ws.x[:T*h], T, h, l.ln2.g, l.ln2.b, l.ln2.eps)
+	p.residualNorm(ws, ws.ff, &l.fc2, &l.ln2, T)
+}
+
+// residualNorm sets x = LayerNorm(x + a·W + b) for the T rows of ws.x. With
+// fp32 packed weights the residual is added in the GEMM's epilogue
+// (tensor.MatMulPackedAdd) and the norm runs in place; otherwise the
+// product goes to ws.tmp and AddLayerNorm adds it.
+func (p *plan) residualNorm(ws *workspace, a []float32, l *linear, ln *lnorm, T int) {
+	h := p.hidden
+	x := ws.x[:T*h]
+	if l.q == nil && l.pb != nil {
+		tensor.MatMulPackedAdd(x, a[:T*l.k], T, l.pb, l.b)
+		tensor.LayerNorm(x, x, T, h, ln.g, ln.b, ln.eps)
+		return
+	}
+	p.gemm(ws, ws.tmp, a, l, T)
+	tensor.AddLayerNorm(x, ws.tmp[:T*h], x, T, h, ln.g, ln.b, ln.eps)
 }
 
 // attention computes every row's multi-head softmax(Q·Kᵀ·scale + mask)·V

@@ -7,7 +7,9 @@
 // operands and overwrites C: MatMul, MatMulBias, MatMulTransB (B given as
 // n×k), MatMulStrided (row strides for A, B and C, for attention heads),
 // and MatMulPacked / MatMulPackedStrided with weights prepacked once by
-// PackB or PackBTrans. The driver packs A into MR-row panels and B into
+// PackB or PackBTrans. MatMulPackedAdd is the one that accumulates:
+// c += a·B + bias, the residual connection added in the micro-kernel's
+// epilogue. The driver packs A into MR-row panels and B into
 // NR-column panels, blocks K for L1 and M for L2, and runs a register-tiled
 // micro-kernel: AVX-512F 12×32 and AVX2+FMA 6×16 on amd64, NEON 8×8 on
 // arm64, a portable Go 4×4 everywhere (the only one under -tags purego).
@@ -29,7 +31,8 @@
 // and benchmarks. There is no mutable global and no init-time work.
 //
 // Primitives. LayerNorm, AddLayerNorm, SoftmaxMasked (scale + additive
-// mask + softmax), GELU (erf form) and GELUTanh, Exp/Erf/Tanh, Add, AddTo,
+// mask + softmax), GELU (erf form; GELURows for a strided tile on the
+// calling goroutine, as quant's epilogue uses it) and GELUTanh, Exp/Erf/Tanh, Add, AddTo,
 // AddBias and Scale. The hot ones have AVX2 kernels on amd64 (GELU, exp,
 // every softmax and LayerNorm pass; softmax's exponentials and the erf GELU
 // over 16 lanes with AVX-512F, bit-identical per element to AVX2) and NEON kernels on arm64 (the same

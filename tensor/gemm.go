@@ -94,12 +94,19 @@ func MatMulStrided(c []float32, ldc int, a []float32, lda int, b []float32, ldb 
 // with B prepacked (k = pb.K(), n = pb.N()), using pb's kernel. bias may be
 // nil.
 func MatMulPacked(c, a []float32, m int, pb *PackedB, bias []float32) {
-	pb.kern.gemm(c, pb.n, a, pb.k, nil, 0, m, pb.k, pb.n, false, bias, pb.data)
+	pb.kern.gemm(c, pb.n, a, pb.k, nil, 0, m, pb.k, pb.n, false, bias, pb.data, false)
+}
+
+// MatMulPackedAdd computes c += a·B + bias (the residual connection folded
+// into the GEMM: each tile adds the old c in the micro-kernel's epilogue
+// instead of a separate pass). c must not overlap a or bias.
+func MatMulPackedAdd(c, a []float32, m int, pb *PackedB, bias []float32) {
+	pb.kern.gemm(c, pb.n, a, pb.k, nil, 0, m, pb.k, pb.n, false, bias, pb.data, true)
 }
 
 // MatMulPackedStrided is MatMulPacked with row strides for a and c.
 func MatMulPackedStrided(c []float32, ldc int, a []float32, lda int, m int, pb *PackedB, bias []float32) {
-	pb.kern.gemm(c, ldc, a, lda, nil, 0, m, pb.k, pb.n, false, bias, pb.data)
+	pb.kern.gemm(c, ldc, a, lda, nil, 0, m, pb.k, pb.n, false, bias, pb.data, false)
 }
 
 // MatMul is the package-level MatMul run with this kernel.
@@ -114,7 +121,7 @@ func (kn *Kernel) MatMulTransB(c, a, b []float32, m, k, n int) {
 
 // MatMulStrided is the package-level MatMulStrided run with this kernel.
 func (kn *Kernel) MatMulStrided(c []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, k, n int, transB bool, bias []float32) {
-	kn.gemm(c, ldc, a, lda, b, ldb, m, k, n, transB, bias, nil)
+	kn.gemm(c, ldc, a, lda, b, ldb, m, k, n, transB, bias, nil, false)
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
@@ -295,8 +302,9 @@ const parallelMinWork = 1 << 17
 const parallelMinPack = 1 << 16
 
 // gemm is the driver behind every entry point. When packedB is non-nil, B
-// is already packed for kn and b, ldb, transB are unused.
-func (kn *Kernel) gemm(c []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, k, n int, transB bool, bias, packedB []float32) {
+// is already packed for kn and b, ldb, transB are unused. When addC, the
+// product (plus bias) is added to c instead of overwriting it.
+func (kn *Kernel) gemm(c []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, k, n int, transB bool, bias, packedB []float32, addC bool) {
 	checkDims(m, k, n)
 	if m == 0 || n == 0 {
 		return
@@ -308,6 +316,12 @@ func (kn *Kernel) gemm(c []float32, ldc int, a []float32, lda int, b []float32, 
 	if k == 0 {
 		for i := 0; i < m; i++ {
 			row := c[i*ldc : i*ldc+n]
+			if addC {
+				if bias != nil {
+					AddTo(row, bias[:n])
+				}
+				continue
+			}
 			if bias != nil {
 				copy(row, bias[:n])
 			} else {
@@ -332,7 +346,7 @@ func (kn *Kernel) gemm(c []float32, ldc int, a []float32, lda int, b []float32, 
 	*t = gemmTask{
 		kn: kn, m: m, n: n, k: k,
 		a: a, lda: lda, b: b, ldb: ldb, transB: transB,
-		c: c, ldc: ldc, bias: bias,
+		c: c, ldc: ldc, bias: bias, addC: addC,
 		mBlocks: ceilDiv(m, kn.mr), nPanels: ceilDiv(n, kn.nr),
 	}
 	sc.a = grow(sc.a, kn.packedALen(m, k))
@@ -386,6 +400,7 @@ type gemmTask struct {
 	c       []float32
 	ldc     int
 	bias    []float32
+	addC    bool // the first K block adds to c instead of overwriting it
 
 	ap, bp  []float32 // packed A and B
 	packB   bool      // phase 0 must pack B too
@@ -445,7 +460,7 @@ func (t *gemmTask) tile(idx int, es *edgeScratch) {
 		kcur := min(kn.kc, k-pc)
 		first := pc == 0
 		accum := 1
-		if first {
+		if first && !t.addC {
 			accum = 0
 		}
 		for j := jp0; j < jp1; j++ {
@@ -471,7 +486,7 @@ func (t *gemmTask) tile(idx int, es *edgeScratch) {
 					continue
 				}
 				tile := es.tile[:mr*nr]
-				if !first {
+				if accum != 0 {
 					for r := 0; r < h; r++ {
 						copy(tile[r*nr:r*nr+w], c[(r0+r)*ldc+c0:])
 					}

@@ -494,3 +494,35 @@ func TestGEMMParallelHelpers(t *testing.T) {
 		}
 	}
 }
+
+// TestMatMulPackedAdd checks c += a·B + bias for every kernel against
+// float64, at shapes with edge tiles, several K blocks and K = 0, and that
+// the old c is added exactly once.
+func TestMatMulPackedAdd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, kn := range Kernels() {
+		for _, sh := range [][3]int{{1, 1, 1}, {13, 300, 37}, {16, 384, 64}, {5, 0, 9}, {29, 531, 70}} {
+			m, k, n := sh[0], sh[1], sh[2]
+			a, b, bias, c0 := make([]float32, m*k), make([]float32, k*n), make([]float32, n), make([]float32, m*n)
+			randFill(rng, a)
+			randFill(rng, b)
+			randFill(rng, bias)
+			randFill(rng, c0)
+			pb := kn.PackB(b, k, n)
+			c := append([]float32(nil), c0...)
+			MatMulPackedAdd(c, a, m, pb, bias)
+			for i := 0; i < m; i++ {
+				for j := 0; j < n; j++ {
+					want, abs := float64(c0[i*n+j])+float64(bias[j]), math.Abs(float64(c0[i*n+j]))+math.Abs(float64(bias[j]))
+					for p := 0; p < k; p++ {
+						want += float64(a[i*k+p]) * float64(b[p*n+j])
+						abs += math.Abs(float64(a[i*k+p]) * float64(b[p*n+j]))
+					}
+					if d := math.Abs(float64(c[i*n+j]) - want); !(d <= gemmTol(k+1, abs)) {
+						t.Fatalf("%s %v: c[%d][%d] = %v, want %v", kn.name, sh, i, j, c[i*n+j], want)
+					}
+				}
+			}
+		}
+	}
+}
