@@ -22,7 +22,11 @@
 //     probe inputs, and the finished plan is checked against the graph
 //     executor on a probe batch before it is used. Weights are prepacked at
 //     load (tensor.PackedB, or quant.Matrix with Options.Int8); Q, K and V
-//     are packed side by side into one matrix.
+//     are packed side by side into one matrix. Attention is
+//     tensor.Attention (heads read in place from the QKV product, scores
+//     kept in cache between Q·Kᵀ and P·V); with fp32 weights the residuals
+//     are added in the output and fc2 GEMMs' epilogue
+//     (tensor.MatMulPackedAdd).
 //
 // Invariants:
 //   - An unsupported op, or a structure the fused plan does not recognise
