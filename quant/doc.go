@@ -84,5 +84,6 @@
 //
 // A Matrix is immutable after packing and safe for concurrent use. A
 // Workspace is scratch for one caller at a time; MatMul itself splits the
-// work over up to GOMAXPROCS goroutines. Warm calls allocate nothing.
+// work over up to GOMAXPROCS goroutines of package tensor's worker pool
+// (none is started per call). Warm calls allocate nothing.
 package quant

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -173,18 +172,29 @@ const (
 
 // run executes items of one phase on up to GOMAXPROCS goroutines (the
 // caller's included), each taking the next item from an atomic counter.
+// The goroutines are package tensor's worker pool: each of the workers
+// slots is one pool item that drains the counter with its own scratch, so
+// a slot that finds no idle helper simply finds no items left.
 func (ws *Workspace) run(items, tileLen, phase int) {
 	workers := min(runtime.GOMAXPROCS(0), items)
 	ws.ensureWorkers(workers, tileLen, ws.job.m.kp)
 	ws.next.Store(0)
-	if workers > 1 {
-		ws.wg.Add(workers - 1)
-		for w := 1; w < workers; w++ {
-			go ws.work(w, phase, true)
-		}
+	ws.phase = phase
+	if workers <= 1 {
+		ws.work(0, phase)
+		return
 	}
-	ws.work(0, phase, false)
-	ws.wg.Wait()
+	if ws.slots == nil {
+		ws.slots = ws.runSlots // one allocation per Workspace, not per call
+	}
+	tensor.ParallelGrain(workers, 1, ws.slots)
+}
+
+// runSlots runs worker slots [lo, hi) of the current phase.
+func (ws *Workspace) runSlots(lo, hi int) {
+	for w := lo; w < hi; w++ {
+		ws.work(w, ws.phase)
+	}
 }
 
 // rowBlock is the number of activation rows one work item multiplies with
@@ -201,7 +211,8 @@ type Workspace struct {
 	scratch []scratch // one per worker
 	job     job
 	next    atomic.Int64
-	wg      sync.WaitGroup
+	phase   int              // the phase run is executing
+	slots   func(lo, hi int) // ws.runSlots, bound once
 }
 
 // scratch is one worker's private buffers.
@@ -326,10 +337,7 @@ func interleave(dst []byte, q []int8, ca, stride int, zero byte) {
 // work runs the items of a phase until none are left. In the GEMM phase an
 // item is a (row block, panel) pair: the micro-kernel fills the worker's
 // int32 tile, then the epilogue dequantizes it into dst.
-func (ws *Workspace) work(w, phase int, done bool) {
-	if done {
-		defer ws.wg.Done()
-	}
+func (ws *Workspace) work(w, phase int) {
 	j := &ws.job
 	if phase == phaseQuantize {
 		for {
