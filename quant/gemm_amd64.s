@@ -375,3 +375,53 @@ dqgroup:
 	JNZ       dqrow
 	VZEROUPPER
 	RET
+
+// func roundPackAVX2(x *float32, blocks int, inv float32, dst *byte, stride int, flip uint32)
+//
+// roundAVX2's rounding, but each group of 4 results (one k-chunk of the
+// activation layout) is XOR-ed with flip and stored at dst + j·stride for
+// chunk j, straight into the packed tile instead of a row buffer.
+TEXT ·roundPackAVX2(SB), NOSPLIT, $0-44
+	MOVQ         x+0(FP), SI
+	MOVQ         blocks+8(FP), CX
+	VBROADCASTSS inv+16(FP), Y6
+	MOVQ         dst+24(FP), DI
+	MOVQ         stride+32(FP), R8
+	MOVL         flip+40(FP), AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	VMOVDQU      permQ<>(SB), Y8
+	LEAQ         (R8)(R8*2), R9 // 3·stride
+	LEAQ         (R8)(R8*4), R10 // 5·stride
+	LEAQ         (R9)(R9*1), R11 // 6·stride
+	LEAQ         (R11)(R8*1), R12 // 7·stride
+
+rploop:
+	VMULPS    (SI), Y6, Y0
+	VMULPS    32(SI), Y6, Y1
+	VMULPS    64(SI), Y6, Y2
+	VMULPS    96(SI), Y6, Y3
+	VCVTPS2DQ Y0, Y0
+	VCVTPS2DQ Y1, Y1
+	VCVTPS2DQ Y2, Y2
+	VCVTPS2DQ Y3, Y3
+	VPACKSSDW Y1, Y0, Y0
+	VPACKSSDW Y3, Y2, Y2
+	VPACKSSWB Y2, Y0, Y0
+	VPERMD    Y0, Y8, Y0 // x0 … x31
+	VPXOR     Y7, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VMOVD     X0, (DI)
+	VPEXTRD   $1, X0, (DI)(R8*1)
+	VPEXTRD   $2, X0, (DI)(R8*2)
+	VPEXTRD   $3, X0, (DI)(R9*1)
+	VMOVD     X1, (DI)(R8*4)
+	VPEXTRD   $1, X1, (DI)(R10*1)
+	VPEXTRD   $2, X1, (DI)(R11*1)
+	VPEXTRD   $3, X1, (DI)(R12*1)
+	ADDQ      $128, SI
+	LEAQ      (DI)(R8*8), DI
+	DECQ      CX
+	JNZ       rploop
+	VZEROUPPER
+	RET

@@ -18,6 +18,11 @@ type kernel struct {
 	// quantRow, when set, is a vectorised quantizeRow with identical
 	// results; it runs only where needs holds.
 	quantRow func(dst []int8, x []float32) float32
+	// quantPack, when set (ca = 4 only), is quantRow followed by
+	// interleave in one pass: the row's bytes go straight to the packed
+	// layout, chunk j at dst[j·stride:], XOR-ed with zero, K padded to kp
+	// with zero bytes.
+	quantPack func(dst []byte, stride int, x []float32, kp int, zero byte) float32
 	// dequant, when set, is a vectorised dequantTile with identical
 	// results.
 	dequant func(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32)

@@ -12,27 +12,30 @@ import (
 var archKernels = []*kernel{
 	{
 		name: KernelAVX512VNNI, mr: 8, nr: 32, ca: 4, cb: 4, kAlign: 4, shiftA: true,
-		needs:    func(f cpu.Features) bool { return f.AVX2 && f.AVX512F && f.AVX512BW && f.AVX512VNNI },
-		quantRow: quantizeRowAVX2,
-		dequant:  dequantTileAVX2,
+		needs:     func(f cpu.Features) bool { return f.AVX2 && f.AVX512F && f.AVX512BW && f.AVX512VNNI },
+		quantRow:  quantizeRowAVX2,
+		quantPack: quantizePackAVX2,
+		dequant:   dequantTileAVX2,
 		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
 			gemmAVX512VNNI(&a[0], &b[0], &c[0], tiles, kp/4)
 		},
 	},
 	{
 		name: KernelAVXVNNI, mr: 6, nr: 16, ca: 4, cb: 4, kAlign: 4, shiftA: true,
-		needs:    func(f cpu.Features) bool { return f.AVX2 && f.AVXVNNI },
-		quantRow: quantizeRowAVX2,
-		dequant:  dequantTileAVX2,
+		needs:     func(f cpu.Features) bool { return f.AVX2 && f.AVXVNNI },
+		quantRow:  quantizeRowAVX2,
+		quantPack: quantizePackAVX2,
+		dequant:   dequantTileAVX2,
 		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
 			gemmAVXVNNI(&a[0], &b[0], &c[0], tiles, kp/4)
 		},
 	},
 	{
 		name: KernelAVX2, mr: 4, nr: 16, ca: 4, cb: 4, kAlign: 4,
-		needs:    func(f cpu.Features) bool { return f.AVX2 },
-		quantRow: quantizeRowAVX2,
-		dequant:  dequantTileAVX2,
+		needs:     func(f cpu.Features) bool { return f.AVX2 },
+		quantRow:  quantizeRowAVX2,
+		quantPack: quantizePackAVX2,
+		dequant:   dequantTileAVX2,
 		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
 			gemmAVX2(&a[0], &b[0], &c[0], tiles, kp/4)
 		},
@@ -81,6 +84,57 @@ func roundAVX2(x *float32, blocks int, inv float32, dst *int8)
 func quantizeRowAVX2(dst []int8, x []float32) float32 {
 	n := len(x)
 	dst = dst[:n]
+	inv, sx, ok := rowScaleAVX2(x)
+	if !ok {
+		clear(dst)
+		return sx
+	}
+	done := n / 32 * 32
+	if done > 0 {
+		roundAVX2(&x[0], done/32, inv, &dst[0])
+	}
+	roundRow(dst[done:], x[done:], inv)
+	return sx
+}
+
+// roundPackAVX2 is roundAVX2 for blocks·32 floats writing each 4-value
+// k-chunk j, XOR-ed with flip, to dst + j·stride: the row's bytes in the
+// packed activation layout (ca = 4).
+//
+//go:noescape
+func roundPackAVX2(x *float32, blocks int, inv float32, dst *byte, stride int, flip uint32)
+
+// quantizePackAVX2 is quantizeRowAVX2 writing straight into the packed
+// layout of a ca = 4 kernel: chunk j of the row (4 values, K zero-padded
+// to kp) goes to dst[j·stride:], each byte XOR-ed with zero. The bytes and
+// the scale are those of quantizeRow followed by interleave.
+func quantizePackAVX2(dst []byte, stride int, x []float32, kp int, zero byte) float32 {
+	n := len(x)
+	_ = dst[(kp/4-1)*stride+3]
+	inv, sx, ok := rowScaleAVX2(x)
+	if !ok { // all-zero or non-finite row: zero values, as quantizeRow
+		for j := 0; j < kp/4; j++ {
+			d := dst[j*stride : j*stride+4 : j*stride+4]
+			d[0], d[1], d[2], d[3] = zero, zero, zero, zero
+		}
+		return sx
+	}
+	var tail [36]int8 // the last n%32 values and the K padding (kp−n < 4)
+	done := n / 32 * 32
+	if done > 0 {
+		roundPackAVX2(&x[0], done/32, inv, &dst[0], stride, uint32(zero)*0x01010101)
+	}
+	roundRow(tail[:n-done], x[done:], inv)
+	if kp > done {
+		interleave(dst[done/4*stride:], tail[:kp-done], 4, stride, zero)
+	}
+	return sx
+}
+
+// rowScaleAVX2 returns 127/max|x| and the row scale max|x|/127, with ok
+// false (scale as quantizeRow returns it) for an all-zero or non-finite row.
+func rowScaleAVX2(x []float32) (inv, sx float32, ok bool) {
+	n := len(x)
 	var amax float32
 	finite := true
 	if b := n / 8; b > 0 {
@@ -96,16 +150,9 @@ func quantizeRowAVX2(dst []int8, x []float32) float32 {
 	tail, ok := absMax(x[n/8*8:])
 	amax = max(amax, tail)
 	if !ok || !finite || math.IsInf(float64(amax), 1) || amax == 0 {
-		clear(dst)
-		return scaleOf(amax, ok && finite && !math.IsInf(float64(amax), 1))
+		return 0, scaleOf(amax, ok && finite && !math.IsInf(float64(amax), 1)), false
 	}
-	inv := 127 / amax
-	done := n / 32 * 32
-	if done > 0 {
-		roundAVX2(&x[0], done/32, inv, &dst[0])
-	}
-	roundRow(dst[done:], x[done:], inv)
-	return amax / 127
+	return 127 / amax, amax / 127, true
 }
 
 // peakAVX512VNNI issues iters×12 independent VPDPBUSD zmm instructions; the

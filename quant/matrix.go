@@ -282,6 +282,10 @@ func (ws *Workspace) quantizeTile(t int, q []int8) {
 	base := t * chunks * mr * ca
 	for i := 0; i < mr; i++ {
 		r := t*mr + i
+		if r < j.rows && kern.quantPack != nil {
+			ws.sx[r] = kern.quantPack(ws.a[base+i*ca:], mr*ca, j.x[r*k:(r+1)*k], kp, zero)
+			continue
+		}
 		if r < j.rows {
 			ws.sx[r] = quant(q[:k], j.x[r*k:(r+1)*k])
 			clear(q[k:])
