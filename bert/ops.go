@@ -886,32 +886,11 @@ func where(c, x, y *value) (*value, error) {
 	out := &value{dt: x.dt, shape: shape}
 	switch x.dt {
 	case dtFloat:
-		out.f = make([]float32, len(cx.b))
-		for k, b := range cx.b {
-			if b {
-				out.f[k] = xx.f[k]
-			} else {
-				out.f[k] = yx.f[k]
-			}
-		}
+		out.f = selectWhere(cx.b, xx.f, yx.f)
 	case dtInt64:
-		out.i = make([]int64, len(cx.b))
-		for k, b := range cx.b {
-			if b {
-				out.i[k] = xx.i[k]
-			} else {
-				out.i[k] = yx.i[k]
-			}
-		}
+		out.i = selectWhere(cx.b, xx.i, yx.i)
 	case dtBool:
-		out.b = make([]bool, len(cx.b))
-		for k, b := range cx.b {
-			if b {
-				out.b[k] = xx.b[k]
-			} else {
-				out.b[k] = yx.b[k]
-			}
-		}
+		out.b = selectWhere(cx.b, xx.b, yx.b)
 	}
 	return out, nil
 }
@@ -1564,4 +1543,17 @@ func dequantize(x, scale, zp *value, axis int) (*value, error) {
 		out.f[k] = float32(v-z) * scale.f[c]
 	}
 	return out, nil
+}
+
+// selectWhere is Where's element rule: x[k] where cond[k], else y[k].
+func selectWhere[T any](cond []bool, x, y []T) []T {
+	out := make([]T, len(cond))
+	for k, c := range cond {
+		if c {
+			out[k] = x[k]
+		} else {
+			out[k] = y[k]
+		}
+	}
+	return out
 }
