@@ -119,7 +119,14 @@ func (t *attnTask) head(hd int, sc *attnScratch) {
 	for r0 := 0; r0 < n; r0 += slab {
 		rows := min(slab, n-r0)
 		blocks := ceilDiv(rows, mr)
-		kn.packABlocks(sc.qa, t.q[r0*ld+col:], ld, rows, d, 0, blocks)
+		// With a row-A kernel the full MR-row blocks of Q are read in
+		// place (row stride ld) and only a last, shorter block is packed
+		// (zero-padded); otherwise every block is packed.
+		qFull := 0
+		if rowA {
+			qFull = rows / mr
+		}
+		kn.packABlocks(sc.qa, t.q[r0*ld+col:], ld, rows, d, qFull, blocks)
 		// Scores of the slab: blocks·MR × nPad (row stride sld); rows past `rows` and
 		// columns past n are padding (computed from zeros, never used).
 		for j := 0; j < kPanels; j++ {
@@ -128,7 +135,10 @@ func (t *attnTask) head(hd int, sc *attnScratch) {
 				if pc > 0 {
 					acc = 1
 				}
-				for i := 0; i < blocks; i++ {
+				for i := 0; i < qFull; i++ {
+					kn.microRowA(&t.q[(r0+i*mr)*ld+col+pc], &sc.kp[j*d*nr+pc*nr], &s[i*mr*sld+j*nr], min(kc, d-pc), sld, ld, acc)
+				}
+				for i := qFull; i < blocks; i++ {
 					kn.micro(&sc.qa[i*d*mr+pc*mr], &sc.kp[j*d*nr+pc*nr], &s[i*mr*sld+j*nr], min(kc, d-pc), sld, nil, acc)
 				}
 			}
