@@ -158,30 +158,28 @@ func (m *Matrix) MatMulAct(dst, x []float32, rows int, bias []float32, act Act, 
 	*j = job{m: m, x: x, dst: dst, bias: bias, act: act, rows: rows, tiles: tiles,
 		blockTiles: blockTiles, blocks: (tiles + blockTiles - 1) / blockTiles,
 		panels: (m.n + kern.nr - 1) / kern.nr}
-	// Phase 1: quantize the activations, one row-tile per item.
-	ws.run(tiles, kern.mr*kern.nr, phaseQuantize)
-	// Phase 2: multiply, one (row block, panel) pair per item.
-	ws.run(j.blocks*j.panels, blockTiles*kern.mr*kern.nr, phaseGemm)
+	// One pool job runs both steps: the first tiles items quantize the
+	// activations, one row-tile each, and the rest multiply, one (row
+	// block, panel) pair each. Items are claimed in order, so every
+	// quantize item is taken before any multiply item, and a multiply item
+	// only waits (see work) for tiles that other goroutines are finishing;
+	// a separate join between the steps would cost a wake-up per MatMul.
+	ws.run(tiles+j.blocks*j.panels, blockTiles*kern.mr*kern.nr)
 	j.m, j.x, j.dst, j.bias = nil, nil, nil, nil
 }
 
-const (
-	phaseQuantize = iota
-	phaseGemm
-)
-
-// run executes items of one phase on up to GOMAXPROCS goroutines (the
-// caller's included), each taking the next item from an atomic counter.
-// The goroutines are package tensor's worker pool: each of the workers
-// slots is one pool item that drains the counter with its own scratch, so
-// a slot that finds no idle helper simply finds no items left.
-func (ws *Workspace) run(items, tileLen, phase int) {
+// run executes a job's items on up to GOMAXPROCS goroutines (the caller's
+// included), each taking the next item from an atomic counter. The
+// goroutines are package tensor's worker pool: each of the workers slots is
+// one pool item that drains the counter with its own scratch, so a slot
+// that finds no idle helper simply finds no items left.
+func (ws *Workspace) run(items, tileLen int) {
 	workers := min(runtime.GOMAXPROCS(0), items)
 	ws.ensureWorkers(workers, tileLen, ws.job.m.kp)
 	ws.next.Store(0)
-	ws.phase = phase
+	ws.quantized.Store(0)
 	if workers <= 1 {
-		ws.work(0, phase)
+		ws.work(0)
 		return
 	}
 	if ws.slots == nil {
@@ -190,10 +188,10 @@ func (ws *Workspace) run(items, tileLen, phase int) {
 	tensor.ParallelGrain(workers, 1, ws.slots)
 }
 
-// runSlots runs worker slots [lo, hi) of the current phase.
+// runSlots runs worker slots [lo, hi) of the current job.
 func (ws *Workspace) runSlots(lo, hi int) {
 	for w := lo; w < hi; w++ {
-		ws.work(w, ws.phase)
+		ws.work(w)
 	}
 }
 
@@ -210,9 +208,11 @@ type Workspace struct {
 	zeros   []float32 // the bias when there is none
 	scratch []scratch // one per worker
 	job     job
-	next    atomic.Int64
-	phase   int              // the phase run is executing
-	slots   func(lo, hi int) // ws.runSlots, bound once
+	next    atomic.Int64 // next unclaimed item
+	// quantized counts finished quantize items; multiply items start
+	// once it reaches the job's tile count.
+	quantized atomic.Int64
+	slots     func(lo, hi int) // ws.runSlots, bound once
 }
 
 // scratch is one worker's private buffers.
@@ -338,30 +338,39 @@ func interleave(dst []byte, q []int8, ca, stride int, zero byte) {
 	}
 }
 
-// work runs the items of a phase until none are left. In the GEMM phase an
-// item is a (row block, panel) pair: the micro-kernel fills the worker's
-// int32 tile, then the epilogue dequantizes it into dst.
-func (ws *Workspace) work(w, phase int) {
+// work runs the job's items until none are left. The first j.tiles items
+// quantize one row-tile each; every later item is a (row block, panel)
+// pair: the micro-kernel fills the worker's int32 tile, then the epilogue
+// dequantizes it into dst.
+func (ws *Workspace) work(w int) {
 	j := &ws.job
-	if phase == phaseQuantize {
-		for {
-			t := int(ws.next.Add(1) - 1)
-			if t >= j.tiles {
-				return
-			}
-			ws.quantizeTile(t, ws.scratch[w].q)
-		}
-	}
+	tiles := int64(j.tiles)
 	m, kern := j.m, j.m.kern
 	tile := ws.scratch[w].tile
-	items := int64(j.blocks * j.panels)
+	items := tiles + int64(j.blocks*j.panels)
 	chunkA := kern.mr * m.kp // bytes per row-tile
 	panelB := kern.nr * m.kp
+	ready := false
 	for {
 		it := ws.next.Add(1) - 1
 		if it >= items {
 			return
 		}
+		if it < tiles {
+			ws.quantizeTile(int(it), ws.scratch[w].q)
+			ws.quantized.Add(1)
+			continue
+		}
+		// Every tile is claimed by now; wait for those that other
+		// goroutines still hold (at most one each, microseconds).
+		for !ready {
+			if ws.quantized.Load() >= tiles {
+				ready = true
+				break
+			}
+			runtime.Gosched()
+		}
+		it -= tiles
 		blk, p := int(it)/j.panels, int(it)%j.panels
 		t0 := blk * j.blockTiles
 		nt := min(j.blockTiles, j.tiles-t0)
