@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/obscura-ai/obscura/eval"
@@ -28,24 +27,6 @@ import (
 
 // piiScanSamples is how many samples per domain the scan sends through.
 const piiScanSamples = 60
-
-// syncBuffer is a log sink safe for the server's concurrent handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 type restorer struct{}
 
@@ -105,7 +86,7 @@ func engines(t *testing.T, logger *slog.Logger) map[string]*redact.Engine {
 
 func TestNoPIIInLogs(t *testing.T) {
 	samples, values := piiValues(t)
-	sink := &syncBuffer{}
+	sink := &testenv.SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(sink, &slog.HandlerOptions{Level: slog.LevelDebug, AddSource: true}))
 	prev := slog.Default()
 	slog.SetDefault(logger)

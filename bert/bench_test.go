@@ -2,6 +2,7 @@ package bert
 
 import (
 	"fmt"
+	"github.com/obscura-ai/obscura/internal/testenv"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -42,7 +43,7 @@ func benchModel(b *testing.B, path string) {
 				lat := make([]time.Duration, 0, b.N)
 				b.ReportAllocs()
 				b.ResetTimer()
-				cpu0 := processCPU()
+				cpu0 := testenv.ProcessCPU()
 				for i := 0; i < b.N; i++ {
 					t0 := time.Now()
 					if _, err := m.Run(batch); err != nil {
@@ -51,9 +52,9 @@ func benchModel(b *testing.B, path string) {
 					lat = append(lat, time.Since(t0))
 				}
 				b.StopTimer()
-				b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+				b.ReportMetric(float64((testenv.ProcessCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 				reportPercentiles(b, lat)
-				b.ReportMetric(float64(peakRSS())/(1<<20), "peak-rss-MB")
+				b.ReportMetric(float64(testenv.PeakRSS())/(1<<20), "peak-rss-MB")
 			})
 		}
 	}

@@ -27,29 +27,11 @@ const (
 	binStopTimeout  = 30 * time.Second  // SIGTERM to exit
 )
 
-// syncBuffer is a bytes.Buffer safe for the exec copier and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // binServer is the real obscura binary serving on a loopback port.
 type binServer struct {
 	cmd    *exec.Cmd
 	url    string
-	stderr *syncBuffer
+	stderr *testenv.SyncBuffer
 	exited chan error
 }
 
@@ -105,7 +87,7 @@ func startBinaryModel(t testing.TB, model string, extra ...string) *binServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bs := &binServer{cmd: cmd, stderr: &syncBuffer{}, exited: make(chan error, 1)}
+	bs := &binServer{cmd: cmd, stderr: &testenv.SyncBuffer{}, exited: make(chan error, 1)}
 	cmd.Stderr = bs.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

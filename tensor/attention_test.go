@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"github.com/obscura-ai/obscura/internal/testenv"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -112,15 +113,15 @@ func BenchmarkAttention(b *testing.B) {
 		ctx := make([]float32, n*w)
 		scale := float32(1 / math.Sqrt(d))
 		b.Run(fmt.Sprintf("fused/n=%d", n), func(b *testing.B) {
-			cpu0 := processCPU()
+			cpu0 := testenv.ProcessCPU()
 			for i := 0; i < b.N; i++ {
 				Attention(ctx, w, qkv, qkv[w:], qkv[2*w:], 3*w, n, heads, d, scale, nil)
 			}
-			b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64((testenv.ProcessCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 		})
 		s := make([]float32, heads*n*n)
 		b.Run(fmt.Sprintf("unfused/n=%d", n), func(b *testing.B) {
-			cpu0 := processCPU()
+			cpu0 := testenv.ProcessCPU()
 			for i := 0; i < b.N; i++ {
 				ParallelGrain(heads, 1, func(lo, hi int) {
 					for hd := lo; hd < hi; hd++ {
@@ -131,7 +132,7 @@ func BenchmarkAttention(b *testing.B) {
 					}
 				})
 			}
-			b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64((testenv.ProcessCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 		})
 	}
 }

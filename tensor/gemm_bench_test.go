@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"github.com/obscura-ai/obscura/internal/testenv"
 	"math/rand/v2"
 	"testing"
 )
@@ -25,13 +26,13 @@ func BenchmarkGEMM(b *testing.B) {
 				MatMulPacked(c, a, s.m, pb, bias)
 				b.ReportAllocs()
 				b.ResetTimer()
-				cpu0 := processCPU()
+				cpu0 := testenv.ProcessCPU()
 				for b.Loop() {
 					MatMulPacked(c, a, s.m, pb, bias)
 				}
 				flops := 2 * float64(s.m*s.k*s.n) * float64(b.N)
 				b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOPS")
-				if cpu := (processCPU() - cpu0).Seconds(); cpu > 0 {
+				if cpu := (testenv.ProcessCPU() - cpu0).Seconds(); cpu > 0 {
 					b.ReportMetric(flops/cpu/1e9, "GFLOPS/cpu")
 				}
 			})
@@ -53,12 +54,12 @@ func BenchmarkGEMMUnpacked(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			fn()
 			b.ReportAllocs()
-			cpu0 := processCPU()
+			cpu0 := testenv.ProcessCPU()
 			for b.Loop() {
 				fn()
 			}
 			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
-			if cpu := (processCPU() - cpu0).Seconds(); cpu > 0 {
+			if cpu := (testenv.ProcessCPU() - cpu0).Seconds(); cpu > 0 {
 				b.ReportMetric(flops*float64(b.N)/cpu/1e9, "GFLOPS/cpu")
 			}
 		})

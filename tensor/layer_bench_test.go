@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"github.com/obscura-ai/obscura/internal/testenv"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -74,11 +75,11 @@ func BenchmarkLayer(b *testing.B) {
 				l := newBertLayer(s, cfg.h, cfg.heads, cfg.inter)
 				l.run()
 				b.ReportAllocs()
-				cpu0 := processCPU()
+				cpu0 := testenv.ProcessCPU()
 				for b.Loop() {
 					l.run()
 				}
-				if cpu := (processCPU() - cpu0).Seconds(); cpu > 0 {
+				if cpu := (testenv.ProcessCPU() - cpu0).Seconds(); cpu > 0 {
 					b.ReportMetric(cpu*1e3/float64(b.N), "cpu-ms/op")
 				}
 			})

@@ -1,6 +1,7 @@
 package tokenize
 
 import (
+	"github.com/obscura-ai/obscura/internal/testenv"
 	"strings"
 	"testing"
 )
@@ -23,13 +24,13 @@ func benchTokenizer(b *testing.B, model string) {
 	tk := loadShared(b, model)
 	b.SetBytes(int64(len(benchPrompt)))
 	b.ReportAllocs()
-	cpu0 := processCPU()
+	cpu0 := testenv.ProcessCPU()
 	for b.Loop() {
 		tk.Encode(benchPrompt)
 	}
 	// cpu-ns/op counts the process's CPU time (garbage collection
 	// included), which other processes on the machine do not inflate.
-	if cpu1 := processCPU(); cpu0 >= 0 && cpu1 >= 0 {
+	if cpu1 := testenv.ProcessCPU(); cpu1 > 0 {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
 	}
 }

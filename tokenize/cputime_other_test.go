@@ -1,5 +1,0 @@
-//go:build !unix
-
-package tokenize
-
-func processCPU() int64 { return -1 }
