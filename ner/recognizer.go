@@ -122,6 +122,12 @@ func NewRecognizer(cfg Config) (*Recognizer, error) {
 	return r, nil
 }
 
+// Tokenizer and Classifier return the parts the recognizer runs (for Load:
+// a *tokenize.Tokenizer and a *bert.Model), so that tools measuring the
+// model itself share them instead of loading the model a second time.
+func (r *Recognizer) Tokenizer() Tokenizer   { return r.cfg.Tokenizer }
+func (r *Recognizer) Classifier() Classifier { return r.cfg.Classifier }
+
 // Types lists the entity types the recognizer reports.
 func (r *Recognizer) Types() []string {
 	var out []string

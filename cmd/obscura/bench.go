@@ -279,10 +279,7 @@ type benchGroup struct {
 // (ortModel, or the fp32 file exported by quant.QuantizeONNX) and then with
 // ONNX Runtime on the fp32 file.
 func benchVsORT(ctx context.Context, m *evalModel, groups []benchGroup, ortDir, ortModel string, threads int, spin bool, f *benchFile) error {
-	bm, err := bert.Load(m.onnx, m.opts)
-	if err != nil {
-		return err
-	}
+	bm := m.model
 	files := []string{m.onnx}
 	if m.opts.Int8 {
 		if ortModel == "" {

@@ -34,7 +34,8 @@ type evalModel struct {
 	bytes   int64  // model graph size
 	tok     *tokenize.Tokenizer
 	rec     *ner.Recognizer
-	labels  []string // id2label of the logit columns
+	model   *bert.Model // the recognizer's own classifier
+	labels  []string    // id2label of the logit columns
 	opts    bert.Options
 	threads int
 }
@@ -59,16 +60,17 @@ func loadEvalModel(flagDir string, int8 bool, threads int, threshold float64, ag
 	if err != nil {
 		return nil, err
 	}
-	tok, err := tokenize.Load(wm.TokenizerDir)
-	if err != nil {
-		return nil, err
+	tok, ok := rec.Tokenizer().(*tokenize.Tokenizer)
+	bm, ok2 := rec.Classifier().(*bert.Model)
+	if !ok || !ok2 {
+		return nil, fmt.Errorf("eval: ner.Load built a recognizer of unexpected parts")
 	}
 	st, err := os.Stat(wm.ONNXPath)
 	if err != nil {
 		return nil, err
 	}
 	name := filepath.Base(filepath.Clean(dir))
-	return &evalModel{name: name, onnx: wm.ONNXPath, bytes: st.Size(), tok: tok, rec: rec, labels: wm.Labels(), opts: bo, threads: threads}, nil
+	return &evalModel{name: name, onnx: wm.ONNXPath, bytes: st.Size(), tok: tok, rec: rec, model: bm, labels: wm.Labels(), opts: bo, threads: threads}, nil
 }
 
 // nerDetector adapts the recogniser to eval.Detector.
@@ -87,11 +89,7 @@ func (m *evalModel) nerDetector() eval.Detector {
 }
 
 func (m *evalModel) newWordTagger() (*eval.WordTagger, error) {
-	bm, err := bert.Load(m.onnx, m.opts)
-	if err != nil {
-		return nil, err
-	}
-	return eval.NewWordTagger(m.tok, bm, m.labels)
+	return eval.NewWordTagger(m.tok, m.model, m.labels)
 }
 
 // pipeline is the full redaction engine around the model, with its log
