@@ -54,10 +54,14 @@ func Load(onnxPath string, opts Options) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bert: %w", err)
 	}
-	return fromONNX(om, opts)
+	return FromONNX(om, opts)
 }
 
-func fromONNX(om *onnx.Model, opts Options) (*Model, error) {
+// FromONNX prepares an already parsed ONNX model (for example the one
+// weights.Load read to check the bundle) for inference, so that the file is
+// not read and decoded twice. The caller must not use om afterwards: its
+// initializers are consumed.
+func FromONNX(om *onnx.Model, opts Options) (*Model, error) {
 	if opts.Int8 && opts.Executor == "graph" {
 		return nil, fmt.Errorf("bert: Options.Int8 needs the fused plan; the graph executor runs fp32")
 	}

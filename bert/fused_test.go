@@ -194,7 +194,7 @@ func loadEdited(t *testing.T, name string, opts Options, edit func(m *onnx.Model
 	}
 	om.Dir = filepath.Dir(path)
 	edit(om)
-	return fromONNX(om, opts)
+	return FromONNX(om, opts)
 }
 
 func TestUnsupportedOpNamesNode(t *testing.T) {

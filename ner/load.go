@@ -35,12 +35,13 @@ func Load(dir string, o LoadOptions) (*Recognizer, *weights.Model, error) {
 	if err := wm.RequireONNX(); err != nil {
 		return nil, nil, err
 	}
-	wm.Graph = nil // bert.Load reads the graph itself
 	tok, err := tokenize.Load(wm.TokenizerDir)
 	if err != nil {
 		return nil, nil, err
 	}
-	model, err := bert.Load(wm.ONNXPath, o.Bert)
+	graph := wm.Graph
+	wm.Graph = nil // bert consumes the parsed graph read by weights.Load
+	model, err := bert.FromONNX(graph, o.Bert)
 	if err != nil {
 		return nil, nil, err
 	}

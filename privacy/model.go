@@ -116,12 +116,13 @@ func Load(dir string, o LoadOptions) (*Model, error) {
 	if err := wm.RequireONNX(); err != nil {
 		return nil, err
 	}
-	wm.Graph = nil
 	tok, err := tokenize.Load(wm.TokenizerDir)
 	if err != nil {
 		return nil, err
 	}
-	bm, err := bert.Load(wm.ONNXPath, o.Bert)
+	graph := wm.Graph
+	wm.Graph = nil // bert consumes the parsed graph read by weights.Load
+	bm, err := bert.FromONNX(graph, o.Bert)
 	if err != nil {
 		return nil, err
 	}
