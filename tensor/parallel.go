@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // The worker pool: GOMAXPROCS-1 persistent goroutines, started on first use
@@ -13,6 +14,17 @@ import (
 // Parallel body) cannot deadlock: at worst they run on the caller alone.
 // A warm call allocates nothing: jobs come from a free list, and the runner
 // is an interface holding a pointer.
+//
+// An inference is a chain of short parallel steps (a GEMM, a LayerNorm, an
+// attention block: tens to hundreds of microseconds each), so the cost of
+// handing work over matters as much as the work. Parking a helper on a
+// condition variable and waking it per step costs a futex round trip, and
+// on a virtual machine an idle vCPU that must be woken by an IPI adds tens
+// of microseconds more: at 128 tokens that was a fifth of the two-thread
+// latency. So an idle helper first spins for spinWait, watching for a new
+// job, and only then parks; the caller likewise spins on its job's helpers
+// before blocking. Between the steps of one inference nobody sleeps; after
+// the last step the helpers give their cores back within spinWait.
 
 // rangeRunner is a body that processes the index range [lo, hi).
 type rangeRunner interface{ runRange(lo, hi int) }
@@ -23,11 +35,16 @@ type job struct {
 	grain int
 	next  atomic.Int64 // first unclaimed index
 
-	// Guarded by workers.mu.
-	joined int  // helpers working on the job now
-	closed bool // the caller has finished; no helper may join
+	// joined counts the helpers working on the job now. It changes only
+	// under workers.mu (so that no helper joins a closed job), but the
+	// caller may read it without the lock while it spins.
+	joined atomic.Int32
 
-	done chan struct{} // signalled by the last helper to leave a closed job
+	// Guarded by workers.mu.
+	closed  bool // the caller has finished; no helper may join
+	waiting bool // the caller gave up spinning and blocks on done
+
+	done chan struct{} // signalled by the last helper to leave a closed job the caller waits on
 }
 
 // work claims chunks of grain indices until none is left.
@@ -44,10 +61,50 @@ func (j *job) work() {
 var jobPool freeList[job]
 
 type workerPool struct {
-	mu      sync.Mutex
-	cond    sync.Cond
-	open    []*job // jobs whose caller has not finished
-	started int    // helper goroutines started
+	mu       sync.Mutex
+	cond     sync.Cond
+	open     []*job // jobs whose caller has not finished
+	started  int    // helper goroutines started
+	sleeping int    // helpers parked in cond.Wait
+
+	// opened counts the jobs ever opened; spinning helpers watch it.
+	opened atomic.Uint64
+}
+
+// spinWait is how long an idle helper watches for a new job, and a caller
+// for its job's helpers to finish, before blocking.
+var spinWait = 50 * time.Microsecond
+
+// spinUntil calls done until it reports true or spinWait has passed, and
+// returns its last answer. It yields the processor between polls, so a
+// spinning goroutine never keeps other goroutines from running.
+func spinUntil(done func() bool) bool {
+	var deadline time.Time
+	for i := 0; ; i++ {
+		if done() {
+			return true
+		}
+		if i&15 == 15 {
+			now := time.Now()
+			if deadline.IsZero() {
+				deadline = now.Add(spinWait)
+			} else if now.After(deadline) {
+				return false
+			}
+		}
+		runtime.Gosched()
+	}
+}
+
+// pick returns an open job that still has unclaimed chunks, or nil. The
+// caller holds p.mu.
+func (p *workerPool) pick() *job {
+	for _, o := range p.open {
+		if o.next.Load() < int64(o.n) {
+			return o
+		}
+	}
+	return nil
 }
 
 var workers = func() *workerPool {
@@ -60,23 +117,29 @@ var workers = func() *workerPool {
 func (p *workerPool) helper() {
 	p.mu.Lock()
 	for {
-		var j *job
-		for _, o := range p.open {
-			if o.next.Load() < int64(o.n) {
-				j = o
-				break
+		j := p.pick()
+		if j == nil {
+			seen := p.opened.Load()
+			p.mu.Unlock()
+			spinUntil(func() bool { return p.opened.Load() != seen })
+			p.mu.Lock()
+			if j = p.pick(); j == nil {
+				if p.opened.Load() != seen {
+					continue // a job came and went: spin again
+				}
+				// Jobs are opened under p.mu, and a caller that opens
+				// one signals when anybody sleeps: none can be missed.
+				p.sleeping++
+				p.cond.Wait()
+				p.sleeping--
+				continue
 			}
 		}
-		if j == nil {
-			p.cond.Wait()
-			continue
-		}
-		j.joined++
+		j.joined.Add(1)
 		p.mu.Unlock()
 		j.work()
 		p.mu.Lock()
-		j.joined--
-		if j.closed && j.joined == 0 {
+		if j.joined.Add(-1) == 0 && j.closed && j.waiting {
 			j.done <- struct{}{}
 		}
 	}
@@ -107,10 +170,13 @@ func (p *workerPool) run(r rangeRunner, n, grain int) {
 		p.started++
 		go p.helper()
 	}
-	j.joined, j.closed = 0, false
+	j.joined.Store(0)
+	j.closed, j.waiting = false, false
 	p.open = append(p.open, j)
+	p.opened.Add(1)
+	wake := min(procs-1, chunks-1, p.sleeping)
 	p.mu.Unlock()
-	for i := min(procs-1, chunks-1); i > 0; i-- {
+	for ; wake > 0; wake-- {
 		p.cond.Signal()
 	}
 
@@ -127,10 +193,15 @@ func (p *workerPool) run(r rangeRunner, n, grain int) {
 		}
 	}
 	j.closed = true
-	wait := j.joined > 0
+	busy := j.joined.Load() > 0
 	p.mu.Unlock()
-	if wait {
-		<-j.done
+	if busy && !spinUntil(func() bool { return j.joined.Load() == 0 }) {
+		p.mu.Lock()
+		j.waiting = j.joined.Load() > 0
+		p.mu.Unlock()
+		if j.waiting {
+			<-j.done
+		}
 	}
 	j.r = nil
 	jobPool.put(j)
