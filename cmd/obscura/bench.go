@@ -352,7 +352,7 @@ func cmdBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	vsORT := fs.Bool("vs-ort", false, "also time ONNX Runtime (bench/ort) on the same ids and print the ratio; with --int8, ONNX Runtime on the INT8 file and on the fp32 file")
 	ortDir := fs.String("ort-dir", filepath.Join("bench", "ort"), "directory of the ONNX Runtime benchmark")
 	ortModel := fs.String("ort-model", "", "with --int8 --vs-ort: the INT8 ONNX file ONNX Runtime runs (default: the model's fp32 graph exported by quant.QuantizeONNX, as obscura bundle --int8 writes it)")
-	ortSpin := fs.Bool("ort-spin", true, "let ONNX Runtime's idle intra-op threads spin (its default); false blocks them, so that they leave the cores to the runtimes taking turns")
+	ortSpin := fs.Bool("ort-spin", false, "let ONNX Runtime's idle intra-op threads spin (ONNX Runtime's own default). Off here: the runtimes take turns, and an idle session's spinning threads would take the cores from whichever runs next (ONNX Runtime's own INT8 session included)")
 	reports := fs.String("reports", "reports", "directory for the JSON report (\"\" = none)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -505,7 +505,9 @@ func printBench(w io.Writer, f *benchFile) {
 		return
 	}
 	if f.ORTNoSpin {
-		fmt.Fprintln(w, "ONNX Runtime's idle intra-op threads block instead of spinning (--ort-spin=false).")
+		fmt.Fprintln(w, "ONNX Runtime's idle intra-op threads block instead of spinning (--ort-spin=false, the default).")
+	} else {
+		fmt.Fprintln(w, "ONNX Runtime's idle intra-op threads spin between runs (--ort-spin), taking cores from whichever runtime runs next.")
 	}
 	if !r.Int8 {
 		fmt.Fprintf(w, "infer and ort: our runtime and ONNX Runtime %s taking turns on the same ids, same threads; ratio = infer p50 / ort p50.\n", r.ORTVersion)
