@@ -143,9 +143,7 @@ func (t *attnTask) head(hd int, sc *attnScratch) {
 				}
 			}
 		}
-		for r := 0; r < rows; r++ {
-			t.v.softmaxRow(s[r*sld:r*sld+n], t.scale, t.mask)
-		}
+		t.v.softmaxBlock(s, rows, n, sld, t.scale, t.mask)
 		if !rowA {
 			kn.packABlocks(sc.pa, s, sld, rows, n, 0, blocks)
 		}

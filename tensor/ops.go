@@ -92,6 +92,10 @@ type vecOps struct {
 	geluErf   func(dst, src *float32, n int)
 	geluTanh  func(dst, src *float32, n int)
 
+	// softmaxRows, when not nil, is whole softmaxRow calls on rows rows
+	// of n ≥ 1 floats, ld apart, in one vector call (no scalar tail).
+	softmaxRows func(x, mask *float32, rows, n, ld int, scale float32)
+
 	scaleMaskMax func(x, mask *float32, n int, scale float32) float32
 	scale        func(x *float32, n int, s float32)
 	sum          func(x *float32, n int) float32
@@ -318,7 +322,39 @@ func SoftmaxMasked(x []float32, rows, cols int, scale float32, mask []float32) {
 	runRows(rowTask{kind: opSoftmax, dst: x, cols: cols, mask: mask, scale: scale}, rows)
 }
 
+// softmaxBlock applies softmaxRow to rows rows of n floats, row r at
+// x[r*ld : r*ld+n], in one vector call where the set has softmaxRows.
+func (v vecOps) softmaxBlock(x []float32, rows, n, ld int, scale float32, mask []float32) {
+	if rows <= 0 || n <= 0 {
+		return
+	}
+	sameLen("Softmax", (rows-1)*ld+n, x)
+	if mask != nil {
+		sameLen("Softmax mask", n, mask)
+		mask = mask[:n]
+	}
+	if v.softmaxRows != nil && ld >= n {
+		var mp *float32
+		if mask != nil {
+			mp = &mask[0]
+		}
+		v.softmaxRows(&x[0], mp, rows, n, ld, scale)
+		return
+	}
+	for r := 0; r < rows; r++ {
+		v.softmaxRow(x[r*ld:r*ld+n], scale, mask)
+	}
+}
+
 func (v vecOps) softmaxRow(row []float32, scale float32, mask []float32) {
+	if v.softmaxRows != nil && len(row) > 0 {
+		var mp *float32
+		if mask != nil {
+			mp = &mask[:len(row)][0]
+		}
+		v.softmaxRows(&row[0], mp, 1, len(row), len(row), scale)
+		return
+	}
 	vec := 0
 	if v.scaleMaskMax != nil && len(row) >= 8 {
 		vec = len(row) &^ 7

@@ -15,13 +15,26 @@ import (
 //go:noescape
 func expSubSumAVX2(x *float32, n int, sub float32) float32
 
-// expSubSumAVX512 is expSubSumAVX2 over 16 lanes (AVX-512F): the same
-// operations per element, so the same values; the sum is accumulated in 16
-// lanes, so it may differ from the AVX2 sum in the last bits. n is a
-// multiple of 8.
+// expSubSumAVX512 computes expSubSumAVX2's loop over 16 lanes (AVX-512F)
+// with a cheaper exponential: a degree-5 polynomial and VSCALEFPS for the
+// power of two (relative error ≤ 1.37·2^-23 over [−87, 0], see EXP512 in
+// ops_amd64.s), so its values may differ from AVX2's in the last bits.
+// Values below −87 give 0, NaN stays NaN. n is a multiple of 8.
 //
 //go:noescape
 func expSubSumAVX512(x *float32, n int, sub float32) float32
+
+// softmaxRowsAVX512 computes softmaxRow for rows rows of n ≥ 1 floats,
+// row r at x[r*ld : r*ld+n], in one call (AVX-512F): per row
+//
+//	y[j] = x[j]·scale (+ mask[j] when mask != nil); m = max_j y[j]
+//	e[j] = e**(y[j] − m) as in expSubSumAVX512;   x[j] = e[j] · (1/Σ e)
+//
+// with float32 sums in 32 lanes and a masked last vector (n need not be a
+// multiple of 16; nothing outside the rows is read from x or written).
+//
+//go:noescape
+func softmaxRowsAVX512(x, mask *float32, rows, n, ld int, scale float32)
 
 // geluErfAVX2 sets dst[i] = 0.5·x·(1 + erf(x/√2)) for x = src[i], i < n,
 // with erf by Abramowitz & Stegun 7.1.26 as in geluErf64. n is a multiple
@@ -76,12 +89,13 @@ func devSumsAVX2(x *float32, n int, m0 float32) (s1, s2 float32)
 func normAVX2(dst, src, gamma, beta *float32, n int, m0, delta, inv float32)
 
 // vecOpsFor is the dispatch point for the element-wise kernels: AVX2+FMA
-// when the features have both (with softmax's exponentials and the erf
-// GELU over 16 lanes when AVX-512F is there too), else none (scalar Go).
+// when the features have both (with whole softmax rows, their exponentials
+// and the erf GELU over 16 lanes when AVX-512F is there too), else none
+// (scalar Go).
 func vecOpsFor(f cpu.Features) vecOps {
 	if f.AVX512F && f.AVX2 && f.FMA {
 		v := vecOpsFor(cpu.Features{AVX2: true, FMA: true})
-		v.name, v.expSubSum, v.geluErf = "avx512", expSubSumAVX512, geluErfAVX512
+		v.name, v.expSubSum, v.geluErf, v.softmaxRows = "avx512", expSubSumAVX512, geluErfAVX512, softmaxRowsAVX512
 		return v
 	}
 	if f.AVX2 && f.FMA {

@@ -43,6 +43,19 @@ C8(vgk, 0x3d372713)     // 0.044715
 C8(vgc, 0x3f4c422a)     // √(2/π)
 C8(vm2, 0xc0000000)     // −2
 
+// Degree-5 polynomial for e**r on |r| ≤ ln2/2 used by the AVX-512 softmax
+// exponential (EXP512): 1 + r·(q1 + r·(q2 + r·(q3 + r·(q4 + r·q5)))), the
+// minimax fit for relative error with the constant term held at 1 (so that
+// e**0 is exactly 1). Fit error 0.77·2^-23; in float32 Horner, with the
+// Cody-Waite reduction and VSCALEFPS, the largest relative error over a
+// dense sweep of [−87, 0] is 1.37·2^-23 (2.0 ulp of the result).
+C8(vq1, 0x3f7ffffb)
+C8(vq2, 0x3efffee3)
+C8(vq3, 0x3e2aad35)
+C8(vq4, 0x3d2b9d2a)
+C8(vq5, 0x3c07d41a)
+C8(vninf, 0xff800000)   // −Inf
+
 // EXPNEG sets O = e**X for X ≤ 0 (lanes below −87 give 0, NaN stays NaN),
 // using N and R as scratch and Y13 = vexplo. X is not modified.
 // x = n·ln2 + r with n = round(x·log2e), |r| ≤ ln2/2; e**r by its degree-7
@@ -332,26 +345,49 @@ norm_nobeta:
 	VZEROUPPER
 	RET
 
+// EXP512 sets P = e**X for X ≤ 0 in the lanes of mask K (zero in the
+// others; the caller sets K to X ≥ −87, or NaN, so that NaN stays NaN and
+// lanes below −87 give 0), with N scratch; X is overwritten with the
+// reduced argument. x = n·ln2 + r with n = round(x·log2e), |r| ≤ ln2/2
+// (Cody-Waite, ln2 in two parts), e**r by the degree-5 polynomial above,
+// and 2**n applied by VSCALEFPS, which needs no exponent arithmetic and
+// cannot wrap. Constants: Z16 log2e, Z17 ln2hi, Z18 ln2lo, Z19..Z23 q5..q1,
+// Z24 1.
+#define EXP512(X, N, P, K) \
+	VMULPS Z16, X, N; \
+	VRNDSCALEPS $0, N, N; \
+	VFNMADD231PS Z17, N, X; \
+	VFNMADD231PS Z18, N, X; \
+	VMOVAPS Z19, P; \
+	VFMADD213PS Z20, X, P; \
+	VFMADD213PS Z21, X, P; \
+	VFMADD213PS Z22, X, P; \
+	VFMADD213PS Z23, X, P; \
+	VFMADD213PS Z24, X, P; \
+	VSCALEFPS.Z N, P, K, P
+
+// EXP512CONST loads EXP512's constants and Z13 = −87.
+#define EXP512CONST \
+	VBROADCASTSS vexplo<>(SB), Z13; \
+	VBROADCASTSS vlog2e<>(SB), Z16; \
+	VBROADCASTSS vln2hi<>(SB), Z17; \
+	VBROADCASTSS vln2lo<>(SB), Z18; \
+	VBROADCASTSS vq5<>(SB), Z19; \
+	VBROADCASTSS vq4<>(SB), Z20; \
+	VBROADCASTSS vq3<>(SB), Z21; \
+	VBROADCASTSS vq2<>(SB), Z22; \
+	VBROADCASTSS vq1<>(SB), Z23; \
+	VBROADCASTSS vone<>(SB), Z24
+
 // func expSubSumAVX512(x *float32, n int, sub float32) float32
 //
-// EXPNEG over 16 lanes with the constants held in Z16..Z25; a last group
-// of 8 runs under the lane mask K2. Z13 = −87, Z14 = the 16-lane sum,
-// Z15 = sub.
+// EXP512 over 16 lanes; a last group of 8 runs under the lane mask K2.
+// Z14 = the 16-lane sum, Z15 = sub.
 TEXT ·expSubSumAVX512(SB), NOSPLIT, $0-28
 	MOVQ x+0(FP), DI
 	MOVQ n+8(FP), CX
 	VBROADCASTSS sub+16(FP), Z15
-	VBROADCASTSS vexplo<>(SB), Z13
-	VBROADCASTSS vlog2e<>(SB), Z16
-	VBROADCASTSS vln2hi<>(SB), Z17
-	VBROADCASTSS vln2lo<>(SB), Z18
-	VBROADCASTSS vc7<>(SB), Z19
-	VBROADCASTSS vc6<>(SB), Z20
-	VBROADCASTSS vc5<>(SB), Z21
-	VBROADCASTSS vc4<>(SB), Z22
-	VBROADCASTSS vc3<>(SB), Z23
-	VBROADCASTSS vc2<>(SB), Z24
-	VBROADCASTSS vone<>(SB), Z25
+	EXP512CONST
 	VPXORD Z14, Z14, Z14
 	MOVQ $0xffff, AX
 	KMOVW AX, K2
@@ -366,30 +402,12 @@ expsum512_loop:
 	MOVQ $16, CX
 
 expsum512_body:
-	VPXORD Z0, Z0, Z0
-	VMOVUPS (DI), K2, Z0
+	VMOVUPS.Z (DI), K2, Z0
 	VSUBPS Z15, Z0, Z0
-	VMAXPS Z0, Z13, Z3
-	VMULPS Z16, Z3, Z2
-	VRNDSCALEPS $0, Z2, Z2
-	VFNMADD231PS Z17, Z2, Z3
-	VFNMADD231PS Z18, Z2, Z3
-	VMOVAPS Z19, Z1
-	VFMADD213PS Z20, Z3, Z1
-	VFMADD213PS Z21, Z3, Z1
-	VFMADD213PS Z22, Z3, Z1
-	VFMADD213PS Z23, Z3, Z1
-	VFMADD213PS Z24, Z3, Z1
-	VFMADD213PS Z25, Z3, Z1
-	VFMADD213PS Z25, Z3, Z1
-	VCVTPS2DQ Z2, Z2
-	VPSLLD $23, Z2, Z2
-	VPADDD Z2, Z1, Z1
-	VCMPPS $5, Z13, Z0, K2, K1
-	VPXORD Z4, Z4, Z4
-	VMOVAPS Z1, K1, Z4
-	VMOVUPS Z4, K2, (DI)
-	VADDPS Z4, Z14, Z14
+	VCMPPS $5, Z13, Z0, K2, K1    // x ≥ −87 or NaN, within K2
+	EXP512(Z0, Z2, Z1, K1)
+	VMOVUPS Z1, K2, (DI)
+	VADDPS Z1, Z14, Z14
 	ADDQ $64, DI
 	SUBQ $16, CX
 	JMP  expsum512_loop
@@ -403,6 +421,218 @@ expsum512_done:
 	VHADDPS X0, X0, X0
 	VZEROUPPER
 	MOVSS X0, ret+24(FP)
+	RET
+
+// func softmaxRowsAVX512(x, mask *float32, rows, n, ld int, scale float32)
+//
+// Per row (at x + r·ld floats): pass 1 stores y = x·scale (+ mask) and
+// keeps the largest y in Z0/Z1 (−Inf start; the partial last vector of
+// n & 15 lanes runs under K3 and merges into Z0 only in its lanes); the
+// maximum is broadcast to all lanes of Z0. Pass 2 stores e = EXP512(y −
+// max) and sums it in Z14/Z26. Pass 3 multiplies by 1/sum (VDIVSS, one
+// rounding). Two vectors per iteration in every pass. Registers: DI row,
+// SI mask, R8 ld in bytes, R9 rows left, R11 n &^ 15, R12 n & 15, Z15
+// scale, Z25 −Inf, Z13/Z16..Z24 EXP512's constants.
+TEXT ·softmaxRowsAVX512(SB), NOSPLIT, $0-44
+	MOVQ x+0(FP), DI
+	MOVQ mask+8(FP), SI
+	MOVQ rows+16(FP), R9
+	MOVQ n+24(FP), R11
+	MOVQ ld+32(FP), R8
+	VBROADCASTSS scale+40(FP), Z15
+	SHLQ $2, R8
+	MOVQ R11, R12
+	ANDQ $15, R12
+	ANDQ $-16, R11
+	MOVQ R12, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K3                  // the n & 15 lanes of the last vector
+	EXP512CONST
+	VBROADCASTSS vninf<>(SB), Z25
+	TESTQ R9, R9
+	JZ    smx_ret
+
+smx_row:
+	MOVQ DI, AX
+	MOVQ SI, DX
+	MOVQ R11, CX
+	VMOVAPS Z25, Z0
+	VMOVAPS Z25, Z1
+	TESTQ SI, SI
+	JZ    smx_p1n
+
+smx_p1m:                          // pass 1 with the mask
+	CMPQ CX, $32
+	JLT  smx_p1m1
+	VMULPS (AX), Z15, Z2
+	VMULPS 64(AX), Z15, Z3
+	VADDPS (DX), Z2, Z2
+	VADDPS 64(DX), Z3, Z3
+	VMOVUPS Z2, (AX)
+	VMOVUPS Z3, 64(AX)
+	VMAXPS Z2, Z0, Z0
+	VMAXPS Z3, Z1, Z1
+	ADDQ $128, AX
+	ADDQ $128, DX
+	SUBQ $32, CX
+	JMP  smx_p1m
+
+smx_p1m1:
+	TESTQ CX, CX
+	JZ    smx_p1mt
+	VMULPS (AX), Z15, Z2
+	VADDPS (DX), Z2, Z2
+	VMOVUPS Z2, (AX)
+	VMAXPS Z2, Z0, Z0
+	ADDQ $64, AX
+	ADDQ $64, DX
+
+smx_p1mt:
+	TESTQ R12, R12
+	JZ    smx_max
+	VMOVUPS.Z (AX), K3, Z2
+	VMOVUPS.Z (DX), K3, Z3
+	VMULPS Z15, Z2, Z2
+	VADDPS Z3, Z2, Z2
+	VMOVUPS Z2, K3, (AX)
+	VMAXPS Z2, Z0, K3, Z0
+	JMP   smx_max
+
+smx_p1n:                          // pass 1 without a mask
+	CMPQ CX, $32
+	JLT  smx_p1n1
+	VMULPS (AX), Z15, Z2
+	VMULPS 64(AX), Z15, Z3
+	VMOVUPS Z2, (AX)
+	VMOVUPS Z3, 64(AX)
+	VMAXPS Z2, Z0, Z0
+	VMAXPS Z3, Z1, Z1
+	ADDQ $128, AX
+	SUBQ $32, CX
+	JMP  smx_p1n
+
+smx_p1n1:
+	TESTQ CX, CX
+	JZ    smx_p1nt
+	VMULPS (AX), Z15, Z2
+	VMOVUPS Z2, (AX)
+	VMAXPS Z2, Z0, Z0
+	ADDQ $64, AX
+
+smx_p1nt:
+	TESTQ R12, R12
+	JZ    smx_max
+	VMOVUPS.Z (AX), K3, Z2
+	VMULPS Z15, Z2, Z2
+	VMOVUPS Z2, K3, (AX)
+	VMAXPS Z2, Z0, K3, Z0
+
+smx_max:                          // Z0 = the row maximum in every lane
+	VMAXPS Z1, Z0, Z0
+	VSHUFF32X4 $0x4E, Z0, Z0, Z1
+	VMAXPS Z1, Z0, Z0
+	VSHUFF32X4 $0xB1, Z0, Z0, Z1
+	VMAXPS Z1, Z0, Z0
+	VPERMILPS $0x4E, Z0, Z1
+	VMAXPS Z1, Z0, Z0
+	VPERMILPS $0xB1, Z0, Z1
+	VMAXPS Z1, Z0, Z0
+
+	MOVQ DI, AX                   // pass 2: e = exp(y − max), Σ e
+	MOVQ R11, CX
+	VPXORD Z14, Z14, Z14
+	VPXORD Z26, Z26, Z26
+
+smx_p2:
+	CMPQ CX, $32
+	JLT  smx_p21
+	VMOVUPS (AX), Z2
+	VMOVUPS 64(AX), Z6
+	VSUBPS Z0, Z2, Z2
+	VSUBPS Z0, Z6, Z6
+	VCMPPS $5, Z13, Z2, K1
+	VCMPPS $5, Z13, Z6, K2
+	EXP512(Z2, Z3, Z4, K1)
+	EXP512(Z6, Z7, Z8, K2)
+	VMOVUPS Z4, (AX)
+	VMOVUPS Z8, 64(AX)
+	VADDPS Z4, Z14, Z14
+	VADDPS Z8, Z26, Z26
+	ADDQ $128, AX
+	SUBQ $32, CX
+	JMP  smx_p2
+
+smx_p21:
+	TESTQ CX, CX
+	JZ    smx_p2t
+	VMOVUPS (AX), Z2
+	VSUBPS Z0, Z2, Z2
+	VCMPPS $5, Z13, Z2, K1
+	EXP512(Z2, Z3, Z4, K1)
+	VMOVUPS Z4, (AX)
+	VADDPS Z4, Z14, Z14
+	ADDQ $64, AX
+
+smx_p2t:
+	TESTQ R12, R12
+	JZ    smx_sum
+	VMOVUPS.Z (AX), K3, Z2
+	VSUBPS Z0, Z2, Z2
+	VCMPPS $5, Z13, Z2, K3, K1    // and only the row's lanes
+	EXP512(Z2, Z3, Z4, K1)
+	VMOVUPS Z4, K3, (AX)
+	VADDPS Z4, Z26, Z26
+
+smx_sum:                          // Z3 = 1/Σ e in every lane
+	VADDPS Z26, Z14, Z14
+	VEXTRACTF64X4 $1, Z14, Y1
+	VADDPS Y1, Y14, Y1
+	VEXTRACTF128 $1, Y1, X2
+	VADDPS X2, X1, X1
+	VHADDPS X1, X1, X1
+	VHADDPS X1, X1, X1
+	MOVL $0x3f800000, AX
+	VMOVD AX, X3
+	VDIVSS X1, X3, X3
+	VBROADCASTSS X3, Z3
+
+	MOVQ DI, AX                   // pass 3: e·(1/Σ e)
+	MOVQ R11, CX
+
+smx_p3:
+	CMPQ CX, $32
+	JLT  smx_p31
+	VMULPS (AX), Z3, Z4
+	VMULPS 64(AX), Z3, Z5
+	VMOVUPS Z4, (AX)
+	VMOVUPS Z5, 64(AX)
+	ADDQ $128, AX
+	SUBQ $32, CX
+	JMP  smx_p3
+
+smx_p31:
+	TESTQ CX, CX
+	JZ    smx_p3t
+	VMULPS (AX), Z3, Z4
+	VMOVUPS Z4, (AX)
+	ADDQ $64, AX
+
+smx_p3t:
+	TESTQ R12, R12
+	JZ    smx_next
+	VMOVUPS.Z (AX), K3, Z4
+	VMULPS Z3, Z4, Z4
+	VMOVUPS Z4, K3, (AX)
+
+smx_next:
+	ADDQ R8, DI
+	DECQ R9
+	JNZ  smx_row
+
+smx_ret:
+	VZEROUPPER
 	RET
 
 // func geluErfAVX512(dst, src *float32, n int)

@@ -452,3 +452,161 @@ func TestKernelParallelOps(t *testing.T) {
 		}
 	}
 }
+
+// refSoftmax is softmax_j(float32(x[j]·scale) + mask[j]) in float64 after
+// the float32 scale and mask, as every implementation forms its inputs.
+func refSoftmax(x []float32, scale float32, mask []float32) []float64 {
+	want := make([]float64, len(x))
+	mx := math.Inf(-1)
+	for j := range x {
+		y := x[j] * scale
+		if mask != nil {
+			y += mask[j]
+		}
+		want[j] = float64(y)
+		mx = math.Max(mx, want[j])
+	}
+	var s float64
+	for j := range want {
+		want[j] = math.Exp(want[j] - mx)
+		s += want[j]
+	}
+	for j := range want {
+		want[j] /= s
+	}
+	return want
+}
+
+// TestKernelSoftmaxBlock checks blocks of softmax rows (the attention
+// path: one vector call for many rows ld apart) for every implementation
+// against float64, on every length 1..70 and a few longer ones, with
+// masks of −10000, −MaxFloat32 and −Inf, sentinels in the gaps between
+// rows and guard bands around the block; then special rows: fully masked
+// (uniform with a finite mask, NaN with −Inf), huge scores, and a NaN or
+// +Inf score (NaN row, as the scalar code gives).
+func TestKernelSoftmaxBlock(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	lengths := []int{}
+	for n := 1; n <= 70; n++ {
+		lengths = append(lengths, n)
+	}
+	lengths = append(lengths, 127, 128, 129, 384, 515)
+	const rows, gap, scale = 3, 5, 0.17677669
+	for _, v := range elementwiseImpls() {
+		t.Run(v.name, func(t *testing.T) {
+			for _, n := range lengths {
+				ld := n + gap
+				for mi, maskVal := range []float32{0, -10000, -math.MaxFloat32, float32(math.Inf(-1))} {
+					var mask []float32
+					if mi > 0 {
+						mask = make([]float32, n)
+						for j := range mask {
+							if j > 0 && rng.IntN(3) == 0 {
+								mask[j] = maskVal
+							}
+						}
+					}
+					g := newGuarded((rows-1)*ld + n)
+					x := g.data()
+					src := make([]float32, len(x))
+					randFill(rng, src)
+					Scale(src, 30)
+					for r := 0; r < rows; r++ {
+						for j := n; j < ld && r*ld+j < len(src); j++ {
+							src[r*ld+j] = sentinel
+						}
+					}
+					copy(x, src)
+					v.softmaxBlock(x, rows, n, ld, scale, mask)
+					g.checkGuards(t, "softmax block")
+					for r := 0; r < rows; r++ {
+						want := refSoftmax(src[r*ld:r*ld+n], scale, mask)
+						for j := range want {
+							if got := x[r*ld+j]; !closeTo(got, want[j]) || (mask != nil && mask[j] < -1000 && got != 0) {
+								t.Fatalf("n=%d mask %v row %d: softmax[%d] = %v, want %v", n, maskVal, r, j, got, want[j])
+							}
+						}
+						for j := n; j < ld && r*ld+j < len(x); j++ {
+							if math.Float32bits(x[r*ld+j]) != math.Float32bits(sentinel) {
+								t.Fatalf("n=%d: gap after row %d overwritten", n, r)
+							}
+						}
+					}
+				}
+			}
+			inf, nan := float32(math.Inf(1)), float32(math.NaN())
+			for _, n := range []int{1, 3, 16, 17, 40} {
+				row := func(f func(j int) float32) []float32 {
+					x := make([]float32, n)
+					for j := range x {
+						x[j] = f(j)
+					}
+					return x
+				}
+				full := func(m float32) []float32 { return row(func(int) float32 { return m }) }
+				x := row(func(j int) float32 { return float32(j) })
+				v.softmaxBlock(x, 1, n, n, 1, full(-math.MaxFloat32))
+				for _, p := range x {
+					if math.Abs(float64(p)-1/float64(n)) > normAbsTol {
+						t.Fatalf("n=%d: fully masked row (finite mask) = %v, want uniform", n, x)
+					}
+				}
+				x = row(func(j int) float32 { return float32(j) })
+				v.softmaxBlock(x, 1, n, n, 1, full(float32(math.Inf(-1))))
+				for _, p := range x {
+					if p == p {
+						t.Fatalf("n=%d: fully masked row (−Inf mask) = %v, want NaN", n, x)
+					}
+				}
+				x = row(func(j int) float32 { return float32(j%5-2) * 1e30 })
+				want := refSoftmax(x, 1, nil)
+				v.softmaxBlock(x, 1, n, n, 1, nil)
+				for j := range want {
+					if !closeTo(x[j], want[j]) {
+						t.Fatalf("n=%d: huge scores: softmax[%d] = %v, want %v", n, j, x[j], want[j])
+					}
+				}
+				for _, bad := range []float32{nan, inf} {
+					x = row(func(j int) float32 { return float32(j) })
+					x[n/2] = bad
+					v.softmaxBlock(x, 1, n, n, 1, nil)
+					for _, p := range x {
+						if p == p {
+							t.Fatalf("n=%d: a %v score gives %v, want a NaN row", n, bad, x)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestKernelExpAccuracy sweeps softmax's exponential densely over
+// [−87, 0] for every implementation: relative error within vecExpRelTol
+// of float64 (the AVX-512 polynomial's worst case is about 1.4·2^-23).
+func TestKernelExpAccuracy(t *testing.T) {
+	n := 1 << 22
+	if testing.Short() {
+		n = 1 << 16
+	}
+	x := make([]float32, n)
+	for _, v := range elementwiseImpls() {
+		t.Run(v.name, func(t *testing.T) {
+			for i := range x {
+				x[i] = float32(-87 * float64(i) / float64(n-1))
+			}
+			in := append([]float32(nil), x...)
+			v.expSubSum64(x, 0)
+			worst := 0.0
+			for i, xi := range in {
+				want := math.Exp(float64(xi))
+				rel := math.Abs(float64(x[i])-want) / want
+				if !(rel <= vecExpRelTol) {
+					t.Fatalf("exp(%v) = %v, want %v (rel err %.3g·2^-23)", xi, x[i], want, rel/f32ulp)
+				}
+				worst = max(worst, rel)
+			}
+			t.Logf("largest relative error %.3g·2^-23", worst/f32ulp)
+		})
+	}
+}
