@@ -96,6 +96,11 @@ type vecOps struct {
 	// of n ≥ 1 floats, ld apart, in one vector call (no scalar tail).
 	softmaxRows func(x, mask *float32, rows, n, ld int, scale float32)
 
+	// layerNorm, when not nil, is whole layerNormRow calls on rows
+	// contiguous rows of n ≥ 1 floats in one vector call, with
+	// AddLayerNorm's residual sum a + b first when b is not nil.
+	layerNorm func(dst, a, b, gamma, beta *float32, rows, n int, eps float32)
+
 	scaleMaskMax func(x, mask *float32, n int, scale float32) float32
 	scale        func(x *float32, n int, s float32)
 	sum          func(x *float32, n int) float32
@@ -237,6 +242,14 @@ func (v vecOps) layerNormRow(dst, src, gamma, beta []float32, eps float32) {
 	dst, gamma = dst[:n], gamma[:n]
 	if beta != nil {
 		beta = beta[:n]
+	}
+	if v.layerNorm != nil && n > 0 {
+		var bp *float32
+		if beta != nil {
+			bp = &beta[0]
+		}
+		v.layerNorm(&dst[0], &src[0], nil, &gamma[0], bp, 1, n, eps)
+		return
 	}
 	vec := 0
 	if v.norm != nil && n >= 8 {
@@ -425,21 +438,58 @@ func runRows(t rowTask, rows int) {
 	rowTaskPool.put(p)
 }
 
+// layerNormRows normalises rows contiguous rows of n floats of a (of
+// a + b, stored to dst first, when b is not nil) into dst.
+func (v vecOps) layerNormRows(dst, a, b []float32, rows, n int, gamma, beta []float32, eps float32) {
+	if rows <= 0 || n <= 0 {
+		return
+	}
+	sameLen("LayerNorm", rows*n, dst, a)
+	sameLen("LayerNorm gamma", n, gamma)
+	if b != nil {
+		sameLen("LayerNorm", rows*n, b)
+	}
+	if beta != nil {
+		sameLen("LayerNorm beta", n, beta)
+	}
+	if v.layerNorm != nil {
+		var bp, betap *float32
+		if b != nil {
+			bp = &b[0]
+		}
+		if beta != nil {
+			betap = &beta[0]
+		}
+		v.layerNorm(&dst[0], &a[0], bp, &gamma[0], betap, rows, n, eps)
+		return
+	}
+	for r := 0; r < rows; r++ {
+		d := dst[r*n : r*n+n]
+		src := a[r*n : r*n+n]
+		if b != nil {
+			Add(d, src, b[r*n:r*n+n])
+			src = d
+		}
+		v.layerNormRow(d, src, gamma, beta, eps)
+	}
+}
+
 func (t *rowTask) runRange(lo, hi int) {
 	c := t.cols
-	for r := lo; r < hi; r++ {
-		switch t.kind {
-		case opLayerNorm:
-			t.v.layerNormRow(t.dst[r*c:r*c+c], t.a[r*c:r*c+c], t.gamma, t.beta, t.eps)
-		case opAddLayerNorm:
-			d := t.dst[r*c : r*c+c]
-			Add(d, t.a[r*c:r*c+c], t.b[r*c:r*c+c])
-			t.v.layerNormRow(d, d, t.gamma, t.beta, t.eps)
-		case opSoftmax:
-			t.v.softmaxRow(t.dst[r*c:r*c+c], t.scale, t.mask)
-		case opGELU, opGELUTanh:
-			end := min(r*c+c, len(t.dst))
-			t.v.gelu(t.dst[r*c:end], t.a[r*c:end], t.kind == opGELUTanh)
+	if t.kind == opLayerNorm || t.kind == opAddLayerNorm {
+		var b []float32
+		if t.kind == opAddLayerNorm {
+			b = t.b[lo*c : hi*c]
 		}
+		t.v.layerNormRows(t.dst[lo*c:hi*c], t.a[lo*c:hi*c], b, hi-lo, c, t.gamma, t.beta, t.eps)
+		return
+	}
+	if t.kind == opSoftmax {
+		t.v.softmaxBlock(t.dst[lo*c:hi*c], hi-lo, c, c, t.scale, t.mask)
+		return
+	}
+	for r := lo; r < hi; r++ {
+		end := min(r*c+c, len(t.dst))
+		t.v.gelu(t.dst[r*c:end], t.a[r*c:end], t.kind == opGELUTanh)
 	}
 }

@@ -88,14 +88,29 @@ func devSumsAVX2(x *float32, n int, m0 float32) (s1, s2 float32)
 //go:noescape
 func normAVX2(dst, src, gamma, beta *float32, n int, m0, delta, inv float32)
 
+// layerNormAVX512 computes layerNormRow for rows contiguous rows of n ≥ 1
+// floats (row r at offset r·n of dst, a, b) in one call (AVX-512F): when
+// b != nil the row is first x = a + b, stored to dst (AddLayerNorm's
+// residual sum, one float32 addition as Add does), else x = a. Then, as
+// layerNormRow does, m0 = float32(Σx/n) with a float32 sum,
+// s1 = Σ(x − m0), s2 = Σ(x − m0)² in float32, the variance and
+// inv = float32(1/√(max(0, s2/n − δ²) + eps)) in float64 with δ = s1/n, and
+// dst[j] = ((x[j] − m0) − float32(δ))·inv·gamma[j] (+ beta[j] when beta is
+// not nil). dst may equal a or b; a masked last vector covers n & 15, and
+// nothing outside the rows is read or written.
+//
+//go:noescape
+func layerNormAVX512(dst, a, b, gamma, beta *float32, rows, n int, eps float32)
+
 // vecOpsFor is the dispatch point for the element-wise kernels: AVX2+FMA
-// when the features have both (with whole softmax rows, their exponentials
-// and the erf GELU over 16 lanes when AVX-512F is there too), else none
-// (scalar Go).
+// when the features have both (with whole softmax and LayerNorm rows,
+// softmax's exponentials and the erf GELU over 16 lanes when AVX-512F is
+// there too), else none (scalar Go).
 func vecOpsFor(f cpu.Features) vecOps {
 	if f.AVX512F && f.AVX2 && f.FMA {
 		v := vecOpsFor(cpu.Features{AVX2: true, FMA: true})
 		v.name, v.expSubSum, v.geluErf, v.softmaxRows = "avx512", expSubSumAVX512, geluErfAVX512, softmaxRowsAVX512
+		v.layerNorm = layerNormAVX512
 		return v
 	}
 	if f.AVX2 && f.FMA {

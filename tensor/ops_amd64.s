@@ -730,3 +730,295 @@ gelu512_body:
 gelu512_done:
 	VZEROUPPER
 	RET
+
+// HSUM512 reduces Zr (r < 16) to the float32 sum of its 16 lanes in Xr,
+// with Y1/X1 scratch (r ≠ 1).
+#define HSUM512(Zr, Yr, Xr) \
+	VEXTRACTF64X4 $1, Zr, Y1; \
+	VADDPS Y1, Yr, Yr; \
+	VEXTRACTF128 $1, Yr, X1; \
+	VADDPS X1, Xr, Xr; \
+	VHADDPS Xr, Xr, Xr; \
+	VHADDPS Xr, Xr, Xr
+
+// func layerNormAVX512(dst, a, b, gamma, beta *float32, rows, n int, eps float32)
+//
+// layerNormRow for rows contiguous rows of n ≥ 1 floats (row r at r·n),
+// the residual sum a + b stored to dst first when b != nil, with a masked
+// last vector of n & 15 lanes (K3). Per row: pass 1 sums x (x = a + b,
+// stored, or x = a) in Z2/Z3; m0 = float32(Σ/n) in float64. Pass 2 sums
+// d = x − m0 and d² in Z2..Z5. Then, in float64 as layerNormRow does,
+// δ = s1/n, v = max(0, s2/n − δ²), inv = float32(1/√(v + eps)). Pass 3
+// stores ((x − m0) − δ)·inv·γ + β (no β when beta is nil). Registers: DI
+// dst row, SI a row, DX b row, R8 gamma, R9 beta, R10 rows left, R11
+// n &^ 15, R12 n & 15, R13 n·4 bytes, X10 float64(n), X11 float64(eps),
+// X12 1.0 (float64), Z13 m0, Z14 δ, Z15 inv.
+TEXT ·layerNormAVX512(SB), NOSPLIT, $0-60
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ gamma+24(FP), R8
+	MOVQ beta+32(FP), R9
+	MOVQ rows+40(FP), R10
+	MOVQ n+48(FP), R11
+	VCVTSI2SDQ R11, X10, X10
+	VCVTSS2SD eps+56(FP), X11, X11
+	MOVQ $0x3ff0000000000000, AX
+	VMOVQ AX, X12
+	MOVQ R11, R13
+	SHLQ $2, R13
+	MOVQ R11, R12
+	ANDQ $15, R12
+	ANDQ $-16, R11
+	MOVQ R12, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K3
+	TESTQ R10, R10
+	JZ    ln_ret
+
+ln_row:                           // pass 1: x (= a + b, stored), Σ x
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	XORQ AX, AX                   // byte offset in the row
+	MOVQ R11, CX
+	TESTQ DX, DX
+	JZ    ln_p1a
+
+ln_p1b:
+	CMPQ CX, $32
+	JLT  ln_p1b1
+	VMOVUPS (SI)(AX*1), Z0
+	VMOVUPS 64(SI)(AX*1), Z1
+	VADDPS (DX)(AX*1), Z0, Z0
+	VADDPS 64(DX)(AX*1), Z1, Z1
+	VMOVUPS Z0, (DI)(AX*1)
+	VMOVUPS Z1, 64(DI)(AX*1)
+	VADDPS Z0, Z2, Z2
+	VADDPS Z1, Z3, Z3
+	ADDQ $128, AX
+	SUBQ $32, CX
+	JMP  ln_p1b
+
+ln_p1b1:
+	TESTQ CX, CX
+	JZ    ln_p1bt
+	VMOVUPS (SI)(AX*1), Z0
+	VADDPS (DX)(AX*1), Z0, Z0
+	VMOVUPS Z0, (DI)(AX*1)
+	VADDPS Z0, Z2, Z2
+	ADDQ $64, AX
+
+ln_p1bt:
+	TESTQ R12, R12
+	JZ    ln_p1bdone
+	VMOVUPS.Z (SI)(AX*1), K3, Z0
+	VMOVUPS.Z (DX)(AX*1), K3, Z1
+	VADDPS Z1, Z0, Z0
+	VMOVUPS Z0, K3, (DI)(AX*1)
+	VADDPS Z0, Z3, Z3
+
+ln_p1bdone:
+	MOVQ DI, BX                   // passes 2 and 3 read the stored sum
+	JMP  ln_mean
+
+ln_p1a:
+	CMPQ CX, $32
+	JLT  ln_p1a1
+	VADDPS (SI)(AX*1), Z2, Z2
+	VADDPS 64(SI)(AX*1), Z3, Z3
+	ADDQ $128, AX
+	SUBQ $32, CX
+	JMP  ln_p1a
+
+ln_p1a1:
+	TESTQ CX, CX
+	JZ    ln_p1at
+	VADDPS (SI)(AX*1), Z2, Z2
+	ADDQ $64, AX
+
+ln_p1at:
+	TESTQ R12, R12
+	JZ    ln_p1adone
+	VMOVUPS.Z (SI)(AX*1), K3, Z0
+	VADDPS Z0, Z3, Z3
+
+ln_p1adone:
+	MOVQ SI, BX
+
+ln_mean:                          // Z13 = m0 = float32(Σ x / n)
+	VADDPS Z3, Z2, Z2
+	HSUM512(Z2, Y2, X2)
+	VCVTSS2SD X2, X2, X2
+	VDIVSD X10, X2, X2
+	VCVTSD2SS X2, X2, X2
+	VBROADCASTSS X2, Z13
+
+	VPXORD Z2, Z2, Z2             // pass 2: Σ d, Σ d² for d = x − m0
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	XORQ AX, AX
+	MOVQ R11, CX
+
+ln_p2:
+	CMPQ CX, $32
+	JLT  ln_p21
+	VMOVUPS (BX)(AX*1), Z0
+	VMOVUPS 64(BX)(AX*1), Z1
+	VSUBPS Z13, Z0, Z0
+	VSUBPS Z13, Z1, Z1
+	VADDPS Z0, Z2, Z2
+	VADDPS Z1, Z4, Z4
+	VFMADD231PS Z0, Z0, Z3
+	VFMADD231PS Z1, Z1, Z5
+	ADDQ $128, AX
+	SUBQ $32, CX
+	JMP  ln_p2
+
+ln_p21:
+	TESTQ CX, CX
+	JZ    ln_p2t
+	VMOVUPS (BX)(AX*1), Z0
+	VSUBPS Z13, Z0, Z0
+	VADDPS Z0, Z2, Z2
+	VFMADD231PS Z0, Z0, Z3
+	ADDQ $64, AX
+
+ln_p2t:
+	TESTQ R12, R12
+	JZ    ln_stats
+	VMOVAPS Z13, Z0
+	VMOVUPS (BX)(AX*1), K3, Z0    // merge: the other lanes keep m0, d = 0
+	VSUBPS Z13, Z0, Z0
+	VADDPS Z0, Z4, Z4
+	VFMADD231PS Z0, Z0, Z5
+
+ln_stats:                         // Z14 = δ, Z15 = inv
+	VADDPS Z4, Z2, Z2
+	VADDPS Z5, Z3, Z3
+	HSUM512(Z2, Y2, X2)
+	HSUM512(Z3, Y3, X3)
+	VCVTSS2SD X2, X2, X2
+	VDIVSD X10, X2, X2            // δ = s1/n
+	VCVTSS2SD X3, X3, X3
+	VDIVSD X10, X3, X3            // s2/n
+	VMULSD X2, X2, X4
+	VSUBSD X4, X3, X3             // s2/n − δ²
+	VXORPD X4, X4, X4
+	VMAXSD X3, X4, X3             // max(0, ·), NaN stays NaN
+	VADDSD X11, X3, X3
+	VSQRTSD X3, X3, X3
+	VDIVSD X3, X12, X3            // 1/√(v + eps)
+	VCVTSD2SS X3, X3, X3
+	VCVTSD2SS X2, X2, X2
+	VBROADCASTSS X2, Z14
+	VBROADCASTSS X3, Z15
+
+	XORQ AX, AX                   // pass 3: ((x − m0) − δ)·inv·γ + β
+	MOVQ R11, CX
+	TESTQ R9, R9
+	JZ    ln_p3n
+
+ln_p3:
+	CMPQ CX, $32
+	JLT  ln_p31
+	VMOVUPS (BX)(AX*1), Z0
+	VMOVUPS 64(BX)(AX*1), Z1
+	VSUBPS Z13, Z0, Z0
+	VSUBPS Z13, Z1, Z1
+	VSUBPS Z14, Z0, Z0
+	VSUBPS Z14, Z1, Z1
+	VMULPS Z15, Z0, Z0
+	VMULPS Z15, Z1, Z1
+	VMOVUPS (R9)(AX*1), Z2
+	VMOVUPS 64(R9)(AX*1), Z3
+	VFMADD231PS (R8)(AX*1), Z0, Z2
+	VFMADD231PS 64(R8)(AX*1), Z1, Z3
+	VMOVUPS Z2, (DI)(AX*1)
+	VMOVUPS Z3, 64(DI)(AX*1)
+	ADDQ $128, AX
+	SUBQ $32, CX
+	JMP  ln_p3
+
+ln_p31:
+	TESTQ CX, CX
+	JZ    ln_p3t
+	VMOVUPS (BX)(AX*1), Z0
+	VSUBPS Z13, Z0, Z0
+	VSUBPS Z14, Z0, Z0
+	VMULPS Z15, Z0, Z0
+	VMOVUPS (R9)(AX*1), Z2
+	VFMADD231PS (R8)(AX*1), Z0, Z2
+	VMOVUPS Z2, (DI)(AX*1)
+	ADDQ $64, AX
+
+ln_p3t:
+	TESTQ R12, R12
+	JZ    ln_next
+	VMOVUPS.Z (BX)(AX*1), K3, Z0
+	VMOVUPS.Z (R8)(AX*1), K3, Z1
+	VMOVUPS.Z (R9)(AX*1), K3, Z2
+	VSUBPS Z13, Z0, Z0
+	VSUBPS Z14, Z0, Z0
+	VMULPS Z15, Z0, Z0
+	VFMADD231PS Z1, Z0, Z2
+	VMOVUPS Z2, K3, (DI)(AX*1)
+	JMP   ln_next
+
+ln_p3n:
+	CMPQ CX, $32
+	JLT  ln_p3n1
+	VMOVUPS (BX)(AX*1), Z0
+	VMOVUPS 64(BX)(AX*1), Z1
+	VSUBPS Z13, Z0, Z0
+	VSUBPS Z13, Z1, Z1
+	VSUBPS Z14, Z0, Z0
+	VSUBPS Z14, Z1, Z1
+	VMULPS Z15, Z0, Z0
+	VMULPS Z15, Z1, Z1
+	VMULPS (R8)(AX*1), Z0, Z0
+	VMULPS 64(R8)(AX*1), Z1, Z1
+	VMOVUPS Z0, (DI)(AX*1)
+	VMOVUPS Z1, 64(DI)(AX*1)
+	ADDQ $128, AX
+	SUBQ $32, CX
+	JMP  ln_p3n
+
+ln_p3n1:
+	TESTQ CX, CX
+	JZ    ln_p3nt
+	VMOVUPS (BX)(AX*1), Z0
+	VSUBPS Z13, Z0, Z0
+	VSUBPS Z14, Z0, Z0
+	VMULPS Z15, Z0, Z0
+	VMULPS (R8)(AX*1), Z0, Z0
+	VMOVUPS Z0, (DI)(AX*1)
+	ADDQ $64, AX
+
+ln_p3nt:
+	TESTQ R12, R12
+	JZ    ln_next
+	VMOVUPS.Z (BX)(AX*1), K3, Z0
+	VMOVUPS.Z (R8)(AX*1), K3, Z1
+	VSUBPS Z13, Z0, Z0
+	VSUBPS Z14, Z0, Z0
+	VMULPS Z15, Z0, Z0
+	VMULPS Z1, Z0, Z0
+	VMOVUPS Z0, K3, (DI)(AX*1)
+
+ln_next:
+	ADDQ R13, DI
+	ADDQ R13, SI
+	TESTQ DX, DX
+	JZ    ln_nob
+	ADDQ R13, DX
+
+ln_nob:
+	DECQ R10
+	JNZ  ln_row
+
+ln_ret:
+	VZEROUPPER
+	RET

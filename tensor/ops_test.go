@@ -610,3 +610,111 @@ func TestKernelExpAccuracy(t *testing.T) {
 		})
 	}
 }
+
+// TestKernelLayerNormRows checks blocks of LayerNorm rows (one vector call
+// for many rows) and AddLayerNorm's fused residual sum, in place over
+// either operand, for every implementation against float64, on every
+// length 1..70 and a few longer ones, with guard bands; then special rows:
+// constant (β), tiny and huge values, and a NaN or ±Inf entry (a NaN row,
+// as the scalar code gives).
+func TestKernelLayerNormRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	lengths := []int{}
+	for n := 1; n <= 70; n++ {
+		lengths = append(lengths, n)
+	}
+	lengths = append(lengths, 127, 128, 129, 384, 768, 1001)
+	const rows, eps = 3, 1e-5
+	for _, v := range elementwiseImpls() {
+		t.Run(v.name, func(t *testing.T) {
+			for _, n := range lengths {
+				gamma, beta := make([]float32, n), make([]float32, n)
+				randFill(rng, gamma)
+				randFill(rng, beta)
+				a, b := make([]float32, rows*n), make([]float32, rows*n)
+				randFill(rng, a)
+				randFill(rng, b)
+				for i := range a {
+					a[i] = a[i]*3 + float32(i%n%7)*20 // a large, uneven mean
+				}
+				sum := make([]float32, len(a))
+				Add(sum, a, b)
+				for _, bt := range [][]float32{beta, nil} {
+					for _, add := range []bool{false, true} {
+						in, operand := a, []float32(nil)
+						if add {
+							in, operand = sum, b
+						}
+						want := refLayerNorm(in, rows, n, gamma, bt, eps)
+						check := func(what string, got []float32) {
+							t.Helper()
+							for i := range want {
+								if !closeTo(got[i], want[i]) {
+									t.Fatalf("n=%d beta %v %s: [%d] = %v, want %v", n, bt != nil, what, i, got[i], want[i])
+								}
+							}
+						}
+						g := newGuarded(rows * n)
+						var ob []float32
+						if add {
+							ob = b
+						}
+						v.layerNormRows(g.data(), a, ob, rows, n, gamma, bt, eps)
+						g.checkGuards(t, "LayerNorm dst")
+						check("into dst", g.data())
+						// In place over the first operand, and (AddLayerNorm) over
+						// the second.
+						x := append([]float32(nil), a...)
+						v.layerNormRows(x, x, operand, rows, n, gamma, bt, eps)
+						check("in place", x)
+						if add {
+							y := append([]float32(nil), b...)
+							v.layerNormRows(y, a, y, rows, n, gamma, bt, eps)
+							check("in place over b", y)
+						}
+					}
+				}
+			}
+			for _, n := range []int{1, 5, 16, 17, 50} {
+				gamma, beta := make([]float32, n), make([]float32, n)
+				randFill(rng, gamma)
+				randFill(rng, beta)
+				for _, c := range []struct {
+					name string
+					fill func(j int) float32
+				}{
+					{"constant", func(int) float32 { return 3.25 }},
+					{"zero", func(int) float32 { return 0 }},
+					{"tiny", func(j int) float32 { return float32(j%3-1) * 1e-30 }},
+					{"large", func(j int) float32 { return float32(j%5) * 1e15 }},
+					{"offset", func(j int) float32 { return 1e6 + float32(j%4) }},
+				} {
+					x := make([]float32, n)
+					for j := range x {
+						x[j] = c.fill(j)
+					}
+					want := refLayerNorm(x, 1, n, gamma, beta, eps)
+					got := make([]float32, n)
+					v.layerNormRows(got, x, nil, 1, n, gamma, beta, eps)
+					for j := range want {
+						if !closeTo(got[j], want[j]) {
+							t.Fatalf("n=%d %s row: [%d] = %v, want %v", n, c.name, j, got[j], want[j])
+						}
+					}
+				}
+				for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+					x := make([]float32, n)
+					randFill(rng, x)
+					x[n/2] = float32(bad)
+					got := make([]float32, n)
+					v.layerNormRows(got, x, nil, 1, n, gamma, beta, eps)
+					for _, y := range got {
+						if y == y {
+							t.Fatalf("n=%d: a %v entry gives %v, want a NaN row", n, bad, got)
+						}
+					}
+				}
+			}
+		})
+	}
+}
