@@ -59,7 +59,8 @@
 //
 // The row quantizer (absolute max, then scale, round to nearest even,
 // saturate) and the dequantize+bias epilogue are assembly too (AVX2 on
-// amd64, NEON on arm64; on amd64 the rounding writes each 4-byte k-chunk
+// amd64, the quantizer and the residual epilogue over 16 lanes with
+// AVX-512; NEON on arm64; on amd64 the rounding writes each 4-byte k-chunk
 // straight into the packed activation tile), with the same IEEE operations in the same order as
 // the Go code (roundRow, dequantRow) and no fused multiply-add, so every
 // kernel and architecture produces identical bits; the tests compare them

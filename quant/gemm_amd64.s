@@ -425,3 +425,217 @@ rploop:
 	JNZ       rploop
 	VZEROUPPER
 	RET
+
+// ---------------------------------------------------------------------------
+// AVX-512 epilogue and row quantizer, used by the avx512vnni kernel.
+
+// func dequantAVX512(out *float32, outStride int, acc *int32, accStride int, rows, cols int, corr *int32, scales *float32, bias *float32, sx *float32, add int)
+// For rows ≥ 1 rows and cols ≥ 1 columns:
+// v[r][j] = float32(float32(float32(acc[r][j]−corr[j])·sx[r])·scales[j]) + bias[j],
+// the same IEEE operations in the same order as dequantRow (no FMA), and
+// out[r][j] = v[r][j], or out[r][j] + v[r][j] when add ≠ 0. Columns go in
+// blocks of 32 (one kernel panel), two 16-lane halves under the lane masks
+// K1 and K2, so nothing past cols is read or written; each block keeps its
+// corr, scales and bias in Z1..Z3 and Z8..Z10 while it walks the rows, row
+// by row, so that each output row is written once, contiguously.
+TEXT ·dequantAVX512(SB), NOSPLIT, $0-88
+	MOVQ out+0(FP), DI
+	MOVQ outStride+8(FP), R8
+	SHLQ $2, R8
+	MOVQ acc+16(FP), SI
+	MOVQ accStride+24(FP), R9
+	SHLQ $2, R9
+	MOVQ cols+40(FP), R10
+	MOVQ corr+48(FP), R11
+	MOVQ scales+56(FP), R12
+	MOVQ bias+64(FP), R13
+	MOVQ sx+72(FP), R14
+
+dq5block:
+	MOVL $0xFFFFFFFF, BX
+	CMPQ R10, $32
+	JGE  dq5mask
+	MOVQ R10, CX
+	MOVL $1, BX
+	SHLL CX, BX
+	DECL BX // (1 << cols) − 1
+
+dq5mask:
+	KMOVW       BX, K1
+	SHRL        $16, BX
+	KMOVW       BX, K2
+	VMOVDQU32.Z (R11), K1, Z1 // corr, columns 0-15
+	VMOVUPS.Z   (R12), K1, Z2 // scales
+	VMOVUPS.Z   (R13), K1, Z3 // bias
+	VMOVDQU32.Z 64(R11), K2, Z8 // the same for columns 16-31
+	VMOVUPS.Z   64(R12), K2, Z9
+	VMOVUPS.Z   64(R13), K2, Z10
+	MOVQ        rows+32(FP), CX
+	MOVQ        DI, AX
+	MOVQ        SI, BX
+	MOVQ        R14, DX
+	CMPQ        add+80(FP), $0
+	JNE         dq5addrow
+
+dq5row:
+	VBROADCASTSS (DX), Z0
+	VMOVDQU32.Z  (BX), K1, Z4
+	VMOVDQU32.Z  64(BX), K2, Z5
+	VPSUBD       Z1, Z4, Z4
+	VPSUBD       Z8, Z5, Z5
+	VCVTDQ2PS    Z4, Z4
+	VCVTDQ2PS    Z5, Z5
+	VMULPS       Z0, Z4, Z4
+	VMULPS       Z0, Z5, Z5
+	VMULPS       Z2, Z4, Z4
+	VMULPS       Z9, Z5, Z5
+	VADDPS       Z3, Z4, Z4
+	VADDPS       Z10, Z5, Z5
+	VMOVUPS      Z4, K1, (AX)
+	VMOVUPS      Z5, K2, 64(AX)
+	ADDQ         R8, AX
+	ADDQ         R9, BX
+	ADDQ         $4, DX
+	DECQ         CX
+	JNZ          dq5row
+	JMP          dq5next
+
+dq5addrow:
+	VBROADCASTSS (DX), Z0
+	VMOVDQU32.Z  (BX), K1, Z4
+	VMOVDQU32.Z  64(BX), K2, Z5
+	VPSUBD       Z1, Z4, Z4
+	VPSUBD       Z8, Z5, Z5
+	VCVTDQ2PS    Z4, Z4
+	VCVTDQ2PS    Z5, Z5
+	VMULPS       Z0, Z4, Z4
+	VMULPS       Z0, Z5, Z5
+	VMULPS       Z2, Z4, Z4
+	VMULPS       Z9, Z5, Z5
+	VADDPS       Z3, Z4, Z4
+	VADDPS       Z10, Z5, Z5
+	VMOVUPS.Z    (AX), K1, Z6
+	VMOVUPS.Z    64(AX), K2, Z7
+	VADDPS       Z6, Z4, Z4 // out + v
+	VADDPS       Z7, Z5, Z5
+	VMOVUPS      Z4, K1, (AX)
+	VMOVUPS      Z5, K2, 64(AX)
+	ADDQ         R8, AX
+	ADDQ         R9, BX
+	ADDQ         $4, DX
+	DECQ         CX
+	JNZ          dq5addrow
+
+dq5next:
+	ADDQ $128, DI
+	ADDQ $128, SI
+	ADDQ $128, R11
+	ADDQ $128, R12
+	ADDQ $128, R13
+	SUBQ $32, R10
+	JG   dq5block
+	VZEROUPPER
+	RET
+
+// func absMaxAVX512(x *float32, n int) (amax float32, nan bool)
+// For n ≥ 1 floats: amax = max |x[i]| and nan = whether some x[i] is NaN
+// (the max itself may then be anything). Blocks of 16 floats, the last
+// partial block under a lane mask (masked-off lanes read as 0).
+TEXT ·absMaxAVX512(SB), NOSPLIT, $0-21
+	MOVQ     x+0(FP), SI
+	MOVQ     n+8(FP), CX
+	MOVL     $0x7FFFFFFF, AX
+	VPBROADCASTD AX, Z5 // clears the sign bit
+	VPXORD   Z0, Z0, Z0
+	VPXORD   Z1, Z1, Z1
+	KXORW    K3, K3, K3 // OR of the NaN masks
+	CMPQ     CX, $32
+	JLT      am5one
+
+am5two:
+	VMOVUPS  (SI), Z2
+	VMOVUPS  64(SI), Z3
+	VCMPPS   $3, Z2, Z2, K1 // UNORD_Q: NaN lanes
+	VCMPPS   $3, Z3, Z3, K2
+	KORW     K1, K3, K3
+	KORW     K2, K3, K3
+	VPANDD   Z5, Z2, Z2
+	VPANDD   Z5, Z3, Z3
+	VMAXPS   Z2, Z0, Z0
+	VMAXPS   Z3, Z1, Z1
+	ADDQ     $128, SI
+	SUBQ     $32, CX
+	CMPQ     CX, $32
+	JGE      am5two
+
+am5one:
+	CMPQ     CX, $16
+	JLT      am5tail
+	VMOVUPS  (SI), Z2
+	VCMPPS   $3, Z2, Z2, K1
+	KORW     K1, K3, K3
+	VPANDD   Z5, Z2, Z2
+	VMAXPS   Z2, Z0, Z0
+	ADDQ     $64, SI
+	SUBQ     $16, CX
+
+am5tail:
+	TESTQ    CX, CX
+	JZ       am5reduce
+	MOVL     $1, BX
+	SHLL     CX, BX
+	DECL     BX
+	KMOVW    BX, K1
+	VMOVUPS.Z (SI), K1, Z2
+	VCMPPS   $3, Z2, Z2, K2
+	KORW     K2, K3, K3
+	VPANDD   Z5, Z2, Z2
+	VMAXPS   Z2, Z1, Z1
+
+am5reduce:
+	VMAXPS        Z1, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VMAXPS        Y1, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VMAXPS        X1, X0, X0
+	VPSHUFD       $0x4E, X0, X1
+	VMAXPS        X1, X0, X0
+	VPSHUFD       $0xB1, X0, X1
+	VMAXPS        X1, X0, X0
+	VMOVSS        X0, amax+16(FP)
+	KMOVW         K3, AX
+	TESTL         AX, AX
+	SETNE         nan+20(FP)
+	VZEROUPPER
+	RET
+
+// func roundPackAVX512(x *float32, blocks int, inv float32, dst *byte, stride int, flip uint32)
+// For blocks blocks of 16 floats: q = int8(round_even(x[i]·inv)) with
+// signed saturation (VPMOVSDB), each 4-value k-chunk j XOR-ed with flip and
+// stored at dst + j·stride, as roundPackAVX2.
+TEXT ·roundPackAVX512(SB), NOSPLIT, $0-44
+	MOVQ         x+0(FP), SI
+	MOVQ         blocks+8(FP), CX
+	VBROADCASTSS inv+16(FP), Z6
+	MOVQ         dst+24(FP), DI
+	MOVQ         stride+32(FP), R8
+	MOVL         flip+40(FP), AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, X7
+	LEAQ         (R8)(R8*2), R9 // 3·stride
+
+rp5loop:
+	VMULPS    (SI), Z6, Z0
+	VCVTPS2DQ Z0, Z0
+	VPMOVSDB  Z0, X0
+	VPXOR     X7, X0, X0
+	VMOVD     X0, (DI)
+	VPEXTRD   $1, X0, (DI)(R8*1)
+	VPEXTRD   $2, X0, (DI)(R8*2)
+	VPEXTRD   $3, X0, (DI)(R9*1)
+	ADDQ      $64, SI
+	LEAQ      (DI)(R8*4), DI
+	DECQ      CX
+	JNZ       rp5loop
+	VZEROUPPER
+	RET

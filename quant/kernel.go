@@ -26,6 +26,9 @@ type kernel struct {
 	// dequant, when set, is a vectorised dequantTile with identical
 	// results.
 	dequant func(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32)
+	// dequantAdd, when set, is a vectorised dequantTileAdd with identical
+	// results (the residual epilogue of MatMulAdd).
+	dequantAdd func(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32)
 }
 
 // Kernel names, best first within an architecture.

@@ -95,7 +95,7 @@ func quantizeRowNEON(dst []int8, x []float32) float32 {
 	tail, _ := absMax(x[n/4*4:])
 	amax = max(amax, tail)
 	ok := amax == amax && !math.IsInf(float64(amax), 1)
-	if !ok || amax == 0 {
+	if !ok || tooSmall(amax) {
 		clear(dst)
 		return scaleOf(amax, ok)
 	}

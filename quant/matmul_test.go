@@ -250,6 +250,7 @@ func TestKernelQuantizeRow(t *testing.T) {
 		ties[0] = 127 // amax 127 → inv = 1: every other value is an exact tie
 		cases = append(cases, tc{fmt.Sprintf("ties%d", n), ties})
 		cases = append(cases, tc{fmt.Sprintf("zeros%d", n), make([]float32, n)})
+		cases = append(cases, tc{fmt.Sprintf("tiny%d", n), randFloats(r, n, 1e-40)}) // 127/max|x| overflows
 		for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))} {
 			x := randFloats(r, n, 1)
 			x[r.IntN(n)] = bad

@@ -419,3 +419,23 @@ func dequantRow(out []float32, acc, corr []int32, scales, bias []float32, sx flo
 		out[i] = float32(float32(float32(acc[i]-corr[i])*sx)*scales[i]) + bias[i]
 	}
 }
+
+// dequantTileAdd is dequantTile adding into out: out[r][j] = out[r][j] +
+// v[r][j], with v exactly what dequantTile would store.
+func dequantTileAdd(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32) {
+	cols := len(scales)
+	for r := 0; r < rows; r++ {
+		dequantRowAdd(out[r*outStride:r*outStride+cols], acc[r*accStride:], corr, scales, bias, sx[r])
+	}
+}
+
+// dequantRowAdd is dequantRow adding into out (one float32 add of the
+// dequantized value).
+func dequantRowAdd(out []float32, acc, corr []int32, scales, bias []float32, sx float32) {
+	n := len(out)
+	acc, corr, scales, bias = acc[:n], corr[:n], scales[:n], bias[:n]
+	for i := range out {
+		v := float32(float32(float32(acc[i]-corr[i])*sx)*scales[i]) + bias[i]
+		out[i] += v
+	}
+}

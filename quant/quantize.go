@@ -65,15 +65,25 @@ func roundClamp127(v float32) int8 {
 // values) and returns its scale sx = max|x|/127: 0 for an all-zero row, NaN
 // when the row holds a NaN or an infinity (dst is then zero), so that the
 // output becomes NaN rather than a plausible finite number. It is the
-// reference for the vectorised row quantizers.
+// reference for the vectorised row quantizers. A row so small that 127/max|x|
+// overflows float32 (max|x| below about 3.7e-37, all-zero included) is
+// quantized to zeros with its tiny scale: its product is below float32
+// resolution anyway, and the overflowing factor would turn x·inv into
+// infinities that the float-to-int conversions map to −128.
 func quantizeRow(dst []int8, x []float32) float32 {
 	amax, ok := absMax(x)
-	if !ok || amax == 0 {
+	if !ok || tooSmall(amax) {
 		clear(dst[:len(x)])
 		return scaleOf(amax, ok)
 	}
 	roundRow(dst[:len(x)], x, 127/amax)
 	return amax / 127
+}
+
+// tooSmall reports whether 127/amax overflows float32 (amax = 0 included):
+// such a row quantizes to zeros.
+func tooSmall(amax float32) bool {
+	return math.IsInf(float64(127/amax), 1)
 }
 
 // scaleOf turns a row's max |x| into its scale (NaN for a non-finite row).

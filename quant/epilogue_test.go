@@ -1,0 +1,238 @@
+package quant
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// sentinelF marks float32 output cells that an epilogue must not write.
+var sentinelF = math.Float32frombits(0x7FA5A5A5) // a NaN payload no computation produces
+
+// sameF32 is bit equality, with every NaN equal to every other NaN (the
+// payload of a NaN made by an operation is not part of the contract).
+func sameF32(a, b float32) bool {
+	return math.Float32bits(a) == math.Float32bits(b) || (a != a && b != b && math.Float32bits(a) != math.Float32bits(sentinelF) && math.Float32bits(b) != math.Float32bits(sentinelF))
+}
+
+// epilogueCase is one tile for the dequantize epilogues: rows×cols int32
+// accumulators (rows accStride apart) with per-column corr, scales, bias
+// and per-row sx.
+type epilogueCase struct {
+	name             string
+	rows, cols       int
+	accStride        int
+	acc, corr        []int32
+	scales, bias, sx []float32
+}
+
+func epilogueCases(r *rand.Rand) []epilogueCase {
+	var cases []epilogueCase
+	for cols := 1; cols <= 70; cols++ {
+		for _, rows := range []int{1, 3, 8} {
+			c := epilogueCase{name: fmt.Sprintf("%dx%d", rows, cols), rows: rows, cols: cols, accStride: cols + 3}
+			c.acc = make([]int32, rows*c.accStride)
+			for i := range c.acc {
+				c.acc[i] = int32(r.IntN(1<<24)) - 1<<23
+			}
+			c.corr = make([]int32, cols)
+			for i := range c.corr {
+				c.corr[i] = int32(r.IntN(1<<20)) - 1<<19
+			}
+			c.scales = randFloats(r, cols, 0.01)
+			c.bias = randFloats(r, cols, 1)
+			c.sx = randFloats(r, rows, 0.05)
+			cases = append(cases, c)
+		}
+	}
+	// Extremes: int32 limits, zero, huge and tiny scales, infinities and
+	// NaN (a non-finite row has sx = NaN) in every operand.
+	ext := epilogueCase{name: "extremes", rows: 5, cols: 37, accStride: 40}
+	ext.acc = make([]int32, ext.rows*ext.accStride)
+	accV := []int32{0, 1, -1, math.MaxInt32, math.MinInt32 + 1<<20, 1 << 24, -(1 << 24) - 1, 16777217}
+	for i := range ext.acc {
+		ext.acc[i] = accV[i%len(accV)]
+	}
+	ext.corr = make([]int32, ext.cols)
+	for i := range ext.corr {
+		ext.corr[i] = []int32{0, 128 * 127 * 384, -128 * 128 * 384, 1 << 20}[i%4]
+	}
+	fV := []float32{0, float32(math.Copysign(0, -1)), 1e-38, 1e-45, 3e38, -3e38, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 0.5, -7}
+	ext.scales = make([]float32, ext.cols)
+	ext.bias = make([]float32, ext.cols)
+	for i := range ext.scales {
+		ext.scales[i] = fV[i%len(fV)]
+		ext.bias[i] = fV[(i*7+3)%len(fV)]
+	}
+	ext.sx = []float32{1, 3e38, 1e-40, float32(math.NaN()), 0}
+	return append(cases, ext)
+}
+
+// TestKernelDequant checks each kernel's vector epilogues (dequant and
+// dequantAdd) against dequantTile and dequantTileAdd bit for bit on ragged
+// column counts and extreme values, writing into a strided output between
+// sentinels: nothing outside the rows×cols cells may change.
+func TestKernelDequant(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	cases := epilogueCases(r)
+	for _, kern := range availableKernels(t) {
+		for _, mode := range []struct {
+			name string
+			fn   func(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32)
+			ref  func(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32)
+		}{{"dequant", kern.dequant, dequantTile}, {"dequantAdd", kern.dequantAdd, dequantTileAdd}} {
+			if mode.fn == nil {
+				continue
+			}
+			for _, c := range cases {
+				outStride := c.cols + 5
+				n := guard + c.rows*outStride + guard
+				want := make([]float32, n)
+				for i := range want {
+					want[i] = sentinelF
+				}
+				base := randFloats(r, c.rows*c.cols, 2)
+				for i := 0; i < c.rows; i++ {
+					copy(want[guard+i*outStride:], base[i*c.cols:(i+1)*c.cols])
+				}
+				got := append([]float32(nil), want...)
+				mode.ref(want[guard:], outStride, c.acc, c.accStride, c.rows, c.corr, c.scales, c.bias, c.sx)
+				mode.fn(got[guard:], outStride, c.acc, c.accStride, c.rows, c.corr, c.scales, c.bias, c.sx)
+				for i := range want {
+					if !sameF32(got[i], want[i]) {
+						t.Fatalf("%s %s %s: out[%d] = %g (%#x), want %g (%#x)", kern.name, mode.name, c.name, i-guard,
+							got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestDequantTileAdd checks the Go residual epilogue against its
+// definition: dequantTile into a temporary, then a float32 add.
+func TestDequantTileAdd(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	for _, c := range epilogueCases(r) {
+		dst := randFloats(r, c.rows*c.cols, 3)
+		v := make([]float32, c.rows*c.cols)
+		dequantTile(v, c.cols, c.acc, c.accStride, c.rows, c.corr, c.scales, c.bias, c.sx)
+		got := append([]float32(nil), dst...)
+		dequantTileAdd(got, c.cols, c.acc, c.accStride, c.rows, c.corr, c.scales, c.bias, c.sx)
+		for i := range got {
+			if want := dst[i] + v[i]; !sameF32(got[i], want) {
+				t.Fatalf("%s: out[%d] = %g, want %g", c.name, i, got[i], want)
+			}
+		}
+	}
+}
+
+// TestKernelQuantizePack checks each kernel's fused quantize-and-pack
+// against quantizeRow followed by interleave, bytes and scale, on every
+// length 1…70 and the BERT widths, with ties, zeros, NaN and infinities;
+// the row is written with the tile's stride between sentinel bytes that
+// must survive (other rows of the tile and the guard bands).
+func TestKernelQuantizePack(t *testing.T) {
+	r := rand.New(rand.NewPCG(25, 26))
+	var lengths []int
+	for n := 1; n <= 70; n++ {
+		lengths = append(lengths, n)
+	}
+	lengths = append(lengths, 127, 128, 129, 384, 1536)
+	for _, kern := range availableKernels(t) {
+		if kern.quantPack == nil {
+			continue
+		}
+		var zero byte
+		if kern.shiftA {
+			zero = 128
+		}
+		stride := kern.mr * kern.ca
+		for _, n := range lengths {
+			kp := kern.kpFor(n)
+			xs := map[string][]float32{"gauss": randFloats(r, n, 3), "zeros": make([]float32, n)}
+			ties := make([]float32, n)
+			for i := range ties {
+				ties[i] = float32(i%253-126) + 0.5
+			}
+			ties[0] = 127 // inv = 1: every other value is an exact tie
+			xs["ties"] = ties
+			big := randFloats(r, n, 1e30)
+			xs["huge"] = big
+			tiny := randFloats(r, n, 1e-40)
+			xs["tiny"] = tiny
+			for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))} {
+				x := randFloats(r, n, 1)
+				x[r.IntN(n)] = bad
+				xs[fmt.Sprint(bad)] = x
+			}
+			for name, x := range xs {
+				size := guard + (kp/kern.ca-1)*stride + kern.ca + guard
+				want := make([]byte, size)
+				for i := range want {
+					want[i] = sentinelB
+				}
+				got := append([]byte(nil), want...)
+				q := make([]int8, kp)
+				ws := quantizeRow(q[:n], x)
+				interleave(want[guard:], q, kern.ca, stride, zero)
+				gs := kern.quantPack(got[guard:], stride, x, kp, zero)
+				if !sameF32(gs, ws) {
+					t.Fatalf("%s n=%d %s: scale %g, want %g", kern.name, n, name, gs, ws)
+				}
+				for i := range want {
+					if got[i] != want[i] {
+						t.Fatalf("%s n=%d %s: byte %d = %#x, want %#x", kern.name, n, name, i-guard, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkEpilogue times the edges of one 128-row MatMul with K = 384 and
+// N = 1536 per implementation: the row quantizer into the packed layout
+// (128 rows) and the dequantize epilogue (48 tiles of 128×32).
+func BenchmarkEpilogue(b *testing.B) {
+	const rows, k, n, nr = 128, 384, 1536, 32
+	r := rand.New(rand.NewPCG(27, 28))
+	x := randFloats(r, rows*k, 1)
+	a := make([]byte, rows*k)
+	for _, kern := range availableKernels(b) {
+		if kern.quantPack == nil {
+			continue
+		}
+		b.Run("quantPack/"+kern.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				for row := 0; row < rows; row++ {
+					kern.quantPack(a[row%8*4+row/8*8*k:], 32, x[row*k:(row+1)*k], k, 128)
+				}
+			}
+		})
+	}
+	acc := make([]int32, rows*nr)
+	for i := range acc {
+		acc[i] = int32(r.IntN(1<<20)) - 1<<19
+	}
+	corr := make([]int32, n)
+	scales, bias, sx := randFloats(r, n, 0.01), randFloats(r, n, 1), randFloats(r, rows, 0.05)
+	dst := make([]float32, rows*n)
+	for _, kern := range availableKernels(b) {
+		for _, mode := range []struct {
+			name string
+			fn   func(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32)
+		}{{"dequant", kern.dequant}, {"dequantAdd", kern.dequantAdd}} {
+			if mode.fn == nil {
+				continue
+			}
+			b.Run(mode.name+"/"+kern.name, func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					for c0 := 0; c0 < n; c0 += nr {
+						mode.fn(dst[c0:], n, acc, nr, rows, corr[c0:c0+nr], scales[c0:c0+nr], bias[c0:c0+nr], sx)
+					}
+				}
+			})
+		}
+	}
+}
