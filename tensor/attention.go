@@ -113,7 +113,11 @@ func (t *attnTask) head(hd int, sc *attnScratch) {
 		sc.pa = grow(sc.pa, kn.packedALen(slab, n))
 	}
 	sc.s = grow(sc.s, slab*sld)
-	kn.packBPanels(sc.kp, t.k[col:], ld, d, n, true, 0, kPanels)
+	if t.v.transpose16 != nil && nr%16 == 0 {
+		packTransBlocks(t.v.transpose16, sc.kp, t.k[col:], ld, d, n, nr)
+	} else {
+		kn.packBPanels(sc.kp, t.k[col:], ld, d, n, true, 0, kPanels)
+	}
 	kn.packBPanels(sc.vp, t.vv[col:], ld, n, d, false, 0, vPanels)
 	s := sc.s
 	for r0 := 0; r0 < n; r0 += slab {
@@ -191,6 +195,35 @@ func (t *attnTask) head(hd int, sc *attnScratch) {
 				for r := 0; r < min(mr, rows-i*mr); r++ {
 					copy(t.ctx[(r0+i*mr+r)*t.ldc+c0:(r0+i*mr+r)*t.ldc+c0+w], sc.tile[r*nr:r*nr+w])
 				}
+			}
+		}
+	}
+}
+
+// packTransBlocks is packBPanels(dst, b, ldb, k, n, true, 0, ⌈n/nr⌉) for
+// nr a multiple of 16, done with 16×16 block transposes: panel j holds
+// b[(j·nr+c)·ldb + p] at j·k·nr + p·nr + c, zero for columns c past n.
+func packTransBlocks(tr func(dst *float32, ldd int, src *float32, lds, rows, cols int), dst, b []float32, ldb, k, n, nr int) {
+	if n <= 0 || k <= 0 {
+		return
+	}
+	panels := ceilDiv(n, nr)
+	dst = dst[:panels*k*nr]
+	_ = b[(n-1)*ldb+k-1]
+	for j := 0; j < panels; j++ {
+		panel := dst[j*k*nr : (j+1)*k*nr]
+		for h := 0; h < nr; h += 16 {
+			c0 := j*nr + h
+			rows := min(16, n-c0)
+			for p := 0; p < k; p += 16 {
+				cols := min(16, k-p)
+				if rows <= 0 {
+					for q := p; q < p+cols; q++ {
+						clear(panel[q*nr+h : q*nr+h+16])
+					}
+					continue
+				}
+				tr(&panel[p*nr+h], nr, &b[c0*ldb+p], ldb, rows, cols)
 			}
 		}
 	}

@@ -136,3 +136,39 @@ func BenchmarkAttention(b *testing.B) {
 		})
 	}
 }
+
+// TestPackTransBlocks checks the 16×16-transpose packing of K_hᵀ against
+// packBPanels for every kernel with a suitable panel width, on ragged n
+// and k, a row stride wider than k, and guard bands around the output.
+func TestPackTransBlocks(t *testing.T) {
+	v := detectedVecOps()
+	if v.transpose16 == nil {
+		t.Skip("no block transpose here")
+	}
+	rng := rand.New(rand.NewPCG(41, 42))
+	for _, kn := range Kernels() {
+		if kn.nr%16 != 0 {
+			continue
+		}
+		for _, n := range []int{1, 2, 15, 16, 17, 31, 32, 33, 47, 64, 70, 128, 130} {
+			for _, k := range []int{1, 3, 15, 16, 17, 24, 32, 33, 40, 64} {
+				ldb := k + 7
+				b := make([]float32, (n-1)*ldb+k)
+				randFill(rng, b)
+				want := make([]float32, kn.packedBLen(k, n))
+				for i := range want {
+					want[i] = sentinel
+				}
+				kn.packBPanels(want, b, ldb, k, n, true, 0, ceilDiv(n, kn.nr))
+				g := newGuarded(len(want))
+				packTransBlocks(v.transpose16, g.data(), b, ldb, k, n, kn.nr)
+				g.checkGuards(t, "packed panels")
+				for i := range want {
+					if math.Float32bits(g.data()[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("%s n=%d k=%d: packed[%d] = %v, want %v", kn.name, n, k, i, g.data()[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}

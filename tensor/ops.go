@@ -101,6 +101,10 @@ type vecOps struct {
 	// AddLayerNorm's residual sum a + b first when b is not nil.
 	layerNorm func(dst, a, b, gamma, beta *float32, rows, n int, eps float32)
 
+	// transpose16, when not nil, transposes one block of at most 16×16
+	// floats into 16-float rows (Attention packs K_hᵀ with it).
+	transpose16 func(dst *float32, ldd int, src *float32, lds, rows, cols int)
+
 	scaleMaskMax func(x, mask *float32, n int, scale float32) float32
 	scale        func(x *float32, n int, s float32)
 	sum          func(x *float32, n int) float32

@@ -102,6 +102,15 @@ func normAVX2(dst, src, gamma, beta *float32, n int, m0, delta, inv float32)
 //go:noescape
 func layerNormAVX512(dst, a, b, gamma, beta *float32, rows, n int, eps float32)
 
+// transpose16AVX512 sets dst[p*ldd+c] = src[c*lds+p] for p < cols and
+// c < 16, reading rows c ≥ rows as zeros (1 ≤ rows, cols ≤ 16): one 16×16
+// block of a transposed B panel, in registers (AVX-512F). It reads only
+// src[c*lds : c*lds+cols] for c < rows and writes only dst[p*ldd :
+// p*ldd+16] for p < cols.
+//
+//go:noescape
+func transpose16AVX512(dst *float32, ldd int, src *float32, lds, rows, cols int)
+
 // vecOpsFor is the dispatch point for the element-wise kernels: AVX2+FMA
 // when the features have both (with whole softmax and LayerNorm rows,
 // softmax's exponentials and the erf GELU over 16 lanes when AVX-512F is
@@ -110,7 +119,7 @@ func vecOpsFor(f cpu.Features) vecOps {
 	if f.AVX512F && f.AVX2 && f.FMA {
 		v := vecOpsFor(cpu.Features{AVX2: true, FMA: true})
 		v.name, v.expSubSum, v.geluErf, v.softmaxRows = "avx512", expSubSumAVX512, geluErfAVX512, softmaxRowsAVX512
-		v.layerNorm = layerNormAVX512
+		v.layerNorm, v.transpose16 = layerNormAVX512, transpose16AVX512
 		return v
 	}
 	if f.AVX2 && f.FMA {
