@@ -65,10 +65,11 @@
 // the Go code (roundRow, dequantRow) and no fused multiply-add, so every
 // kernel and architecture produces identical bits; the tests compare them
 // bit for bit, and with ONNX Runtime running the PerRow export. The
-// optional GELU (ActGELU) is package tensor's vector GELU (GELURows) run on
-// each row of a tile's panel columns while the tile is in L1: within 1e-6
-// of the erf form, and identical for every kernel with the same panel
-// width.
+// optional GELU (ActGELU) runs package tensor's vector GELU in place over
+// chunks of the output once every multiply has finished, inside the same
+// pool job: the result is bit-identical to MatMul followed by tensor.GELU
+// on the whole output, for every kernel. MatMulAdd adds the dequantized
+// value into dst (one float32 add per element) for residual connections.
 //
 // # ONNX
 //

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/obscura-ai/obscura/tensor"
 )
 
 // sentinelF marks float32 output cells that an epilogue must not write.
@@ -235,4 +237,134 @@ func BenchmarkEpilogue(b *testing.B) {
 			})
 		}
 	}
+}
+
+// raggedShapes are M×K×N products around every kernel's tile sizes, with
+// outputs whose element count leaves a GELU tail (rows·N mod 8 ≠ 0),
+// including N < 8 so that the tail spans several rows.
+var raggedShapes = [][3]int{
+	{1, 1, 1}, {3, 7, 5}, {2, 5, 3}, {5, 33, 13}, {9, 17, 33}, {13, 64, 31}, {8, 384, 32},
+	{37, 301, 77}, {70, 70, 70}, {129, 96, 65}, {130, 40, 97},
+}
+
+// TestMatMulAdd checks the residual epilogue for every kernel against
+// its definition, MatMul into a temporary followed by a float32 add,
+// bit for bit, and that nothing past rows×N is written.
+func TestMatMulAdd(t *testing.T) {
+	r := rand.New(rand.NewPCG(29, 30))
+	for _, sh := range raggedShapes {
+		m, k, n := sh[0], sh[1], sh[2]
+		x, w, bias := randFloats(r, m*k, 1), randFloats(r, k*n, 0.1), randFloats(r, n, 0.5)
+		if m > 2 {
+			for p := 0; p < k; p++ {
+				x[k+p] = 0 // a zero row adds the bias
+			}
+		}
+		dst0 := randFloats(r, m*n+guard, 2)
+		for i := m * n; i < len(dst0); i++ {
+			dst0[i] = sentinelF
+		}
+		for _, kern := range availableKernels(t) {
+			mat, err := PackWeightsWith(w, k, n, Options{Kernel: kern.name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, b := range [][]float32{bias, nil} {
+				v := make([]float32, m*n)
+				ws := NewWorkspace()
+				mat.MatMul(v, x, m, b, ws)
+				got := append([]float32(nil), dst0...)
+				mat.MatMulAdd(got, x, m, b, ws)
+				for i := range got {
+					want := dst0[i]
+					if i < m*n {
+						want = dst0[i] + v[i]
+					}
+					if !sameF32(got[i], want) {
+						t.Fatalf("%s %dx%dx%d bias=%v: dst[%d] = %g, want %g", kern.name, m, k, n, b != nil, i, got[i], want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestMatMulGELU checks the fused GELU for every kernel against MatMul
+// followed by tensor.GELU on the whole output, bit for bit, on ragged
+// shapes (GELU tails inside the last panel and across rows) and with
+// large activations, and that nothing past rows×N is written.
+func TestMatMulGELU(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	for _, sh := range raggedShapes {
+		m, k, n := sh[0], sh[1], sh[2]
+		x, w, bias := randFloats(r, m*k, 3), randFloats(r, k*n, 0.2), randFloats(r, n, 1)
+		for _, kern := range availableKernels(t) {
+			mat, err := PackWeightsWith(w, k, n, Options{Kernel: kern.name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ws := NewWorkspace()
+			want := make([]float32, m*n)
+			mat.MatMul(want, x, m, bias, ws)
+			tensor.GELU(want, want)
+			got := make([]float32, m*n+guard)
+			for i := range got {
+				got[i] = sentinelF
+			}
+			mat.MatMulAct(got, x, m, bias, ActGELU, ws)
+			for i := range got {
+				w := sentinelF
+				if i < m*n {
+					w = want[i]
+				}
+				if !sameF32(got[i], w) {
+					t.Fatalf("%s %dx%dx%d: dst[%d] = %g, want %g", kern.name, m, k, n, i, got[i], w)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkGELUEpilogue compares, on the fc1 shape (128×384·384×1536),
+// MatMulAct with ActGELU against MatMul followed by tensor.GELU.
+func BenchmarkGELUEpilogue(b *testing.B) {
+	const m, k, n = 128, 384, 1536
+	r := rand.New(rand.NewPCG(33, 34))
+	x, w, bias := randFloats(r, m*k, 1), randFloats(r, k*n, 0.05), randFloats(r, n, 0.1)
+	mat := PackWeights(w, k, n)
+	dst := make([]float32, m*n)
+	ws := NewWorkspace()
+	b.Run("fused", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			mat.MatMulAct(dst, x, m, bias, ActGELU, ws)
+		}
+	})
+	b.Run("separate", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			mat.MatMul(dst, x, m, bias, ws)
+			tensor.GELU(dst, dst)
+		}
+	})
+}
+
+// BenchmarkResidualEpilogue compares, on the fc2 shape (128×1536·1536×384),
+// MatMulAdd against MatMul into a temporary followed by tensor.Add.
+func BenchmarkResidualEpilogue(b *testing.B) {
+	const m, k, n = 128, 1536, 384
+	r := rand.New(rand.NewPCG(35, 36))
+	x, w, bias := randFloats(r, m*k, 1), randFloats(r, k*n, 0.05), randFloats(r, n, 0.1)
+	mat := PackWeights(w, k, n)
+	dst, tmp := randFloats(r, m*n, 1), make([]float32, m*n)
+	ws := NewWorkspace()
+	b.Run("fused", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			mat.MatMulAdd(dst, x, m, bias, ws)
+		}
+	})
+	b.Run("separate", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			mat.MatMul(tmp, x, m, bias, ws)
+			tensor.Add(dst, dst, tmp)
+		}
+	})
 }

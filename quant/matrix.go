@@ -127,7 +127,7 @@ type Act int
 
 const (
 	ActNone Act = iota // dst = acc·scale + bias
-	ActGELU            // dst = GELU(acc·scale + bias), the erf form as tensor.GELURows computes it, per panel of the tile
+	ActGELU            // dst = GELU(acc·scale + bias): bit-identical to MatMul followed by tensor.GELU on the whole output
 )
 
 // MatMul computes dst[rows×N] = dequant(quant(x)·Wq) + bias for row-major
@@ -139,8 +139,23 @@ func (m *Matrix) MatMul(dst, x []float32, rows int, bias []float32, ws *Workspac
 	m.MatMulAct(dst, x, rows, bias, ActNone, ws)
 }
 
-// MatMulAct is MatMul with an activation fused into the epilogue.
+// MatMulAct is MatMul with an activation fused into the epilogue. With
+// ActGELU, dst holds exactly what MatMul followed by tensor.GELU(dst, dst)
+// on the rows×N output would hold.
 func (m *Matrix) MatMulAct(dst, x []float32, rows int, bias []float32, act Act, ws *Workspace) {
+	m.matMul(dst, x, rows, bias, act, false, ws)
+}
+
+// MatMulAdd is MatMul adding into dst, the residual epilogue:
+// dst[i] = dst[i] + v[i], where v is exactly what MatMul would have
+// written (one float32 add per element, so the bits equal MatMul into a
+// temporary followed by tensor.Add, or the add inside
+// tensor.AddLayerNorm, in either operand order).
+func (m *Matrix) MatMulAdd(dst, x []float32, rows int, bias []float32, ws *Workspace) {
+	m.matMul(dst, x, rows, bias, ActNone, true, ws)
+}
+
+func (m *Matrix) matMul(dst, x []float32, rows int, bias []float32, act Act, add bool, ws *Workspace) {
 	if rows <= 0 {
 		return
 	}
@@ -155,7 +170,7 @@ func (m *Matrix) MatMulAct(dst, x []float32, rows int, bias []float32, act Act, 
 	blockTiles := max(1, rowBlock/kern.mr)
 	ws.prepare(tiles*kern.mr, m.kp, m.n)
 	j := &ws.job
-	*j = job{m: m, x: x, dst: dst, bias: bias, act: act, rows: rows, tiles: tiles,
+	*j = job{m: m, x: x, dst: dst, bias: bias, act: act, add: add, rows: rows, tiles: tiles,
 		blockTiles: blockTiles, blocks: (tiles + blockTiles - 1) / blockTiles,
 		panels: (m.n + kern.nr - 1) / kern.nr}
 	// One pool job runs both steps: the first tiles items quantize the
@@ -164,7 +179,10 @@ func (m *Matrix) MatMulAct(dst, x []float32, rows int, bias []float32, act Act, 
 	// quantize item is taken before any multiply item, and a multiply item
 	// only waits (see work) for tiles that other goroutines are finishing;
 	// a separate join between the steps would cost a wake-up per MatMul.
-	ws.run(tiles+j.blocks*j.panels, blockTiles*kern.mr*kern.nr)
+	if act == ActGELU {
+		j.geluItems = (rows*m.n + geluChunk - 1) / geluChunk
+	}
+	ws.run(tiles+j.blocks*j.panels+j.geluItems, blockTiles*kern.mr*kern.nr)
 	j.m, j.x, j.dst, j.bias = nil, nil, nil, nil
 }
 
@@ -178,6 +196,7 @@ func (ws *Workspace) run(items, tileLen int) {
 	ws.ensureWorkers(workers, tileLen, ws.job.m.kp)
 	ws.next.Store(0)
 	ws.quantized.Store(0)
+	ws.multiplied.Store(0)
 	if workers <= 1 {
 		ws.work(0)
 		return
@@ -212,13 +231,17 @@ type Workspace struct {
 	// quantized counts finished quantize items; multiply items start
 	// once it reaches the job's tile count.
 	quantized atomic.Int64
-	slots     func(lo, hi int) // ws.runSlots, bound once
+	// multiplied counts finished multiply items; ActGELU items start
+	// once it reaches blocks·panels.
+	multiplied atomic.Int64
+	slots      func(lo, hi int) // ws.runSlots, bound once
 }
 
 // scratch is one worker's private buffers.
 type scratch struct {
-	tile []int32 // int32 output block of the micro-kernel
-	q    []int8  // one quantized row
+	tile []int32   // int32 output block of the micro-kernel
+	f    []float32 // the block dequantized, rows nr apart (GELU, residual fallback)
+	q    []int8    // one quantized row
 }
 
 // NewWorkspace returns an empty workspace; it grows on first use.
@@ -228,7 +251,9 @@ type job struct {
 	m                          *Matrix
 	x, dst, bias               []float32
 	act                        Act
+	add                        bool // MatMulAdd: add into dst
 	rows, tiles                int
+	geluItems                  int // ActGELU: chunks of geluChunk outputs, after the multiplies
 	blockTiles, blocks, panels int
 }
 
@@ -256,6 +281,10 @@ func (ws *Workspace) ensureWorkers(n, tileLen, kp int) {
 			s.tile = make([]int32, tileLen)
 		}
 		s.tile = s.tile[:tileLen]
+		if cap(s.f) < tileLen {
+			s.f = make([]float32, tileLen)
+		}
+		s.f = s.f[:tileLen]
 		if cap(s.q) < kp {
 			s.q = make([]int8, kp)
 		}
@@ -347,7 +376,8 @@ func (ws *Workspace) work(w int) {
 	tiles := int64(j.tiles)
 	m, kern := j.m, j.m.kern
 	tile := ws.scratch[w].tile
-	items := tiles + int64(j.blocks*j.panels)
+	mul := tiles + int64(j.blocks*j.panels)
+	items := mul + int64(j.geluItems)
 	chunkA := kern.mr * m.kp // bytes per row-tile
 	panelB := kern.nr * m.kp
 	ready := false
@@ -359,6 +389,10 @@ func (ws *Workspace) work(w int) {
 		if it < tiles {
 			ws.quantizeTile(int(it), ws.scratch[w].q)
 			ws.quantized.Add(1)
+			continue
+		}
+		if it >= mul {
+			ws.geluItem(int(it - mul))
 			continue
 		}
 		// Every tile is claimed by now; wait for those that other
@@ -389,13 +423,42 @@ func (ws *Workspace) work(w int) {
 		if kern.dequant != nil {
 			deq = kern.dequant
 		}
-		deq(j.dst[r0*m.n+c0:], m.n, c, kern.nr, r1-r0, corr, scales, bias, ws.sx[r0:r1])
-		if j.act == ActGELU {
-			// The tile is still in L1: package tensor's vector GELU runs
-			// on each row's panel columns.
-			tensor.GELURows(j.dst[r0*m.n+c0:], r1-r0, c1-c0, m.n)
+		out, nrows, sx := j.dst[r0*m.n+c0:], r1-r0, ws.sx[r0:r1]
+		switch {
+		case j.add && kern.dequantAdd != nil:
+			kern.dequantAdd(out, m.n, c, kern.nr, nrows, corr, scales, bias, sx)
+		case j.add:
+			f := ws.scratch[w].f[:nrows*kern.nr]
+			deq(f, kern.nr, c, kern.nr, nrows, corr, scales, bias, sx)
+			for r := 0; r < nrows; r++ {
+				o, v := out[r*m.n:r*m.n+c1-c0], f[r*kern.nr:]
+				for i := range o {
+					o[i] += v[i]
+				}
+			}
+		default:
+			deq(out, m.n, c, kern.nr, nrows, corr, scales, bias, sx)
 		}
+		ws.multiplied.Add(1)
 	}
+}
+
+// geluChunk is the number of outputs one ActGELU item covers: a multiple
+// of 8, so that every item but the last runs tensor's vector GELU on all
+// its elements and the last leaves the same scalar tail as tensor.GELU on
+// the whole output.
+const geluChunk = 8192
+
+// geluItem applies GELU in place to chunk g of the job's output, once
+// every multiply item has finished.
+func (ws *Workspace) geluItem(g int) {
+	j := &ws.job
+	for ws.multiplied.Load() < int64(j.blocks*j.panels) {
+		runtime.Gosched() // the last multiply items, microseconds
+	}
+	total := j.rows * j.m.n
+	out := j.dst[g*geluChunk : min((g+1)*geluChunk, total)]
+	tensor.GELUSerial(out, out)
 }
 
 // dequantTile runs dequantRow over rows rows of a tile: row r of out starts
