@@ -423,16 +423,99 @@ expsum512_done:
 	MOVSS X0, ret+24(FP)
 	RET
 
+// Softmax row steps for softmaxRowsAVX512, one 16-lane vector of a row
+// at ROW: the last, partial vector of a row runs under K3 (the T forms).
+// Each row has one maximum (M) and one sum (SUM) accumulator, updated
+// vector by vector in order, so a row's bits do not depend on whether it
+// was processed alone or beside another.
+//
+// SMP1M/SMP1N: T = ROW·scale (+ mask vector Z9), stored; M = max(M, T).
+#define SMP1M(ROW, M, T) \
+	VMULPS (ROW), Z15, T; \
+	VADDPS Z9, T, T; \
+	VMOVUPS T, (ROW); \
+	VMAXPS T, M, M
+
+#define SMP1N(ROW, M, T) \
+	VMULPS (ROW), Z15, T; \
+	VMOVUPS T, (ROW); \
+	VMAXPS T, M, M
+
+#define SMP1MT(ROW, M, T) \
+	VMOVUPS.Z (ROW), K3, T; \
+	VMULPS Z15, T, T; \
+	VADDPS Z9, T, T; \
+	VMOVUPS T, K3, (ROW); \
+	VMAXPS T, M, K3, M
+
+#define SMP1NT(ROW, M, T) \
+	VMOVUPS.Z (ROW), K3, T; \
+	VMULPS Z15, T, T; \
+	VMOVUPS T, K3, (ROW); \
+	VMAXPS T, M, K3, M
+
+// SMHMAX sets every lane of M to the largest lane of M (S scratch).
+#define SMHMAX(M, S) \
+	VSHUFF32X4 $0x4E, M, M, S; \
+	VMAXPS S, M, M; \
+	VSHUFF32X4 $0xB1, M, M, S; \
+	VMAXPS S, M, M; \
+	VPERMILPS $0x4E, M, S; \
+	VMAXPS S, M, M; \
+	VPERMILPS $0xB1, M, S; \
+	VMAXPS S, M, M
+
+// SMP2: ROW = EXP512(ROW − M) (zero below −87), SUM += it; X, N, P
+// scratch, K the lane mask.
+#define SMP2(ROW, M, SUM, X, N, P, K) \
+	VMOVUPS (ROW), X; \
+	VSUBPS M, X, X; \
+	VCMPPS $5, Z13, X, K; \
+	EXP512(X, N, P, K); \
+	VMOVUPS P, (ROW); \
+	VADDPS P, SUM, SUM
+
+#define SMP2T(ROW, M, SUM, X, N, P, K) \
+	VMOVUPS.Z (ROW), K3, X; \
+	VSUBPS M, X, X; \
+	VCMPPS $5, Z13, X, K3, K; \
+	EXP512(X, N, P, K); \
+	VMOVUPS P, K3, (ROW); \
+	VADDPS P, SUM, SUM
+
+// SMINV sets every lane of INV to 1/(the sum of SUM's lanes), one float32
+// division; SUM (Z0..Z15) and T are scratch, ONE (X0..X15) gets 1.
+#define SMINV(SUM, SUMY, SUMX, T, TY, TX, ONE, INV) \
+	VEXTRACTF64X4 $1, SUM, TY; \
+	VADDPS TY, SUMY, SUMY; \
+	VEXTRACTF128 $1, SUMY, TX; \
+	VADDPS TX, SUMX, SUMX; \
+	VHADDPS SUMX, SUMX, SUMX; \
+	VHADDPS SUMX, SUMX, SUMX; \
+	MOVL $0x3f800000, R13; \
+	VMOVD R13, ONE; \
+	VDIVSS SUMX, ONE, ONE; \
+	VBROADCASTSS ONE, INV
+
+#define SMP3(ROW, INV, T) \
+	VMULPS (ROW), INV, T; \
+	VMOVUPS T, (ROW)
+
+#define SMP3T(ROW, INV, T) \
+	VMOVUPS.Z (ROW), K3, T; \
+	VMULPS INV, T, T; \
+	VMOVUPS T, K3, (ROW)
+
 // func softmaxRowsAVX512(x, mask *float32, rows, n, ld int, scale float32)
 //
-// Per row (at x + r·ld floats): pass 1 stores y = x·scale (+ mask) and
-// keeps the largest y in Z0/Z1 (−Inf start; the partial last vector of
-// n & 15 lanes runs under K3 and merges into Z0 only in its lanes); the
-// maximum is broadcast to all lanes of Z0. Pass 2 stores e = EXP512(y −
-// max) and sums it in Z14/Z26. Pass 3 multiplies by 1/sum (VDIVSS, one
-// rounding). Two vectors per iteration in every pass. Registers: DI row,
-// SI mask, R8 ld in bytes, R9 rows left, R11 n &^ 15, R12 n & 15, Z15
-// scale, Z25 −Inf, Z13/Z16..Z24 EXP512's constants.
+// Per row: pass 1 stores y = x·scale (+ mask) and finds max y; pass 2
+// stores e = EXP512(y − max) and sums it; pass 3 multiplies by 1/Σ e. Rows
+// are taken two at a time (AX and BX, their steps interleaved so that the
+// two rows' reduction and exponential latencies overlap), a last odd row
+// alone. Registers: DI row, SI mask, R8 ld in bytes, R9 rows left,
+// R11 n &^ 15, R12 n & 15 (K3 its lanes), Z15 scale, Z25 −Inf, Z13 and
+// Z16..Z24 EXP512's constants, Z9 the mask vector; row AX uses Z0 (max),
+// Z14 (sum), Z10 (1/sum), Z2..Z4, K1; row BX Z1, Z12, Z11, Z6..Z8, K2.
 TEXT ·softmaxRowsAVX512(SB), NOSPLIT, $0-44
 	MOVQ x+0(FP), DI
 	MOVQ mask+8(FP), SI
@@ -451,185 +534,184 @@ TEXT ·softmaxRowsAVX512(SB), NOSPLIT, $0-44
 	KMOVW AX, K3                  // the n & 15 lanes of the last vector
 	EXP512CONST
 	VBROADCASTSS vninf<>(SB), Z25
-	TESTQ R9, R9
-	JZ    smx_ret
 
-smx_row:
+smx_pair:
+	CMPQ R9, $2
+	JLT  smx_single
 	MOVQ DI, AX
+	LEAQ (DI)(R8*1), BX
 	MOVQ SI, DX
 	MOVQ R11, CX
 	VMOVAPS Z25, Z0
 	VMOVAPS Z25, Z1
 	TESTQ SI, SI
-	JZ    smx_p1n
+	JZ    smx2_p1n
 
-smx_p1m:                          // pass 1 with the mask
-	CMPQ CX, $32
-	JLT  smx_p1m1
-	VMULPS (AX), Z15, Z2
-	VMULPS 64(AX), Z15, Z3
-	VADDPS (DX), Z2, Z2
-	VADDPS 64(DX), Z3, Z3
-	VMOVUPS Z2, (AX)
-	VMOVUPS Z3, 64(AX)
-	VMAXPS Z2, Z0, Z0
-	VMAXPS Z3, Z1, Z1
-	ADDQ $128, AX
-	ADDQ $128, DX
-	SUBQ $32, CX
-	JMP  smx_p1m
-
-smx_p1m1:
+smx2_p1m:
 	TESTQ CX, CX
-	JZ    smx_p1mt
-	VMULPS (AX), Z15, Z2
-	VADDPS (DX), Z2, Z2
-	VMOVUPS Z2, (AX)
-	VMAXPS Z2, Z0, Z0
+	JZ    smx2_p1mt
+	VMOVUPS (DX), Z9
+	SMP1M(AX, Z0, Z2)
+	SMP1M(BX, Z1, Z6)
 	ADDQ $64, AX
+	ADDQ $64, BX
 	ADDQ $64, DX
+	SUBQ $16, CX
+	JMP  smx2_p1m
 
-smx_p1mt:
+smx2_p1mt:
 	TESTQ R12, R12
-	JZ    smx_max
-	VMOVUPS.Z (AX), K3, Z2
-	VMOVUPS.Z (DX), K3, Z3
-	VMULPS Z15, Z2, Z2
-	VADDPS Z3, Z2, Z2
-	VMOVUPS Z2, K3, (AX)
-	VMAXPS Z2, Z0, K3, Z0
-	JMP   smx_max
+	JZ    smx2_max
+	VMOVUPS.Z (DX), K3, Z9
+	SMP1MT(AX, Z0, Z2)
+	SMP1MT(BX, Z1, Z6)
+	JMP   smx2_max
 
-smx_p1n:                          // pass 1 without a mask
-	CMPQ CX, $32
-	JLT  smx_p1n1
-	VMULPS (AX), Z15, Z2
-	VMULPS 64(AX), Z15, Z3
-	VMOVUPS Z2, (AX)
-	VMOVUPS Z3, 64(AX)
-	VMAXPS Z2, Z0, Z0
-	VMAXPS Z3, Z1, Z1
-	ADDQ $128, AX
-	SUBQ $32, CX
-	JMP  smx_p1n
-
-smx_p1n1:
+smx2_p1n:
 	TESTQ CX, CX
-	JZ    smx_p1nt
-	VMULPS (AX), Z15, Z2
-	VMOVUPS Z2, (AX)
-	VMAXPS Z2, Z0, Z0
+	JZ    smx2_p1nt
+	SMP1N(AX, Z0, Z2)
+	SMP1N(BX, Z1, Z6)
 	ADDQ $64, AX
+	ADDQ $64, BX
+	SUBQ $16, CX
+	JMP  smx2_p1n
 
-smx_p1nt:
+smx2_p1nt:
 	TESTQ R12, R12
-	JZ    smx_max
-	VMOVUPS.Z (AX), K3, Z2
-	VMULPS Z15, Z2, Z2
-	VMOVUPS Z2, K3, (AX)
-	VMAXPS Z2, Z0, K3, Z0
+	JZ    smx2_max
+	SMP1NT(AX, Z0, Z2)
+	SMP1NT(BX, Z1, Z6)
 
-smx_max:                          // Z0 = the row maximum in every lane
-	VMAXPS Z1, Z0, Z0
-	VSHUFF32X4 $0x4E, Z0, Z0, Z1
-	VMAXPS Z1, Z0, Z0
-	VSHUFF32X4 $0xB1, Z0, Z0, Z1
-	VMAXPS Z1, Z0, Z0
-	VPERMILPS $0x4E, Z0, Z1
-	VMAXPS Z1, Z0, Z0
-	VPERMILPS $0xB1, Z0, Z1
-	VMAXPS Z1, Z0, Z0
-
-	MOVQ DI, AX                   // pass 2: e = exp(y − max), Σ e
+smx2_max:
+	SMHMAX(Z0, Z2)
+	SMHMAX(Z1, Z6)
+	MOVQ DI, AX
+	LEAQ (DI)(R8*1), BX
 	MOVQ R11, CX
 	VPXORD Z14, Z14, Z14
-	VPXORD Z26, Z26, Z26
+	VPXORD Z12, Z12, Z12
 
-smx_p2:
-	CMPQ CX, $32
-	JLT  smx_p21
-	VMOVUPS (AX), Z2
-	VMOVUPS 64(AX), Z6
-	VSUBPS Z0, Z2, Z2
-	VSUBPS Z0, Z6, Z6
-	VCMPPS $5, Z13, Z2, K1
-	VCMPPS $5, Z13, Z6, K2
-	EXP512(Z2, Z3, Z4, K1)
-	EXP512(Z6, Z7, Z8, K2)
-	VMOVUPS Z4, (AX)
-	VMOVUPS Z8, 64(AX)
-	VADDPS Z4, Z14, Z14
-	VADDPS Z8, Z26, Z26
-	ADDQ $128, AX
-	SUBQ $32, CX
-	JMP  smx_p2
-
-smx_p21:
+smx2_p2:
 	TESTQ CX, CX
-	JZ    smx_p2t
-	VMOVUPS (AX), Z2
-	VSUBPS Z0, Z2, Z2
-	VCMPPS $5, Z13, Z2, K1
-	EXP512(Z2, Z3, Z4, K1)
-	VMOVUPS Z4, (AX)
-	VADDPS Z4, Z14, Z14
+	JZ    smx2_p2t
+	SMP2(AX, Z0, Z14, Z2, Z3, Z4, K1)
+	SMP2(BX, Z1, Z12, Z6, Z7, Z8, K2)
 	ADDQ $64, AX
+	ADDQ $64, BX
+	SUBQ $16, CX
+	JMP  smx2_p2
 
-smx_p2t:
+smx2_p2t:
 	TESTQ R12, R12
-	JZ    smx_sum
-	VMOVUPS.Z (AX), K3, Z2
-	VSUBPS Z0, Z2, Z2
-	VCMPPS $5, Z13, Z2, K3, K1    // and only the row's lanes
-	EXP512(Z2, Z3, Z4, K1)
-	VMOVUPS Z4, K3, (AX)
-	VADDPS Z4, Z26, Z26
+	JZ    smx2_sum
+	SMP2T(AX, Z0, Z14, Z2, Z3, Z4, K1)
+	SMP2T(BX, Z1, Z12, Z6, Z7, Z8, K2)
 
-smx_sum:                          // Z3 = 1/Σ e in every lane
-	VADDPS Z26, Z14, Z14
-	VEXTRACTF64X4 $1, Z14, Y1
-	VADDPS Y1, Y14, Y1
-	VEXTRACTF128 $1, Y1, X2
-	VADDPS X2, X1, X1
-	VHADDPS X1, X1, X1
-	VHADDPS X1, X1, X1
-	MOVL $0x3f800000, AX
-	VMOVD AX, X3
-	VDIVSS X1, X3, X3
-	VBROADCASTSS X3, Z3
-
-	MOVQ DI, AX                   // pass 3: e·(1/Σ e)
+smx2_sum:
+	SMINV(Z14, Y14, X14, Z2, Y2, X2, X4, Z10)
+	SMINV(Z12, Y12, X12, Z6, Y6, X6, X8, Z11)
+	MOVQ DI, AX
+	LEAQ (DI)(R8*1), BX
 	MOVQ R11, CX
 
-smx_p3:
-	CMPQ CX, $32
-	JLT  smx_p31
-	VMULPS (AX), Z3, Z4
-	VMULPS 64(AX), Z3, Z5
-	VMOVUPS Z4, (AX)
-	VMOVUPS Z5, 64(AX)
-	ADDQ $128, AX
-	SUBQ $32, CX
-	JMP  smx_p3
-
-smx_p31:
+smx2_p3:
 	TESTQ CX, CX
-	JZ    smx_p3t
-	VMULPS (AX), Z3, Z4
-	VMOVUPS Z4, (AX)
+	JZ    smx2_p3t
+	SMP3(AX, Z10, Z2)
+	SMP3(BX, Z11, Z6)
 	ADDQ $64, AX
+	ADDQ $64, BX
+	SUBQ $16, CX
+	JMP  smx2_p3
 
-smx_p3t:
+smx2_p3t:
 	TESTQ R12, R12
-	JZ    smx_next
-	VMOVUPS.Z (AX), K3, Z4
-	VMULPS Z3, Z4, Z4
-	VMOVUPS Z4, K3, (AX)
+	JZ    smx2_next
+	SMP3T(AX, Z10, Z2)
+	SMP3T(BX, Z11, Z6)
 
-smx_next:
-	ADDQ R8, DI
-	DECQ R9
-	JNZ  smx_row
+smx2_next:
+	LEAQ (DI)(R8*2), DI
+	SUBQ $2, R9
+	JMP  smx_pair
+
+smx_single:                       // the last, odd row: row AX's steps alone
+	TESTQ R9, R9
+	JZ    smx_ret
+	MOVQ DI, AX
+	MOVQ SI, DX
+	MOVQ R11, CX
+	VMOVAPS Z25, Z0
+	TESTQ SI, SI
+	JZ    smx1_p1n
+
+smx1_p1m:
+	TESTQ CX, CX
+	JZ    smx1_p1mt
+	VMOVUPS (DX), Z9
+	SMP1M(AX, Z0, Z2)
+	ADDQ $64, AX
+	ADDQ $64, DX
+	SUBQ $16, CX
+	JMP  smx1_p1m
+
+smx1_p1mt:
+	TESTQ R12, R12
+	JZ    smx1_max
+	VMOVUPS.Z (DX), K3, Z9
+	SMP1MT(AX, Z0, Z2)
+	JMP   smx1_max
+
+smx1_p1n:
+	TESTQ CX, CX
+	JZ    smx1_p1nt
+	SMP1N(AX, Z0, Z2)
+	ADDQ $64, AX
+	SUBQ $16, CX
+	JMP  smx1_p1n
+
+smx1_p1nt:
+	TESTQ R12, R12
+	JZ    smx1_max
+	SMP1NT(AX, Z0, Z2)
+
+smx1_max:
+	SMHMAX(Z0, Z2)
+	MOVQ DI, AX
+	MOVQ R11, CX
+	VPXORD Z14, Z14, Z14
+
+smx1_p2:
+	TESTQ CX, CX
+	JZ    smx1_p2t
+	SMP2(AX, Z0, Z14, Z2, Z3, Z4, K1)
+	ADDQ $64, AX
+	SUBQ $16, CX
+	JMP  smx1_p2
+
+smx1_p2t:
+	TESTQ R12, R12
+	JZ    smx1_sum
+	SMP2T(AX, Z0, Z14, Z2, Z3, Z4, K1)
+
+smx1_sum:
+	SMINV(Z14, Y14, X14, Z2, Y2, X2, X4, Z10)
+	MOVQ DI, AX
+	MOVQ R11, CX
+
+smx1_p3:
+	TESTQ CX, CX
+	JZ    smx1_p3t
+	SMP3(AX, Z10, Z2)
+	ADDQ $64, AX
+	SUBQ $16, CX
+	JMP  smx1_p3
+
+smx1_p3t:
+	TESTQ R12, R12
+	JZ    smx_ret
+	SMP3T(AX, Z10, Z2)
 
 smx_ret:
 	VZEROUPPER

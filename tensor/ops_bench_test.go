@@ -33,3 +33,19 @@ func BenchmarkOps(b *testing.B) {
 		SoftmaxMasked(y[:12*128*128], 12*128, 128, 0.125, mask)
 	})
 }
+
+// BenchmarkSoftmaxBlock times the attention softmax alone: one query slab
+// of 128 rows of 128 scores (row stride 144), per implementation.
+func BenchmarkSoftmaxBlock(b *testing.B) {
+	const rows, n, ld = 128, 128, 144
+	x := make([]float32, rows*ld)
+	randFill(rand.New(rand.NewPCG(3, 3)), x)
+	for _, v := range elementwiseImpls() {
+		b.Run(v.name, func(b *testing.B) {
+			for b.Loop() {
+				v.softmaxBlock(x, rows, n, ld, 0.125, nil)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/rows, "ns/row")
+		})
+	}
+}
