@@ -118,7 +118,11 @@ func (t *attnTask) head(hd int, sc *attnScratch) {
 	} else {
 		kn.packBPanels(sc.kp, t.k[col:], ld, d, n, true, 0, kPanels)
 	}
-	kn.packBPanels(sc.vp, t.vv[col:], ld, n, d, false, 0, vPanels)
+	if t.v.packRows32 != nil && nr == 32 {
+		packRowPanels32(t.v.packRows32, sc.vp, t.vv[col:], ld, n, d)
+	} else {
+		kn.packBPanels(sc.vp, t.vv[col:], ld, n, d, false, 0, vPanels)
+	}
 	s := sc.s
 	for r0 := 0; r0 < n; r0 += slab {
 		rows := min(slab, n-r0)
@@ -226,5 +230,20 @@ func packTransBlocks(tr func(dst *float32, ldd int, src *float32, lds, rows, col
 				tr(&panel[p*nr+h], nr, &b[c0*ldb+p], ldb, rows, cols)
 			}
 		}
+	}
+}
+
+// packRowPanels32 is packBPanels(dst, b, ldb, k, n, false, 0, ⌈n/32⌉) for
+// a panel width of 32, one vector call per panel: panel j holds
+// b[p·ldb + j·32 + c] at j·k·32 + p·32 + c, zero for columns past n.
+func packRowPanels32(pack func(dst, src *float32, lds, rows, w int), dst, b []float32, ldb, k, n int) {
+	if n <= 0 || k <= 0 {
+		return
+	}
+	panels := ceilDiv(n, 32)
+	dst = dst[:panels*k*32]
+	_ = b[(k-1)*ldb+n-1]
+	for j := 0; j < panels; j++ {
+		pack(&dst[j*k*32], &b[j*32], ldb, k, min(32, n-j*32))
 	}
 }

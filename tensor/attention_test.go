@@ -172,3 +172,39 @@ func TestPackTransBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestPackRowPanels32 checks the vector packing of V_h against
+// packBPanels for the kernels with 32-column panels, on ragged k and n, a
+// row stride wider than n, and guard bands around the output.
+func TestPackRowPanels32(t *testing.T) {
+	v := detectedVecOps()
+	if v.packRows32 == nil {
+		t.Skip("no vector row packing here")
+	}
+	rng := rand.New(rand.NewPCG(43, 44))
+	for _, kn := range Kernels() {
+		if kn.nr != 32 {
+			continue
+		}
+		for _, k := range []int{1, 2, 15, 16, 17, 33, 70, 128, 130} {
+			for _, n := range []int{1, 3, 15, 16, 17, 24, 31, 32, 33, 40, 64, 70} {
+				ldb := n + 7
+				b := make([]float32, (k-1)*ldb+n)
+				randFill(rng, b)
+				want := make([]float32, kn.packedBLen(k, n))
+				for i := range want {
+					want[i] = sentinel
+				}
+				kn.packBPanels(want, b, ldb, k, n, false, 0, ceilDiv(n, kn.nr))
+				g := newGuarded(len(want))
+				packRowPanels32(v.packRows32, g.data(), b, ldb, k, n)
+				g.checkGuards(t, "packed panels")
+				for i := range want {
+					if math.Float32bits(g.data()[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("%s k=%d n=%d: packed[%d] = %v, want %v", kn.name, k, n, i, g.data()[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}

@@ -105,6 +105,10 @@ type vecOps struct {
 	// floats into 16-float rows (Attention packs K_hᵀ with it).
 	transpose16 func(dst *float32, ldd int, src *float32, lds, rows, cols int)
 
+	// packRows32, when not nil, copies rows of at most 32 floats into a
+	// 32-column B panel, zero-padded (Attention packs V_h with it).
+	packRows32 func(dst, src *float32, lds, rows, w int)
+
 	scaleMaskMax func(x, mask *float32, n int, scale float32) float32
 	scale        func(x *float32, n int, s float32)
 	sum          func(x *float32, n int) float32

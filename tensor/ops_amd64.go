@@ -111,6 +111,14 @@ func layerNormAVX512(dst, a, b, gamma, beta *float32, rows, n int, eps float32)
 //go:noescape
 func transpose16AVX512(dst *float32, ldd int, src *float32, lds, rows, cols int)
 
+// packRows32AVX512 sets dst[p*32+c] = src[p*lds+c] for c < w and 0 for
+// w ≤ c < 32, p < rows (1 ≤ w ≤ 32): one 32-column B panel packed from
+// row-major rows (AVX-512F). It reads only src[p*lds : p*lds+w] and writes
+// dst[:rows*32].
+//
+//go:noescape
+func packRows32AVX512(dst, src *float32, lds, rows, w int)
+
 // vecOpsFor is the dispatch point for the element-wise kernels: AVX2+FMA
 // when the features have both (with whole softmax and LayerNorm rows,
 // softmax's exponentials and the erf GELU over 16 lanes when AVX-512F is
@@ -119,7 +127,7 @@ func vecOpsFor(f cpu.Features) vecOps {
 	if f.AVX512F && f.AVX2 && f.FMA {
 		v := vecOpsFor(cpu.Features{AVX2: true, FMA: true})
 		v.name, v.expSubSum, v.geluErf, v.softmaxRows = "avx512", expSubSumAVX512, geluErfAVX512, softmaxRowsAVX512
-		v.layerNorm, v.transpose16 = layerNormAVX512, transpose16AVX512
+		v.layerNorm, v.transpose16, v.packRows32 = layerNormAVX512, transpose16AVX512, packRows32AVX512
 		return v
 	}
 	if f.AVX2 && f.FMA {

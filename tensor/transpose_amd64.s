@@ -163,3 +163,41 @@ tr16_loaded:
 tr16_done:
 	VZEROUPPER
 	RET
+
+// func packRows32AVX512(dst, src *float32, lds, rows, w int)
+//
+// dst[p*32 + c] = src[p*lds + c] for c < w and 0 for w ≤ c < 32, p < rows
+// (1 ≤ w ≤ 32, rows ≥ 0): one 32-column panel of B copied from row-major
+// rows. The columns are loaded under K1 (lanes c < min(w, 16)) and K2
+// (lanes 16 + c < w) with zeroing, and both halves of the row are stored.
+TEXT ·packRows32AVX512(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ lds+16(FP), R8
+	MOVQ rows+24(FP), R9
+	MOVQ w+32(FP), CX
+	SHLQ $2, R8
+	MOVQ $0xffffffff, AX
+	MOVQ $1, DX
+	SHLQ CX, DX
+	DECQ DX                       // w low bits set (w ≤ 32)
+	ANDQ AX, DX
+	KMOVW DX, K1
+	SHRQ $16, DX
+	KMOVW DX, K2
+	TESTQ R9, R9
+	JZ    pr32_done
+
+pr32_loop:
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS.Z 64(SI), K2, Z1
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	ADDQ R8, SI
+	ADDQ $128, DI
+	DECQ R9
+	JNZ  pr32_loop
+
+pr32_done:
+	VZEROUPPER
+	RET
