@@ -17,13 +17,18 @@
 	VPDPBUSD     Z16, bc, acc0; \
 	VPDPBUSD     Z17, bc, acc1
 
-// func gemmAVX512VNNI(a *byte, b *int8, c *int32, tiles, kgroups int)
-TEXT ·gemmAVX512VNNI(SB), NOSPLIT, $0-40
+// func gemmAVX512VNNI(a *byte, b *int8, c *int32, tiles, kgroups int, next *int8)
+// R10 = next: when not nil, the first tile's k-loop also prefetches the
+// panel there (the same 128 bytes ahead per k-group as it reads of its
+// own), so that the next panel this worker takes is on its way from memory
+// while the other tiles compute.
+TEXT ·gemmAVX512VNNI(SB), NOSPLIT, $0-48
 	MOVQ a+0(FP), SI
 	MOVQ b+8(FP), DI
 	MOVQ c+16(FP), DX
 	MOVQ tiles+24(FP), CX
 	MOVQ kgroups+32(FP), BX
+	MOVQ next+40(FP), R10
 
 tile512:
 	VPXORD Z0, Z0, Z0
@@ -44,6 +49,8 @@ tile512:
 	VPXORD Z15, Z15, Z15
 	MOVQ DI, R8
 	MOVQ BX, R9
+	TESTQ R10, R10
+	JNZ   k512pf
 
 k512:
 	VMOVDQU32 (R8), Z16
@@ -60,6 +67,8 @@ k512:
 	ADDQ $128, R8
 	DECQ R9
 	JNZ  k512
+
+store512:
 	VMOVDQU32 Z0, 0(DX)
 	VMOVDQU32 Z1, 64(DX)
 	VMOVDQU32 Z2, 128(DX)
@@ -81,6 +90,27 @@ k512:
 	JNZ  tile512
 	VZEROUPPER
 	RET
+
+k512pf: // k512 with the prefetch of the next panel (first tile only)
+	PREFETCHT0 (R10)
+	PREFETCHT0 64(R10)
+	VMOVDQU32 (R8), Z16
+	VMOVDQU32 64(R8), Z17
+	ROW512(0, Z18, Z0, Z1)
+	ROW512(4, Z19, Z2, Z3)
+	ROW512(8, Z20, Z4, Z5)
+	ROW512(12, Z21, Z6, Z7)
+	ROW512(16, Z22, Z8, Z9)
+	ROW512(20, Z23, Z10, Z11)
+	ROW512(24, Z24, Z12, Z13)
+	ROW512(28, Z25, Z14, Z15)
+	ADDQ $32, SI
+	ADDQ $128, R8
+	ADDQ $128, R10
+	DECQ R9
+	JNZ  k512pf
+	XORQ R10, R10
+	JMP  store512
 
 // ---------------------------------------------------------------------------
 // AVX-VNNI: 6×16 tiles. Y0..Y11 accumulate (row i: Y(2i) columns 0-7,
@@ -638,4 +668,17 @@ rp5loop:
 	DECQ      CX
 	JNZ       rp5loop
 	VZEROUPPER
+	RET
+
+// func prefetchT0(p *int8, lines int)
+// PREFETCHT0 of lines ≥ 1 cache lines of 64 bytes from p on.
+TEXT ·prefetchT0(SB), NOSPLIT, $0-16
+	MOVQ p+0(FP), SI
+	MOVQ lines+8(FP), CX
+
+pfloop:
+	PREFETCHT0 (SI)
+	ADDQ       $64, SI
+	DECQ       CX
+	JNZ        pfloop
 	RET

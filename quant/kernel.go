@@ -15,6 +15,14 @@ type kernel struct {
 	shiftA bool // activations stored as xq+128 (u8 operand of VPDPBUSD)
 	needs  func(f cpu.Features) bool
 	micro  func(a []byte, b []int8, c []int32, tiles, kp int)
+	// microNext, when set, is micro that also prefetches next, the
+	// weight panel the worker is expected to multiply after this one
+	// (same length as b), for weights that are not in cache.
+	microNext func(a []byte, b, next []int8, c []int32, tiles, kp int)
+	// prefetch, when set, asks for b (a weight panel) to be brought into
+	// the cache; each worker calls it for its first panel before it
+	// starts quantizing.
+	prefetch func(b []int8)
 	// quantRow, when set, is a vectorised quantizeRow with identical
 	// results; it runs only where needs holds.
 	quantRow func(dst []int8, x []float32) float32

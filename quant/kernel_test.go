@@ -77,7 +77,11 @@ func runKernel(t testing.TB, kern *kernel, a, b []int8, m, k, n int) []int32 {
 			cBuf[i] = sentinelC
 		}
 		c := cBuf[guard : guard+tileLen : guard+tileLen]
-		kern.micro(ap, bp[p*kern.nr*kp:(p+1)*kern.nr*kp], c, tiles, kp)
+		if kern.microNext != nil && p+1 < panels { // as MatMul drives it: prefetching the next panel
+			kern.microNext(ap, bp[p*kern.nr*kp:(p+1)*kern.nr*kp], bp[(p+1)*kern.nr*kp:(p+2)*kern.nr*kp], c, tiles, kp)
+		} else {
+			kern.micro(ap, bp[p*kern.nr*kp:(p+1)*kern.nr*kp], c, tiles, kp)
+		}
 		for i := 0; i < guard; i++ {
 			if cBuf[i] != sentinelC || cBuf[guard+tileLen+i] != sentinelC {
 				t.Fatalf("%s %d×%d×%d: output guard band overwritten", kern.name, m, k, n)

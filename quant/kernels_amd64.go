@@ -23,8 +23,13 @@ var archKernels = []*kernel{
 		dequant:    dequantTileAVX2,
 		dequantAdd: dequantTileAddAVX512,
 		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
-			gemmAVX512VNNI(&a[0], &b[0], &c[0], tiles, kp/4)
+			gemmAVX512VNNI(&a[0], &b[0], &c[0], tiles, kp/4, nil)
 		},
+		microNext: func(a []byte, b, next []int8, c []int32, tiles, kp int) {
+			_ = next[len(b)-1]
+			gemmAVX512VNNI(&a[0], &b[0], &c[0], tiles, kp/4, &next[0])
+		},
+		prefetch: func(b []int8) { prefetchT0(&b[0], (len(b)+63)/64) },
 	},
 	{
 		name: KernelAVXVNNI, mr: 6, nr: 16, ca: 4, cb: 4, kAlign: 4, shiftA: true,
@@ -53,10 +58,12 @@ var archKernels = []*kernel{
 // groups g of 4 k values, with a unsigned (xq+128) and b signed, using
 // VPDPBUSD on ZMM registers. a advances by 8·4 bytes per group and runs on to
 // the next tile; b (one 32-column panel) restarts for each tile; c is
-// row-major with 32 int32 per row, overwritten.
+// row-major with 32 int32 per row, overwritten. When next is not nil, the
+// first tile also prefetches (PREFETCHT0) the panel of the same size at
+// next, 128 bytes per k-group.
 //
 //go:noescape
-func gemmAVX512VNNI(a *byte, b *int8, c *int32, tiles, kgroups int)
+func gemmAVX512VNNI(a *byte, b *int8, c *int32, tiles, kgroups int, next *int8)
 
 // gemmAVXVNNI is gemmAVX512VNNI for 6×16 tiles on YMM registers with the
 // VEX-encoded VPDPBUSD of AVX-VNNI (hand-encoded: the Go assembler only
@@ -293,3 +300,8 @@ func quantizePackAVX512(dst []byte, stride int, x []float32, kp int, zero byte) 
 	}
 	return sx
 }
+
+// prefetchT0 issues PREFETCHT0 for lines ≥ 1 cache lines from p on.
+//
+//go:noescape
+func prefetchT0(p *int8, lines int)

@@ -193,6 +193,7 @@ func (m *Matrix) matMul(dst, x []float32, rows int, bias []float32, act Act, add
 // that finds no idle helper simply finds no items left.
 func (ws *Workspace) run(items, tileLen int) {
 	workers := min(runtime.GOMAXPROCS(0), items)
+	ws.job.workers = workers
 	ws.ensureWorkers(workers, tileLen, ws.job.m.kp)
 	ws.next.Store(0)
 	ws.quantized.Store(0)
@@ -254,6 +255,7 @@ type job struct {
 	add                        bool // MatMulAdd: add into dst
 	rows, tiles                int
 	geluItems                  int // ActGELU: chunks of geluChunk outputs, after the multiplies
+	workers                    int // goroutines draining the items
 	blockTiles, blocks, panels int
 }
 
@@ -381,6 +383,11 @@ func (ws *Workspace) work(w int) {
 	chunkA := kern.mr * m.kp // bytes per row-tile
 	panelB := kern.nr * m.kp
 	ready := false
+	if kern.prefetch != nil && w < j.panels {
+		// The first panel this worker will likely multiply, while the
+		// activations are quantized.
+		kern.prefetch(m.b[w*panelB : (w+1)*panelB])
+	}
 	for {
 		it := ws.next.Add(1) - 1
 		if it >= items {
@@ -409,7 +416,13 @@ func (ws *Workspace) work(w int) {
 		t0 := blk * j.blockTiles
 		nt := min(j.blockTiles, j.tiles-t0)
 		c := tile[:nt*kern.mr*kern.nr]
-		kern.micro(ws.a[t0*chunkA:(t0+nt)*chunkA], m.b[p*panelB:(p+1)*panelB], c, nt, m.kp)
+		if q := p + j.workers; kern.microNext != nil && q < j.panels {
+			// This worker's next item is likely the panel workers
+			// further on (items are claimed in turn).
+			kern.microNext(ws.a[t0*chunkA:(t0+nt)*chunkA], m.b[p*panelB:(p+1)*panelB], m.b[q*panelB:(q+1)*panelB], c, nt, m.kp)
+		} else {
+			kern.micro(ws.a[t0*chunkA:(t0+nt)*chunkA], m.b[p*panelB:(p+1)*panelB], c, nt, m.kp)
+		}
 		r0 := t0 * kern.mr
 		r1 := min(r0+nt*kern.mr, j.rows)
 		c0 := p * kern.nr
