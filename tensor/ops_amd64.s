@@ -423,100 +423,23 @@ expsum512_done:
 	MOVSS X0, ret+24(FP)
 	RET
 
-// Softmax row steps for softmaxRowsAVX512, one 16-lane vector of a row
-// at ROW: the last, partial vector of a row runs under K3 (the T forms).
-// Each row has one maximum (M) and one sum (SUM) accumulator, updated
-// vector by vector in order, so a row's bits do not depend on whether it
-// was processed alone or beside another.
-//
-// SMP1M/SMP1N: T = ROW·scale (+ mask vector Z9), stored; M = max(M, T).
-#define SMP1M(ROW, M, T) \
-	VMULPS (ROW), Z15, T; \
-	VADDPS Z9, T, T; \
-	VMOVUPS T, (ROW); \
-	VMAXPS T, M, M
-
-#define SMP1N(ROW, M, T) \
-	VMULPS (ROW), Z15, T; \
-	VMOVUPS T, (ROW); \
-	VMAXPS T, M, M
-
-#define SMP1MT(ROW, M, T) \
-	VMOVUPS.Z (ROW), K3, T; \
-	VMULPS Z15, T, T; \
-	VADDPS Z9, T, T; \
-	VMOVUPS T, K3, (ROW); \
-	VMAXPS T, M, K3, M
-
-#define SMP1NT(ROW, M, T) \
-	VMOVUPS.Z (ROW), K3, T; \
-	VMULPS Z15, T, T; \
-	VMOVUPS T, K3, (ROW); \
-	VMAXPS T, M, K3, M
-
-// SMHMAX sets every lane of M to the largest lane of M (S scratch).
-#define SMHMAX(M, S) \
-	VSHUFF32X4 $0x4E, M, M, S; \
-	VMAXPS S, M, M; \
-	VSHUFF32X4 $0xB1, M, M, S; \
-	VMAXPS S, M, M; \
-	VPERMILPS $0x4E, M, S; \
-	VMAXPS S, M, M; \
-	VPERMILPS $0xB1, M, S; \
-	VMAXPS S, M, M
-
-// SMP2: ROW = EXP512(ROW − M) (zero below −87), SUM += it; X, N, P
-// scratch, K the lane mask.
-#define SMP2(ROW, M, SUM, X, N, P, K) \
-	VMOVUPS (ROW), X; \
-	VSUBPS M, X, X; \
-	VCMPPS $5, Z13, X, K; \
-	EXP512(X, N, P, K); \
-	VMOVUPS P, (ROW); \
-	VADDPS P, SUM, SUM
-
-#define SMP2T(ROW, M, SUM, X, N, P, K) \
-	VMOVUPS.Z (ROW), K3, X; \
-	VSUBPS M, X, X; \
-	VCMPPS $5, Z13, X, K3, K; \
-	EXP512(X, N, P, K); \
-	VMOVUPS P, K3, (ROW); \
-	VADDPS P, SUM, SUM
-
-// SMINV sets every lane of INV to 1/(the sum of SUM's lanes), one float32
-// division; SUM (Z0..Z15) and T are scratch, ONE (X0..X15) gets 1.
-#define SMINV(SUM, SUMY, SUMX, T, TY, TX, ONE, INV) \
-	VEXTRACTF64X4 $1, SUM, TY; \
-	VADDPS TY, SUMY, SUMY; \
-	VEXTRACTF128 $1, SUMY, TX; \
-	VADDPS TX, SUMX, SUMX; \
-	VHADDPS SUMX, SUMX, SUMX; \
-	VHADDPS SUMX, SUMX, SUMX; \
-	MOVL $0x3f800000, R13; \
-	VMOVD R13, ONE; \
-	VDIVSS SUMX, ONE, ONE; \
-	VBROADCASTSS ONE, INV
-
-#define SMP3(ROW, INV, T) \
-	VMULPS (ROW), INV, T; \
-	VMOVUPS T, (ROW)
-
-#define SMP3T(ROW, INV, T) \
-	VMOVUPS.Z (ROW), K3, T; \
-	VMULPS INV, T, T; \
-	VMOVUPS T, K3, (ROW)
-
 // func softmaxRowsAVX512(x, mask *float32, rows, n, ld int, scale float32)
 //
-// Per row: pass 1 stores y = x·scale (+ mask) and finds max y; pass 2
-// stores e = EXP512(y − max) and sums it; pass 3 multiplies by 1/Σ e. Rows
-// are taken two at a time (AX and BX, their steps interleaved so that the
-// two rows' reduction and exponential latencies overlap), a last odd row
-// alone. Registers: DI row, SI mask, R8 ld in bytes, R9 rows left,
-// R11 n &^ 15, R12 n & 15 (K3 its lanes), Z15 scale, Z25 −Inf, Z13 and
-// Z16..Z24 EXP512's constants, Z9 the mask vector; row AX uses Z0 (max),
-// Z14 (sum), Z10 (1/sum), Z2..Z4, K1; row BX Z1, Z12, Z11, Z6..Z8, K2.
-TEXT ·softmaxRowsAVX512(SB), NOSPLIT, $0-44
+// The rows are taken in chunks of up to 16, pass by pass over the chunk,
+// so that the rows' dependency chains (the running maximum and sum, their
+// horizontal reductions, the division) are independent neighbours that
+// overlap, rather than a long chain per row. Per row (at x + r·ld floats):
+// pass 1 stores y = x·scale (+ mask) and keeps the largest y in Z0/Z1
+// (−Inf start; even and odd vectors, the partial last vector of n & 15
+// lanes under K3 into Z1), reduced into max[i] on the stack; pass 2 stores
+// e = EXP512(y − max) and sums it in Z14/Z26 (even and odd vectors, the
+// last one into Z26), reduced into inv[i] = 1/Σ e (one VDIVSS) on the
+// stack; pass 3 multiplies by inv[i]. Every row runs the same steps, so
+// its bits do not depend on the chunking. Registers: DI chunk, BX row, SI
+// mask, R8 ld in bytes, R9 rows left, R10 row in chunk, R13 chunk rows,
+// R11 n &^ 15, R12 n & 15, Z15 scale, Z25 −Inf, Z13/Z16..Z24 EXP512's
+// constants; stack: max[16] at 0, inv[16] at 64.
+TEXT ·softmaxRowsAVX512(SB), NOSPLIT, $128-44
 	MOVQ x+0(FP), DI
 	MOVQ mask+8(FP), SI
 	MOVQ rows+16(FP), R9
@@ -535,183 +458,218 @@ TEXT ·softmaxRowsAVX512(SB), NOSPLIT, $0-44
 	EXP512CONST
 	VBROADCASTSS vninf<>(SB), Z25
 
-smx_pair:
-	CMPQ R9, $2
-	JLT  smx_single
-	MOVQ DI, AX
-	LEAQ (DI)(R8*1), BX
+smx_chunk:
+	TESTQ R9, R9
+	JZ    smx_ret
+	MOVQ R9, R13
+	CMPQ R13, $16
+	JLE  smx_p1
+	MOVQ $16, R13
+
+smx_p1:                           // pass 1 over the chunk
+	MOVQ DI, BX
+	XORQ R10, R10
+
+smx_p1row:
+	MOVQ BX, AX
 	MOVQ SI, DX
 	MOVQ R11, CX
 	VMOVAPS Z25, Z0
 	VMOVAPS Z25, Z1
 	TESTQ SI, SI
-	JZ    smx2_p1n
+	JZ    smx_p1n
 
-smx2_p1m:
+smx_p1m:                          // with the mask
+	CMPQ CX, $32
+	JLT  smx_p1m1
+	VMULPS (AX), Z15, Z2
+	VMULPS 64(AX), Z15, Z3
+	VADDPS (DX), Z2, Z2
+	VADDPS 64(DX), Z3, Z3
+	VMOVUPS Z2, (AX)
+	VMOVUPS Z3, 64(AX)
+	VMAXPS Z2, Z0, Z0
+	VMAXPS Z3, Z1, Z1
+	ADDQ $128, AX
+	ADDQ $128, DX
+	SUBQ $32, CX
+	JMP  smx_p1m
+
+smx_p1m1:
 	TESTQ CX, CX
-	JZ    smx2_p1mt
-	VMOVUPS (DX), Z9
-	SMP1M(AX, Z0, Z2)
-	SMP1M(BX, Z1, Z6)
-	ADDQ $64, AX
-	ADDQ $64, BX
-	ADDQ $64, DX
-	SUBQ $16, CX
-	JMP  smx2_p1m
-
-smx2_p1mt:
-	TESTQ R12, R12
-	JZ    smx2_max
-	VMOVUPS.Z (DX), K3, Z9
-	SMP1MT(AX, Z0, Z2)
-	SMP1MT(BX, Z1, Z6)
-	JMP   smx2_max
-
-smx2_p1n:
-	TESTQ CX, CX
-	JZ    smx2_p1nt
-	SMP1N(AX, Z0, Z2)
-	SMP1N(BX, Z1, Z6)
-	ADDQ $64, AX
-	ADDQ $64, BX
-	SUBQ $16, CX
-	JMP  smx2_p1n
-
-smx2_p1nt:
-	TESTQ R12, R12
-	JZ    smx2_max
-	SMP1NT(AX, Z0, Z2)
-	SMP1NT(BX, Z1, Z6)
-
-smx2_max:
-	SMHMAX(Z0, Z2)
-	SMHMAX(Z1, Z6)
-	MOVQ DI, AX
-	LEAQ (DI)(R8*1), BX
-	MOVQ R11, CX
-	VPXORD Z14, Z14, Z14
-	VPXORD Z12, Z12, Z12
-
-smx2_p2:
-	TESTQ CX, CX
-	JZ    smx2_p2t
-	SMP2(AX, Z0, Z14, Z2, Z3, Z4, K1)
-	SMP2(BX, Z1, Z12, Z6, Z7, Z8, K2)
-	ADDQ $64, AX
-	ADDQ $64, BX
-	SUBQ $16, CX
-	JMP  smx2_p2
-
-smx2_p2t:
-	TESTQ R12, R12
-	JZ    smx2_sum
-	SMP2T(AX, Z0, Z14, Z2, Z3, Z4, K1)
-	SMP2T(BX, Z1, Z12, Z6, Z7, Z8, K2)
-
-smx2_sum:
-	SMINV(Z14, Y14, X14, Z2, Y2, X2, X4, Z10)
-	SMINV(Z12, Y12, X12, Z6, Y6, X6, X8, Z11)
-	MOVQ DI, AX
-	LEAQ (DI)(R8*1), BX
-	MOVQ R11, CX
-
-smx2_p3:
-	TESTQ CX, CX
-	JZ    smx2_p3t
-	SMP3(AX, Z10, Z2)
-	SMP3(BX, Z11, Z6)
-	ADDQ $64, AX
-	ADDQ $64, BX
-	SUBQ $16, CX
-	JMP  smx2_p3
-
-smx2_p3t:
-	TESTQ R12, R12
-	JZ    smx2_next
-	SMP3T(AX, Z10, Z2)
-	SMP3T(BX, Z11, Z6)
-
-smx2_next:
-	LEAQ (DI)(R8*2), DI
-	SUBQ $2, R9
-	JMP  smx_pair
-
-smx_single:                       // the last, odd row: row AX's steps alone
-	TESTQ R9, R9
-	JZ    smx_ret
-	MOVQ DI, AX
-	MOVQ SI, DX
-	MOVQ R11, CX
-	VMOVAPS Z25, Z0
-	TESTQ SI, SI
-	JZ    smx1_p1n
-
-smx1_p1m:
-	TESTQ CX, CX
-	JZ    smx1_p1mt
-	VMOVUPS (DX), Z9
-	SMP1M(AX, Z0, Z2)
+	JZ    smx_p1mt
+	VMULPS (AX), Z15, Z2
+	VADDPS (DX), Z2, Z2
+	VMOVUPS Z2, (AX)
+	VMAXPS Z2, Z0, Z0
 	ADDQ $64, AX
 	ADDQ $64, DX
-	SUBQ $16, CX
-	JMP  smx1_p1m
 
-smx1_p1mt:
+smx_p1mt:
 	TESTQ R12, R12
-	JZ    smx1_max
-	VMOVUPS.Z (DX), K3, Z9
-	SMP1MT(AX, Z0, Z2)
-	JMP   smx1_max
+	JZ    smx_max
+	VMOVUPS.Z (AX), K3, Z2
+	VMOVUPS.Z (DX), K3, Z3
+	VMULPS Z15, Z2, Z2
+	VADDPS Z3, Z2, Z2
+	VMOVUPS Z2, K3, (AX)
+	VMAXPS Z2, Z1, K3, Z1
+	JMP   smx_max
 
-smx1_p1n:
+smx_p1n:                          // without a mask
+	CMPQ CX, $32
+	JLT  smx_p1n1
+	VMULPS (AX), Z15, Z2
+	VMULPS 64(AX), Z15, Z3
+	VMOVUPS Z2, (AX)
+	VMOVUPS Z3, 64(AX)
+	VMAXPS Z2, Z0, Z0
+	VMAXPS Z3, Z1, Z1
+	ADDQ $128, AX
+	SUBQ $32, CX
+	JMP  smx_p1n
+
+smx_p1n1:
 	TESTQ CX, CX
-	JZ    smx1_p1nt
-	SMP1N(AX, Z0, Z2)
+	JZ    smx_p1nt
+	VMULPS (AX), Z15, Z2
+	VMOVUPS Z2, (AX)
+	VMAXPS Z2, Z0, Z0
 	ADDQ $64, AX
-	SUBQ $16, CX
-	JMP  smx1_p1n
 
-smx1_p1nt:
+smx_p1nt:
 	TESTQ R12, R12
-	JZ    smx1_max
-	SMP1NT(AX, Z0, Z2)
+	JZ    smx_max
+	VMOVUPS.Z (AX), K3, Z2
+	VMULPS Z15, Z2, Z2
+	VMOVUPS Z2, K3, (AX)
+	VMAXPS Z2, Z1, K3, Z1
 
-smx1_max:
-	SMHMAX(Z0, Z2)
-	MOVQ DI, AX
+smx_max:                          // max[i] = the row maximum
+	VMAXPS Z1, Z0, Z0
+	VSHUFF32X4 $0x4E, Z0, Z0, Z1
+	VMAXPS Z1, Z0, Z0
+	VSHUFF32X4 $0xB1, Z0, Z0, Z1
+	VMAXPS Z1, Z0, Z0
+	VPERMILPS $0x4E, Z0, Z1
+	VMAXPS Z1, Z0, Z0
+	VPERMILPS $0xB1, Z0, Z1
+	VMAXPS Z1, Z0, Z0
+	VMOVSS X0, (SP)(R10*4)
+	ADDQ R8, BX
+	INCQ R10
+	CMPQ R10, R13
+	JLT  smx_p1row
+
+	MOVQ DI, BX                   // pass 2: e = exp(y − max), inv[i] = 1/Σ e
+	XORQ R10, R10
+
+smx_p2row:
+	VBROADCASTSS (SP)(R10*4), Z0
+	MOVQ BX, AX
 	MOVQ R11, CX
 	VPXORD Z14, Z14, Z14
+	VPXORD Z26, Z26, Z26
 
-smx1_p2:
+smx_p2:
+	CMPQ CX, $32
+	JLT  smx_p21
+	VMOVUPS (AX), Z2
+	VMOVUPS 64(AX), Z6
+	VSUBPS Z0, Z2, Z2
+	VSUBPS Z0, Z6, Z6
+	VCMPPS $5, Z13, Z2, K1
+	VCMPPS $5, Z13, Z6, K2
+	EXP512(Z2, Z3, Z4, K1)
+	EXP512(Z6, Z7, Z8, K2)
+	VMOVUPS Z4, (AX)
+	VMOVUPS Z8, 64(AX)
+	VADDPS Z4, Z14, Z14
+	VADDPS Z8, Z26, Z26
+	ADDQ $128, AX
+	SUBQ $32, CX
+	JMP  smx_p2
+
+smx_p21:
 	TESTQ CX, CX
-	JZ    smx1_p2t
-	SMP2(AX, Z0, Z14, Z2, Z3, Z4, K1)
+	JZ    smx_p2t
+	VMOVUPS (AX), Z2
+	VSUBPS Z0, Z2, Z2
+	VCMPPS $5, Z13, Z2, K1
+	EXP512(Z2, Z3, Z4, K1)
+	VMOVUPS Z4, (AX)
+	VADDPS Z4, Z14, Z14
 	ADDQ $64, AX
-	SUBQ $16, CX
-	JMP  smx1_p2
 
-smx1_p2t:
+smx_p2t:
 	TESTQ R12, R12
-	JZ    smx1_sum
-	SMP2T(AX, Z0, Z14, Z2, Z3, Z4, K1)
+	JZ    smx_sum
+	VMOVUPS.Z (AX), K3, Z2
+	VSUBPS Z0, Z2, Z2
+	VCMPPS $5, Z13, Z2, K3, K1    // and only the row's lanes
+	EXP512(Z2, Z3, Z4, K1)
+	VMOVUPS Z4, K3, (AX)
+	VADDPS Z4, Z26, Z26
 
-smx1_sum:
-	SMINV(Z14, Y14, X14, Z2, Y2, X2, X4, Z10)
-	MOVQ DI, AX
+smx_sum:
+	VADDPS Z26, Z14, Z14
+	VEXTRACTF64X4 $1, Z14, Y1
+	VADDPS Y1, Y14, Y1
+	VEXTRACTF128 $1, Y1, X2
+	VADDPS X2, X1, X1
+	VHADDPS X1, X1, X1
+	VHADDPS X1, X1, X1
+	MOVL $0x3f800000, AX
+	VMOVD AX, X3
+	VDIVSS X1, X3, X3
+	VMOVSS X3, 64(SP)(R10*4)
+	ADDQ R8, BX
+	INCQ R10
+	CMPQ R10, R13
+	JLT  smx_p2row
+
+	MOVQ DI, BX                   // pass 3: e·inv[i]
+	XORQ R10, R10
+
+smx_p3row:
+	VBROADCASTSS 64(SP)(R10*4), Z3
+	MOVQ BX, AX
 	MOVQ R11, CX
 
-smx1_p3:
-	TESTQ CX, CX
-	JZ    smx1_p3t
-	SMP3(AX, Z10, Z2)
-	ADDQ $64, AX
-	SUBQ $16, CX
-	JMP  smx1_p3
+smx_p3:
+	CMPQ CX, $32
+	JLT  smx_p31
+	VMULPS (AX), Z3, Z4
+	VMULPS 64(AX), Z3, Z5
+	VMOVUPS Z4, (AX)
+	VMOVUPS Z5, 64(AX)
+	ADDQ $128, AX
+	SUBQ $32, CX
+	JMP  smx_p3
 
-smx1_p3t:
+smx_p31:
+	TESTQ CX, CX
+	JZ    smx_p3t
+	VMULPS (AX), Z3, Z4
+	VMOVUPS Z4, (AX)
+	ADDQ $64, AX
+
+smx_p3t:
 	TESTQ R12, R12
-	JZ    smx_ret
-	SMP3T(AX, Z10, Z2)
+	JZ    smx_p3next
+	VMOVUPS.Z (AX), K3, Z4
+	VMULPS Z3, Z4, Z4
+	VMOVUPS Z4, K3, (AX)
+
+smx_p3next:
+	ADDQ R8, BX
+	INCQ R10
+	CMPQ R10, R13
+	JLT  smx_p3row
+
+	MOVQ BX, DI                   // the next chunk
+	SUBQ R13, R9
+	JMP  smx_chunk
 
 smx_ret:
 	VZEROUPPER
