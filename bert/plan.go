@@ -160,10 +160,7 @@ func (p *plan) embed(ws *workspace, b Batch) error {
 // weight; package tensor spreads the work over its worker pool.
 func (p *plan) gemm(ws *workspace, c, a []float32, l *linear, m int) {
 	if l.q != nil {
-		if ws.qws == nil {
-			ws.qws = quant.NewWorkspace()
-		}
-		l.q.MatMul(c[:m*l.n], a[:m*l.k], m, l.b, ws.qws)
+		l.q.MatMul(c[:m*l.n], a[:m*l.k], m, l.b, ws.quantWorkspace())
 		return
 	}
 	if l.pb == nil { // before prepack: the load-time verification run
@@ -173,28 +170,48 @@ func (p *plan) gemm(ws *workspace, c, a []float32, l *linear, m int) {
 	tensor.MatMulPacked(c[:m*l.n], a[:m*l.k], m, l.pb, l.b)
 }
 
+// quantWorkspace returns the workspace's INT8 matmul scratch, made on
+// first use.
+func (ws *workspace) quantWorkspace() *quant.Workspace {
+	if ws.qws == nil {
+		ws.qws = quant.NewWorkspace()
+	}
+	return ws.qws
+}
+
 func (p *plan) layer(ws *workspace, l *layer, T, S int) {
 	p.gemm(ws, ws.qkv, ws.x, &l.qkv, T)
 	p.attention(ws, l, S)
 	p.residualNorm(ws, ws.ctx, &l.o, &l.ln1, T)
-	p.gemm(ws, ws.ff, ws.x, &l.fc1, T)
 	ff := ws.ff[:T*p.inter]
-	if l.gelu == geluTanhForm {
-		tensor.GELUTanh(ff, ff)
+	if l.fc1.q != nil && l.gelu == geluErfForm {
+		// The INT8 GEMM runs the activation in the same pool job as
+		// the multiply, with the bits of the separate pass below.
+		l.fc1.q.MatMulAct(ff, ws.x[:T*l.fc1.k], T, l.fc1.b, quant.ActGELU, ws.quantWorkspace())
 	} else {
-		tensor.GELU(ff, ff)
+		p.gemm(ws, ws.ff, ws.x, &l.fc1, T)
+		if l.gelu == geluTanhForm {
+			tensor.GELUTanh(ff, ff)
+		} else {
+			tensor.GELU(ff, ff)
+		}
 	}
 	p.residualNorm(ws, ws.ff, &l.fc2, &l.ln2, T)
 }
 
 // residualNorm sets x = LayerNorm(x + a·W + b) for the T rows of ws.x. With
-// fp32 packed weights the residual is added in the GEMM's epilogue
-// (tensor.MatMulPackedAdd) and the norm runs in place; otherwise the
-// product goes to ws.tmp and AddLayerNorm adds it.
+// packed weights the residual is added in the GEMM's epilogue
+// (tensor.MatMulPackedAdd, quant's MatMulAdd) and the norm runs in place;
+// before prepacking the product goes to ws.tmp and AddLayerNorm adds it.
 func (p *plan) residualNorm(ws *workspace, a []float32, l *linear, ln *lnorm, T int) {
 	h := p.hidden
 	x := ws.x[:T*h]
-	if l.q == nil && l.pb != nil {
+	switch {
+	case l.q != nil:
+		l.q.MatMulAdd(x, a[:T*l.k], T, l.b, ws.quantWorkspace())
+		tensor.LayerNorm(x, x, T, h, ln.g, ln.b, ln.eps)
+		return
+	case l.pb != nil:
 		tensor.MatMulPackedAdd(x, a[:T*l.k], T, l.pb, l.b)
 		tensor.LayerNorm(x, x, T, h, ln.g, ln.b, ln.eps)
 		return
