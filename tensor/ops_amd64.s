@@ -790,10 +790,18 @@ gelu512_done:
 // d = x − m0 and d² in Z2..Z5. Then, in float64 as layerNormRow does,
 // δ = s1/n, v = max(0, s2/n − δ²), inv = float32(1/√(v + eps)). Pass 3
 // stores ((x − m0) − δ)·inv·γ + β (no β when beta is nil). Registers: DI
-// dst row, SI a row, DX b row, R8 gamma, R9 beta, R10 rows left, R11
-// n &^ 15, R12 n & 15, R13 n·4 bytes, X10 float64(n), X11 float64(eps),
+// dst row, SI a row, DX b row (in passes 2 and 3: BX the source row, DX
+// the chunk's first), R8 gamma, R9 beta, R10 rows left, R11 n &^ 15,
+// R13 n·4 bytes, X10 float64(n), X11 float64(eps),
 // X12 1.0 (float64), Z13 m0, Z14 δ, Z15 inv.
-TEXT ·layerNormAVX512(SB), NOSPLIT, $0-60
+//
+// The rows are taken in chunks of up to 16, pass by pass over the chunk
+// (R12 the row in the chunk), so that the rows' scalar chains (horizontal
+// sums, divisions, square root) are independent neighbours that overlap.
+// Stack: m0[16] at 0, δ[16] at 64, inv[16] at 128, the chunk's rows at
+// 192 and its dst, a and b rows at 200, 208 and 216. Whether a row has a
+// partial last vector is K3 ≠ 0 (KORTESTW).
+TEXT ·layerNormAVX512(SB), NOSPLIT, $224-60
 	MOVQ dst+0(FP), DI
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DX
@@ -807,16 +815,28 @@ TEXT ·layerNormAVX512(SB), NOSPLIT, $0-60
 	VMOVQ AX, X12
 	MOVQ R11, R13
 	SHLQ $2, R13
-	MOVQ R11, R12
-	ANDQ $15, R12
+	MOVQ R11, CX
+	ANDQ $15, CX
 	ANDQ $-16, R11
-	MOVQ R12, CX
 	MOVL $1, AX
 	SHLL CX, AX
 	DECL AX
 	KMOVW AX, K3
+
+ln_chunk:
 	TESTQ R10, R10
 	JZ    ln_ret
+	MOVQ R10, AX
+	CMPQ AX, $16
+	JLE  ln_chunk1
+	MOVQ $16, AX
+
+ln_chunk1:
+	MOVQ AX, 192(SP)
+	MOVQ DI, 200(SP)
+	MOVQ SI, 208(SP)
+	MOVQ DX, 216(SP)
+	XORQ R12, R12
 
 ln_row:                           // pass 1: x (= a + b, stored), Σ x
 	VPXORD Z2, Z2, Z2
@@ -851,7 +871,7 @@ ln_p1b1:
 	ADDQ $64, AX
 
 ln_p1bt:
-	TESTQ R12, R12
+	KORTESTW K3, K3
 	JZ    ln_p1bdone
 	VMOVUPS.Z (SI)(AX*1), K3, Z0
 	VMOVUPS.Z (DX)(AX*1), K3, Z1
@@ -860,7 +880,6 @@ ln_p1bt:
 	VADDPS Z0, Z3, Z3
 
 ln_p1bdone:
-	MOVQ DI, BX                   // passes 2 and 3 read the stored sum
 	JMP  ln_mean
 
 ln_p1a:
@@ -879,23 +898,43 @@ ln_p1a1:
 	ADDQ $64, AX
 
 ln_p1at:
-	TESTQ R12, R12
+	KORTESTW K3, K3
 	JZ    ln_p1adone
 	VMOVUPS.Z (SI)(AX*1), K3, Z0
 	VADDPS Z0, Z3, Z3
 
 ln_p1adone:
-	MOVQ SI, BX
 
-ln_mean:                          // Z13 = m0 = float32(Σ x / n)
+ln_mean:                          // m0[i] = float32(Σ x / n)
 	VADDPS Z3, Z2, Z2
 	HSUM512(Z2, Y2, X2)
 	VCVTSS2SD X2, X2, X2
 	VDIVSD X10, X2, X2
 	VCVTSD2SS X2, X2, X2
-	VBROADCASTSS X2, Z13
+	VMOVSS X2, (SP)(R12*4)
+	ADDQ R13, DI
+	ADDQ R13, SI
+	TESTQ DX, DX
+	JZ    ln_p1next
+	ADDQ R13, DX
 
-	VPXORD Z2, Z2, Z2             // pass 2: Σ d, Σ d² for d = x − m0
+ln_p1next:
+	INCQ R12
+	CMPQ R12, 192(SP)
+	JLT  ln_row
+
+	MOVQ 208(SP), BX              // passes 2 and 3 read a, or the stored sum
+	CMPQ 216(SP), $0
+	JEQ  ln_p2start
+	MOVQ 200(SP), BX
+
+ln_p2start:
+	MOVQ BX, DX                   // DX: the chunk's first source row
+	XORQ R12, R12
+
+ln_p2row:                         // pass 2: Σ d, Σ d² for d = x − m0
+	VBROADCASTSS (SP)(R12*4), Z13
+	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
@@ -927,7 +966,7 @@ ln_p21:
 	ADDQ $64, AX
 
 ln_p2t:
-	TESTQ R12, R12
+	KORTESTW K3, K3
 	JZ    ln_stats
 	VMOVAPS Z13, Z0
 	VMOVUPS (BX)(AX*1), K3, Z0    // merge: the other lanes keep m0, d = 0
@@ -935,7 +974,7 @@ ln_p2t:
 	VADDPS Z0, Z4, Z4
 	VFMADD231PS Z0, Z0, Z5
 
-ln_stats:                         // Z14 = δ, Z15 = inv
+ln_stats:                         // δ[i], inv[i]
 	VADDPS Z4, Z2, Z2
 	VADDPS Z5, Z3, Z3
 	HSUM512(Z2, Y2, X2)
@@ -953,10 +992,22 @@ ln_stats:                         // Z14 = δ, Z15 = inv
 	VDIVSD X3, X12, X3            // 1/√(v + eps)
 	VCVTSD2SS X3, X3, X3
 	VCVTSD2SS X2, X2, X2
-	VBROADCASTSS X2, Z14
-	VBROADCASTSS X3, Z15
+	VMOVSS X2, 64(SP)(R12*4)
+	VMOVSS X3, 128(SP)(R12*4)
+	ADDQ R13, BX
+	INCQ R12
+	CMPQ R12, 192(SP)
+	JLT  ln_p2row
 
-	XORQ AX, AX                   // pass 3: ((x − m0) − δ)·inv·γ + β
+	MOVQ DX, BX
+	MOVQ 200(SP), DI
+	XORQ R12, R12
+
+ln_p3row:                         // pass 3: ((x − m0) − δ)·inv·γ + β
+	VBROADCASTSS (SP)(R12*4), Z13
+	VBROADCASTSS 64(SP)(R12*4), Z14
+	VBROADCASTSS 128(SP)(R12*4), Z15
+	XORQ AX, AX
 	MOVQ R11, CX
 	TESTQ R9, R9
 	JZ    ln_p3n
@@ -995,7 +1046,7 @@ ln_p31:
 	ADDQ $64, AX
 
 ln_p3t:
-	TESTQ R12, R12
+	KORTESTW K3, K3
 	JZ    ln_next
 	VMOVUPS.Z (BX)(AX*1), K3, Z0
 	VMOVUPS.Z (R8)(AX*1), K3, Z1
@@ -1038,7 +1089,7 @@ ln_p3n1:
 	ADDQ $64, AX
 
 ln_p3nt:
-	TESTQ R12, R12
+	KORTESTW K3, K3
 	JZ    ln_next
 	VMOVUPS.Z (BX)(AX*1), K3, Z0
 	VMOVUPS.Z (R8)(AX*1), K3, Z1
@@ -1049,15 +1100,22 @@ ln_p3nt:
 	VMOVUPS Z0, K3, (DI)(AX*1)
 
 ln_next:
+	ADDQ R13, BX
 	ADDQ R13, DI
-	ADDQ R13, SI
-	TESTQ DX, DX
-	JZ    ln_nob
-	ADDQ R13, DX
+	INCQ R12
+	CMPQ R12, 192(SP)
+	JLT  ln_p3row
 
-ln_nob:
-	DECQ R10
-	JNZ  ln_row
+	MOVQ 192(SP), AX              // the next chunk (DI is already there)
+	SUBQ AX, R10
+	IMULQ R13, AX
+	MOVQ 208(SP), SI
+	ADDQ AX, SI
+	MOVQ 216(SP), DX
+	TESTQ DX, DX
+	JZ    ln_chunk
+	ADDQ AX, DX
+	JMP  ln_chunk
 
 ln_ret:
 	VZEROUPPER

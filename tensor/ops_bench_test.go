@@ -49,3 +49,24 @@ func BenchmarkSoftmaxBlock(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAddLayerNormRows times the MiniLM residual + LayerNorm alone:
+// 128 rows of 384 on the calling goroutine, per implementation.
+func BenchmarkAddLayerNormRows(b *testing.B) {
+	const rows, n = 128, 384
+	rng := rand.New(rand.NewPCG(4, 4))
+	a, res, dst := make([]float32, rows*n), make([]float32, rows*n), make([]float32, rows*n)
+	gamma, beta := make([]float32, n), make([]float32, n)
+	randFill(rng, a)
+	randFill(rng, res)
+	randFill(rng, gamma)
+	randFill(rng, beta)
+	for _, v := range elementwiseImpls() {
+		b.Run(v.name, func(b *testing.B) {
+			for b.Loop() {
+				v.layerNormRows(dst, a, res, rows, n, gamma, beta, 1e-12)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/rows, "ns/row")
+		})
+	}
+}
