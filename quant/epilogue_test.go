@@ -416,3 +416,27 @@ func BenchmarkGEMMCold(b *testing.B) {
 		}
 	}
 }
+
+// TestMatMulAddGELUWarmDoNotAllocate: the residual and GELU epilogues,
+// like MatMul, allocate nothing once the Workspace has grown.
+func TestMatMulAddGELUWarmDoNotAllocate(t *testing.T) {
+	const m, k, n = 64, 128, 96
+	r := rand.New(rand.NewPCG(39, 40))
+	x, w := randFloats(r, m*k, 1), randFloats(r, k*n, 0.1)
+	for _, kern := range availableKernels(t) {
+		mat, err := PackWeightsWith(w, k, n, Options{Kernel: kern.name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := make([]float32, m*n)
+		ws := NewWorkspace()
+		mat.MatMulAdd(dst, x, m, nil, ws)
+		mat.MatMulAct(dst, x, m, nil, ActGELU, ws)
+		if a := testing.AllocsPerRun(10, func() { mat.MatMulAdd(dst, x, m, nil, ws) }); a != 0 {
+			t.Errorf("%s: warm MatMulAdd allocates %v times per call", kern.name, a)
+		}
+		if a := testing.AllocsPerRun(10, func() { mat.MatMulAct(dst, x, m, nil, ActGELU, ws) }); a != 0 {
+			t.Errorf("%s: warm MatMulAct(ActGELU) allocates %v times per call", kern.name, a)
+		}
+	}
+}
