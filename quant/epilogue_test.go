@@ -214,6 +214,19 @@ func BenchmarkEpilogue(b *testing.B) {
 			}
 		})
 	}
+	for _, kern := range availableKernels(b) {
+		if kern.quantTile == nil {
+			continue
+		}
+		b.Run("quantTile/"+kern.name, func(b *testing.B) {
+			sx := make([]float32, kern.mr)
+			for i := 0; i < b.N; i++ {
+				for t := 0; t < rows/kern.mr; t++ {
+					kern.quantTile(a[t*kern.mr*k:(t+1)*kern.mr*k], x[t*kern.mr*k:(t+1)*kern.mr*k], k, k, 128, sx)
+				}
+			}
+		})
+	}
 	acc := make([]int32, rows*nr)
 	for i := range acc {
 		acc[i] = int32(r.IntN(1<<20)) - 1<<19
@@ -437,6 +450,85 @@ func TestMatMulAddGELUWarmDoNotAllocate(t *testing.T) {
 		}
 		if a := testing.AllocsPerRun(10, func() { mat.MatMulAct(dst, x, m, nil, ActGELU, ws) }); a != 0 {
 			t.Errorf("%s: warm MatMulAct(ActGELU) allocates %v times per call", kern.name, a)
+		}
+	}
+}
+
+// TestKernelQuantizeTile checks each kernel's whole-tile quantizer against
+// quantizeRow followed by interleave on each of its mr rows, bytes and
+// scales, on every K 1…70 and the BERT widths, with ties, huge values and
+// tiles holding a zero, tiny, NaN or infinite row (which go row by row),
+// written into a tile between sentinel bytes that must survive.
+func TestKernelQuantizeTile(t *testing.T) {
+	r := rand.New(rand.NewPCG(43, 44))
+	var ks []int
+	for k := 1; k <= 70; k++ {
+		ks = append(ks, k)
+	}
+	ks = append(ks, 127, 128, 129, 384, 1536)
+	for _, kern := range availableKernels(t) {
+		if kern.quantTile == nil {
+			continue
+		}
+		var zero byte
+		if kern.shiftA {
+			zero = 128
+		}
+		mr, ca := kern.mr, kern.ca
+		for _, k := range ks {
+			kp := kern.kpFor(k)
+			cases := map[string][]float32{"gauss": randFloats(r, mr*k, 2), "huge": randFloats(r, mr*k, 1e30)}
+			ties := make([]float32, mr*k)
+			for i := range ties {
+				ties[i] = float32((i*7)%253-126) + 0.5
+			}
+			for i := 0; i < mr; i++ {
+				ties[i*k] = 127 // every row's max: inv = 1, the others exact ties
+			}
+			cases["ties"] = ties
+			for name, bad := range map[string]float32{"zero": 0, "tiny": 1e-40, "nan": float32(math.NaN()), "inf": float32(math.Inf(-1))} {
+				x := randFloats(r, mr*k, 1)
+				row := r.IntN(mr)
+				if name == "zero" || name == "tiny" {
+					for p := 0; p < k; p++ {
+						x[row*k+p] = bad * float32(p%3)
+					}
+				} else {
+					x[row*k+r.IntN(k)] = bad
+				}
+				cases[name] = x
+			}
+			for name, x := range cases {
+				size := guard + kp*mr + guard
+				want := make([]byte, size)
+				for i := range want {
+					want[i] = sentinelB
+				}
+				got := append([]byte(nil), want...)
+				wantS := make([]float32, mr)
+				gotS := make([]float32, mr+1)
+				gotS[mr] = sentinelF
+				q := make([]int8, kp)
+				for i := 0; i < mr; i++ {
+					clear(q)
+					wantS[i] = quantizeRow(q[:k], x[i*k:(i+1)*k])
+					interleave(want[guard+i*ca:], q, ca, mr*ca, zero)
+				}
+				kern.quantTile(got[guard:guard+kp*mr], x, k, kp, zero, gotS)
+				for i := 0; i < mr; i++ {
+					if !sameF32(gotS[i], wantS[i]) {
+						t.Fatalf("%s k=%d %s: scale[%d] = %g, want %g", kern.name, k, name, i, gotS[i], wantS[i])
+					}
+				}
+				if math.Float32bits(gotS[mr]) != math.Float32bits(sentinelF) {
+					t.Fatalf("%s k=%d %s: wrote past the tile's scales", kern.name, k, name)
+				}
+				for i := range want {
+					if got[i] != want[i] {
+						t.Fatalf("%s k=%d %s: byte %d = %#x, want %#x", kern.name, k, name, i-guard, got[i], want[i])
+					}
+				}
+			}
 		}
 	}
 }

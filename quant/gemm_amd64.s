@@ -682,3 +682,121 @@ pfloop:
 	DECQ       CX
 	JNZ        pfloop
 	RET
+
+// ---------------------------------------------------------------------------
+// Whole-tile quantizer for avx512vnni (mr = 8, ca = 4). After rounding 16
+// k values of each of the 8 rows, the rows' bytes (row r: dwords j = 0..3,
+// one per 4-value k-chunk) sit in two registers, rows 0-3 and rows 4-7 one
+// per 128-bit lane; VPERMT2D with the tables below moves dword (r, j) to
+// position j·8 + r, the packed layout of chunks 0-1 and 2-3: 128
+// contiguous bytes, two stores instead of 32 scattered ones.
+
+DATA tileIdx01<>+0(SB)/4, $0
+DATA tileIdx01<>+4(SB)/4, $4
+DATA tileIdx01<>+8(SB)/4, $8
+DATA tileIdx01<>+12(SB)/4, $12
+DATA tileIdx01<>+16(SB)/4, $16
+DATA tileIdx01<>+20(SB)/4, $20
+DATA tileIdx01<>+24(SB)/4, $24
+DATA tileIdx01<>+28(SB)/4, $28
+DATA tileIdx01<>+32(SB)/4, $1
+DATA tileIdx01<>+36(SB)/4, $5
+DATA tileIdx01<>+40(SB)/4, $9
+DATA tileIdx01<>+44(SB)/4, $13
+DATA tileIdx01<>+48(SB)/4, $17
+DATA tileIdx01<>+52(SB)/4, $21
+DATA tileIdx01<>+56(SB)/4, $25
+DATA tileIdx01<>+60(SB)/4, $29
+GLOBL tileIdx01<>(SB), RODATA|NOPTR, $64
+
+DATA tileIdx23<>+0(SB)/4, $2
+DATA tileIdx23<>+4(SB)/4, $6
+DATA tileIdx23<>+8(SB)/4, $10
+DATA tileIdx23<>+12(SB)/4, $14
+DATA tileIdx23<>+16(SB)/4, $18
+DATA tileIdx23<>+20(SB)/4, $22
+DATA tileIdx23<>+24(SB)/4, $26
+DATA tileIdx23<>+28(SB)/4, $30
+DATA tileIdx23<>+32(SB)/4, $3
+DATA tileIdx23<>+36(SB)/4, $7
+DATA tileIdx23<>+40(SB)/4, $11
+DATA tileIdx23<>+44(SB)/4, $15
+DATA tileIdx23<>+48(SB)/4, $19
+DATA tileIdx23<>+52(SB)/4, $23
+DATA tileIdx23<>+56(SB)/4, $27
+DATA tileIdx23<>+60(SB)/4, $31
+GLOBL tileIdx23<>(SB), RODATA|NOPTR, $64
+
+// func roundPackTileAVX512(x *float32, ldx, blocks int, inv *[8]float32, dst *byte, flip uint32)
+// For 8 rows (row i at x + i·ldx floats) and blocks blocks of 16 values:
+// q = int8(round_even(x[i][k]·inv[i])) with signed saturation, XOR-ed with
+// flip, in the packed tile layout: the 128 bytes of block b at dst + b·128,
+// value k = 16b + 4j + u of row i at byte j·32 + i·4 + u.
+TEXT ·roundPackTileAVX512(SB), NOSPLIT, $0-44
+	MOVQ         x+0(FP), SI
+	MOVQ         ldx+8(FP), R8
+	SHLQ         $2, R8
+	MOVQ         blocks+16(FP), CX
+	MOVQ         inv+24(FP), AX
+	MOVQ         dst+32(FP), DI
+	VBROADCASTSS 0(AX), Z8
+	VBROADCASTSS 4(AX), Z9
+	VBROADCASTSS 8(AX), Z10
+	VBROADCASTSS 12(AX), Z11
+	VBROADCASTSS 16(AX), Z12
+	VBROADCASTSS 20(AX), Z13
+	VBROADCASTSS 24(AX), Z14
+	VBROADCASTSS 28(AX), Z15
+	MOVL         flip+40(FP), AX
+	VPBROADCASTD AX, Z21
+	VMOVDQU32    tileIdx01<>(SB), Z16
+	VMOVDQU32    tileIdx23<>(SB), Z20
+	LEAQ         (R8)(R8*2), R9  // 3 rows
+	LEAQ         (R8)(R8*4), R10 // 5 rows
+	LEAQ         (R9)(R9*1), R11 // 6 rows
+	LEAQ         (R11)(R8*1), R12 // 7 rows
+
+rpt5loop:
+	VMULPS       (SI), Z8, Z0
+	VMULPS       (SI)(R8*1), Z9, Z1
+	VMULPS       (SI)(R8*2), Z10, Z2
+	VMULPS       (SI)(R9*1), Z11, Z3
+	VMULPS       (SI)(R8*4), Z12, Z4
+	VMULPS       (SI)(R10*1), Z13, Z5
+	VMULPS       (SI)(R11*1), Z14, Z6
+	VMULPS       (SI)(R12*1), Z15, Z7
+	VCVTPS2DQ    Z0, Z0
+	VCVTPS2DQ    Z1, Z1
+	VCVTPS2DQ    Z2, Z2
+	VCVTPS2DQ    Z3, Z3
+	VCVTPS2DQ    Z4, Z4
+	VCVTPS2DQ    Z5, Z5
+	VCVTPS2DQ    Z6, Z6
+	VCVTPS2DQ    Z7, Z7
+	VPMOVSDB     Z0, X0
+	VPMOVSDB     Z1, X1
+	VPMOVSDB     Z2, X2
+	VPMOVSDB     Z3, X3
+	VPMOVSDB     Z4, X4
+	VPMOVSDB     Z5, X5
+	VPMOVSDB     Z6, X6
+	VPMOVSDB     Z7, X7
+	VINSERTI32X4 $1, X1, Z0, Z0
+	VINSERTI32X4 $2, X2, Z0, Z0
+	VINSERTI32X4 $3, X3, Z0, Z0 // rows 0-3, one per lane
+	VINSERTI32X4 $1, X5, Z4, Z4
+	VINSERTI32X4 $2, X6, Z4, Z4
+	VINSERTI32X4 $3, X7, Z4, Z4 // rows 4-7
+	VMOVDQA64    Z0, Z17
+	VPERMT2D     Z4, Z16, Z0  // chunks 0-1 of the 8 rows
+	VPERMT2D     Z4, Z20, Z17 // chunks 2-3
+	VPXORD       Z21, Z0, Z0
+	VPXORD       Z21, Z17, Z17
+	VMOVDQU32    Z0, (DI)
+	VMOVDQU32    Z17, 64(DI)
+	ADDQ         $64, SI
+	ADDQ         $128, DI
+	DECQ         CX
+	JNZ          rpt5loop
+	VZEROUPPER
+	RET

@@ -31,6 +31,10 @@ type kernel struct {
 	// layout, chunk j at dst[j·stride:], XOR-ed with zero, K padded to kp
 	// with zero bytes.
 	quantPack func(dst []byte, stride int, x []float32, kp int, zero byte) float32
+	// quantTile, when set, quantizes a whole tile of mr rows of x (row i
+	// at x[i·k:]) into the packed tile at dst, scales into sx[0:mr]: the
+	// bytes and scales of quantPack on each row.
+	quantTile func(dst []byte, x []float32, k, kp int, zero byte, sx []float32)
 	// dequant, when set, is a vectorised dequantTile with identical
 	// results.
 	dequant func(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32)

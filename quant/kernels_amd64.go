@@ -29,7 +29,8 @@ var archKernels = []*kernel{
 			_ = next[len(b)-1]
 			gemmAVX512VNNI(&a[0], &b[0], &c[0], tiles, kp/4, &next[0])
 		},
-		prefetch: func(b []int8) { prefetchT0(&b[0], (len(b)+63)/64) },
+		prefetch:  func(b []int8) { prefetchT0(&b[0], (len(b)+63)/64) },
+		quantTile: quantizeTileAVX512,
 	},
 	{
 		name: KernelAVXVNNI, mr: 6, nr: 16, ca: 4, cb: 4, kAlign: 4, shiftA: true,
@@ -305,3 +306,47 @@ func quantizePackAVX512(dst []byte, stride int, x []float32, kp int, zero byte) 
 //
 //go:noescape
 func prefetchT0(p *int8, lines int)
+
+// roundPackTileAVX512 rounds blocks·16 values of each of 8 rows (row i at
+// x + i·ldx floats, scaled by inv[i]) into the packed avx512vnni tile at
+// dst: 128 bytes per block, value 16b + 4j + u of row i at byte
+// b·128 + j·32 + i·4 + u, XOR-ed with flip.
+//
+//go:noescape
+func roundPackTileAVX512(x *float32, ldx, blocks int, inv *[8]float32, dst *byte, flip uint32)
+
+// quantizeTileAVX512 is quantTile for avx512vnni (mr = 8, ca = 4): the 8
+// rows of x (row i at x[i·k:]) are quantized into the packed tile at dst
+// with their scales in sx[0:8], the bytes and scales of quantizePackAVX512
+// on each row. A tile with an all-zero, tiny or non-finite row goes row by
+// row.
+func quantizeTileAVX512(dst []byte, x []float32, k, kp int, zero byte, sx []float32) {
+	const mr, stride = 8, 32
+	_ = x[mr*k-1]
+	_ = dst[(kp/4-1)*stride+mr*4-1]
+	_ = sx[mr-1]
+	var inv [mr]float32
+	for i := 0; i < mr; i++ {
+		iv, s, ok := rowScaleAVX512(x[i*k : (i+1)*k])
+		if !ok {
+			for r := 0; r < mr; r++ {
+				sx[r] = quantizePackAVX512(dst[r*4:], stride, x[r*k:(r+1)*k], kp, zero)
+			}
+			return
+		}
+		inv[i], sx[i] = iv, s
+	}
+	blocks := k / 16
+	if blocks > 0 {
+		roundPackTileAVX512(&x[0], k, blocks, &inv, &dst[0], uint32(zero)*0x01010101)
+	}
+	done := blocks * 16
+	if kp > done {
+		var tail [20]int8 // the last k%16 values and the K padding (kp−k < 4)
+		for i := 0; i < mr; i++ {
+			clear(tail[:])
+			roundRow(tail[:k-done], x[i*k+done:(i+1)*k], inv[i])
+			interleave(dst[done/4*stride+i*4:], tail[:kp-done], 4, stride, zero)
+		}
+	}
+}

@@ -311,6 +311,10 @@ func (ws *Workspace) quantizeTile(t int, q []int8) {
 	}
 	chunks := kp / ca
 	base := t * chunks * mr * ca
+	if kern.quantTile != nil && (t+1)*mr <= j.rows {
+		kern.quantTile(ws.a[base:base+chunks*mr*ca], j.x[t*mr*k:(t+1)*mr*k], k, kp, zero, ws.sx[t*mr:(t+1)*mr])
+		return
+	}
 	for i := 0; i < mr; i++ {
 		r := t*mr + i
 		if r < j.rows && kern.quantPack != nil {
