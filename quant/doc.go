@@ -61,7 +61,8 @@
 // saturate) and the dequantize+bias epilogue are assembly too (AVX2 on
 // amd64, the quantizer and the residual epilogue over 16 lanes with
 // AVX-512; NEON on arm64; on amd64 the rounding writes each 4-byte k-chunk
-// straight into the packed activation tile), with the same IEEE operations in the same order as
+// straight into the packed activation tile, and with AVX-512 a whole
+// 8-row tile at a time), with the same IEEE operations in the same order as
 // the Go code (roundRow, dequantRow) and no fused multiply-add, so every
 // kernel and architecture produces identical bits; the tests compare them
 // bit for bit, and with ONNX Runtime running the PerRow export. The
@@ -70,6 +71,14 @@
 // pool job: the result is bit-identical to MatMul followed by tensor.GELU
 // on the whole output, for every kernel. MatMulAdd adds the dequantized
 // value into dst (one float32 add per element) for residual connections.
+//
+// # Cold weights
+//
+// A model's int8 weights (about 10 MB for the baseline) do not stay in
+// cache when other processes run between inferences. The avx512vnni kernel
+// therefore prefetches, during the first row tile of each panel, the panel
+// its worker will likely take next, and each worker prefetches its first
+// panel before quantizing; BenchmarkGEMMCold measures both ways.
 //
 // # ONNX
 //
