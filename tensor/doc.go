@@ -17,12 +17,13 @@
 // Attention. Attention (and Kernel.Attention) computes one sequence's
 // multi-head softmax(scale·Q·Kᵀ + mask)·V with Q, K, V read in place from a
 // fused QKV matrix: heads are spread over the worker pool, K_hᵀ and V_h are
-// packed once per head, and the queries are walked in slabs of MC rows whose
-// scores stay in L2 between the two products. Where the kernel has a
-// row-major-A micro-kernel (AVX-512 sgemmAVX512RowA, NEON sgemmNEONRowA)
-// the probabilities are multiplied by V in place, without packing. The
-// result is bit-identical to the unfused composition (two MatMulStrided
-// around SoftmaxMasked) with the same kernel.
+// packed once per head (with AVX-512 16×16 register transposes for K and
+// vector copies for V on amd64), and the queries are walked in slabs of MC
+// rows whose scores stay in L2 between the two products. Where the kernel
+// has a row-major-A micro-kernel (AVX-512 sgemmAVX512RowA, NEON
+// sgemmNEONRowA) the probabilities are multiplied by V in place, without
+// packing. The result is bit-identical to the unfused composition (two
+// MatMulStrided around SoftmaxMasked) with the same kernel.
 //
 // Dispatch. SelectKernel is the single, pure choice from cpu.Features;
 // KernelFor names it for `obscura version`; Default applies it to the
@@ -31,13 +32,25 @@
 // and benchmarks. There is no mutable global and no init-time work.
 //
 // Primitives. LayerNorm, AddLayerNorm, SoftmaxMasked (scale + additive
-// mask + softmax), GELU (erf form; GELURows for a strided tile on the
-// calling goroutine, as quant's epilogue uses it) and GELUTanh, Exp/Erf/Tanh, Add, AddTo,
-// AddBias and Scale. The hot ones have AVX2 kernels on amd64 (GELU, exp,
-// every softmax and LayerNorm pass; softmax's exponentials and the erf GELU
-// over 16 lanes with AVX-512F, bit-identical per element to AVX2) and NEON kernels on arm64 (the same
-// set); scalar Go covers the rest and the purego build. Each
-// implementation is tested against float64 math with named tolerances.
+// mask + softmax), GELU (erf form; GELURows and GELUSerial run it on the
+// calling goroutine, as quant's epilogue does) and GELUTanh, Exp/Erf/Tanh,
+// Add, AddTo, AddBias and Scale. The hot ones have vector kernels: on
+// amd64 AVX2 for GELU, exp and every softmax and LayerNorm pass, and
+// AVX-512F where it pays (whole blocks of softmax rows and of LayerNorm
+// rows in one assembly call, the residual add fused into AddLayerNorm's
+// sum pass; softmax's exponential there is a degree-5 polynomial scaled
+// by VSCALEFPS, within 2 ulp of e^x but not bit-identical to the AVX2 one;
+// the erf GELU over 16 lanes, bit-identical per element to AVX2); NEON
+// kernels on arm64 (the AVX2 set); scalar Go covers the rest and the
+// purego build. Each implementation is tested against float64 math with
+// named tolerances.
+//
+// Worker pool. Parallel, ParallelGrain and every parallel primitive share
+// GOMAXPROCS−1 helper goroutines. An inference is a chain of short
+// parallel steps, so an idle helper spins (yielding) for a short while
+// before it parks, and a caller spins on its helpers before it blocks:
+// between the steps of one inference nobody sleeps, and an idle process
+// gives its cores back within that while.
 //
 // Invariants: a warm call allocates nothing (scratch and work items live
 // in free lists); every function is safe for concurrent use on disjoint
