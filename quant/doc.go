@@ -69,7 +69,11 @@
 // optional GELU (ActGELU) runs package tensor's vector GELU in place over
 // chunks of the output once every multiply has finished, inside the same
 // pool job: the result is bit-identical to MatMul followed by tensor.GELU
-// on the whole output, for every kernel. MatMulAdd adds the dequantized
+// on the whole output, for every kernel. The avx512vnni kernel also runs
+// the epilogue itself, in registers, for every whole 8×32 tile: the int32
+// sums never leave the registers and the float32 results go straight to
+// dst (the same operations in the same order, so the same bits); only
+// edge tiles take the int32 tile and the separate epilogue. MatMulAdd adds the dequantized
 // value into dst (one float32 add per element) for residual connections.
 //
 // # Cold weights

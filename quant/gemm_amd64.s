@@ -112,6 +112,164 @@ k512pf: // k512 with the prefetch of the next panel (first tile only)
 	XORQ R10, R10
 	JMP  store512
 
+// DEQ512 finishes one row of a tile in registers: acc0/acc1 (columns
+// 0-15/16-31) become float32(float32(float32(acc − corr)·sx)·scales) +
+// bias, dequantRow's operations in its order (no FMA), with corr, scales
+// and bias in Z26..Z31 and sx[r] broadcast into Z16.
+#define DEQ512(acc0, acc1) \
+	VBROADCASTSS (R12), Z16; \
+	VPSUBD       Z26, acc0, acc0; \
+	VPSUBD       Z27, acc1, acc1; \
+	VCVTDQ2PS    acc0, acc0; \
+	VCVTDQ2PS    acc1, acc1; \
+	VMULPS       Z16, acc0, acc0; \
+	VMULPS       Z16, acc1, acc1; \
+	VMULPS       Z28, acc0, acc0; \
+	VMULPS       Z29, acc1, acc1; \
+	VADDPS       Z30, acc0, acc0; \
+	VADDPS       Z31, acc1, acc1; \
+	ADDQ         $4, R12
+
+// STORE512 writes one finished row to AX and moves AX to the next row.
+#define STORE512(acc0, acc1) \
+	VMOVUPS acc0, (AX); \
+	VMOVUPS acc1, 64(AX); \
+	ADDQ    R11, AX
+
+// ADDSTORE512 adds one finished row v into the row at AX (out + v, the
+// operand order of dequantAVX512's residual form) and moves AX on.
+#define ADDSTORE512(acc0, acc1) \
+	VADDPS  (AX), acc0, acc0; \
+	VADDPS  64(AX), acc1, acc1; \
+	VMOVUPS acc0, (AX); \
+	VMOVUPS acc1, 64(AX); \
+	ADDQ    R11, AX
+
+// func gemmDeqAVX512VNNI(a *byte, b *int8, tiles, kgroups int, next *int8, out *float32, outStride int, corr *int32, scales, bias, sx *float32, add int)
+// gemmAVX512VNNI with the epilogue in registers: each finished 8×32 tile
+// is dequantized (DEQ512) and stored as float32 to out, rows outStride
+// elements apart (added into out when add ≠ 0), instead of going to an
+// int32 tile. Z26..Z31 hold the panel's corr, scales and bias; R12 walks
+// sx, one scale per row; DX is the tile's first output row.
+TEXT ·gemmDeqAVX512VNNI(SB), NOSPLIT, $0-96
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ tiles+16(FP), CX
+	MOVQ kgroups+24(FP), BX
+	MOVQ next+32(FP), R10
+	MOVQ out+40(FP), DX
+	MOVQ outStride+48(FP), R11
+	SHLQ $2, R11
+	MOVQ corr+56(FP), AX
+	VMOVDQU32 (AX), Z26
+	VMOVDQU32 64(AX), Z27
+	MOVQ scales+64(FP), AX
+	VMOVUPS (AX), Z28
+	VMOVUPS 64(AX), Z29
+	MOVQ bias+72(FP), AX
+	VMOVUPS (AX), Z30
+	VMOVUPS 64(AX), Z31
+	MOVQ sx+80(FP), R12
+	MOVQ add+88(FP), R13
+
+dtile512:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	MOVQ DI, R8
+	MOVQ BX, R9
+	TESTQ R10, R10
+	JNZ   dk512pf
+
+dk512:
+	VMOVDQU32 (R8), Z16
+	VMOVDQU32 64(R8), Z17
+	ROW512(0, Z18, Z0, Z1)
+	ROW512(4, Z19, Z2, Z3)
+	ROW512(8, Z20, Z4, Z5)
+	ROW512(12, Z21, Z6, Z7)
+	ROW512(16, Z22, Z8, Z9)
+	ROW512(20, Z23, Z10, Z11)
+	ROW512(24, Z24, Z12, Z13)
+	ROW512(28, Z25, Z14, Z15)
+	ADDQ $32, SI
+	ADDQ $128, R8
+	DECQ R9
+	JNZ  dk512
+
+dstore512:
+	DEQ512(Z0, Z1)
+	DEQ512(Z2, Z3)
+	DEQ512(Z4, Z5)
+	DEQ512(Z6, Z7)
+	DEQ512(Z8, Z9)
+	DEQ512(Z10, Z11)
+	DEQ512(Z12, Z13)
+	DEQ512(Z14, Z15)
+	MOVQ  DX, AX
+	TESTQ R13, R13
+	JNZ   dadd512
+	STORE512(Z0, Z1)
+	STORE512(Z2, Z3)
+	STORE512(Z4, Z5)
+	STORE512(Z6, Z7)
+	STORE512(Z8, Z9)
+	STORE512(Z10, Z11)
+	STORE512(Z12, Z13)
+	STORE512(Z14, Z15)
+	JMP   dnext512
+
+dadd512:
+	ADDSTORE512(Z0, Z1)
+	ADDSTORE512(Z2, Z3)
+	ADDSTORE512(Z4, Z5)
+	ADDSTORE512(Z6, Z7)
+	ADDSTORE512(Z8, Z9)
+	ADDSTORE512(Z10, Z11)
+	ADDSTORE512(Z12, Z13)
+	ADDSTORE512(Z14, Z15)
+
+dnext512:
+	MOVQ AX, DX
+	DECQ CX
+	JNZ  dtile512
+	VZEROUPPER
+	RET
+
+dk512pf: // dk512 with the prefetch of the next panel (first tile only)
+	PREFETCHT0 (R10)
+	PREFETCHT0 64(R10)
+	VMOVDQU32 (R8), Z16
+	VMOVDQU32 64(R8), Z17
+	ROW512(0, Z18, Z0, Z1)
+	ROW512(4, Z19, Z2, Z3)
+	ROW512(8, Z20, Z4, Z5)
+	ROW512(12, Z21, Z6, Z7)
+	ROW512(16, Z22, Z8, Z9)
+	ROW512(20, Z23, Z10, Z11)
+	ROW512(24, Z24, Z12, Z13)
+	ROW512(28, Z25, Z14, Z15)
+	ADDQ $32, SI
+	ADDQ $128, R8
+	ADDQ $128, R10
+	DECQ R9
+	JNZ  dk512pf
+	XORQ R10, R10
+	JMP  dstore512
+
 // ---------------------------------------------------------------------------
 // AVX-VNNI: 6×16 tiles. Y0..Y11 accumulate (row i: Y(2i) columns 0-7,
 // Y(2i+1) columns 8-15); Y12/Y13 hold one k-group of the weight panel;

@@ -19,6 +19,13 @@ type kernel struct {
 	// weight panel the worker is expected to multiply after this one
 	// (same length as b), for weights that are not in cache.
 	microNext func(a []byte, b, next []int8, c []int32, tiles, kp int)
+	// microDeq, when set, is microNext (next may be nil: no prefetch)
+	// with the epilogue in registers, for tiles whole row-tiles and a
+	// whole panel (nr columns): row r of the result goes to
+	// out[r·outStride:], as dequantRow computes it from corr, scales,
+	// bias and sx[r] (nr values each, sx one per row), or added into out
+	// (one float32 add, as dequantRowAdd) when add is set. No int32 tile.
+	microDeq func(a []byte, b, next []int8, tiles, kp int, out []float32, outStride int, corr []int32, scales, bias, sx []float32, add bool)
 	// prefetch, when set, asks for b (a weight panel) to be brought into
 	// the cache; each worker calls it for its first panel before it
 	// starts quantizing.

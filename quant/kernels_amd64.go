@@ -29,6 +29,7 @@ var archKernels = []*kernel{
 			_ = next[len(b)-1]
 			gemmAVX512VNNI(&a[0], &b[0], &c[0], tiles, kp/4, &next[0])
 		},
+		microDeq:  microDeqAVX512VNNI,
 		prefetch:  func(b []int8) { prefetchT0(&b[0], (len(b)+63)/64) },
 		quantTile: quantizeTileAVX512,
 	},
@@ -65,6 +66,40 @@ var archKernels = []*kernel{
 //
 //go:noescape
 func gemmAVX512VNNI(a *byte, b *int8, c *int32, tiles, kgroups int, next *int8)
+
+// gemmDeqAVX512VNNI is gemmAVX512VNNI with the epilogue in registers:
+// instead of the int32 tile, row r of the result (tile t, row i: r =
+// 8t + i) is stored to out + r·outStride floats as
+// float32(float32(float32(c[r][j] − corr[j])·sx[r])·scales[j]) + bias[j],
+// dequantRow's operations in its order (no FMA), or added into the float32
+// there (out + v) when add ≠ 0. corr, scales and bias hold 32 values, sx
+// one per row.
+//
+//go:noescape
+func gemmDeqAVX512VNNI(a *byte, b *int8, tiles, kgroups int, next *int8, out *float32, outStride int, corr *int32, scales, bias, sx *float32, add int)
+
+// microDeqAVX512VNNI is the microDeq of avx512vnni: gemmDeqAVX512VNNI
+// with its operands bounds-checked.
+func microDeqAVX512VNNI(a []byte, b, next []int8, tiles, kp int, out []float32, outStride int, corr []int32, scales, bias, sx []float32, add bool) {
+	const mr, nr = 8, 32
+	if tiles <= 0 {
+		return
+	}
+	_ = a[tiles*mr*kp-1]
+	_ = b[nr*kp-1]
+	_ = out[(tiles*mr-1)*outStride+nr-1]
+	_, _, _, _ = corr[nr-1], scales[nr-1], bias[nr-1], sx[tiles*mr-1]
+	var pn *int8
+	if next != nil {
+		_ = next[nr*kp-1]
+		pn = &next[0]
+	}
+	mode := 0
+	if add {
+		mode = 1
+	}
+	gemmDeqAVX512VNNI(&a[0], &b[0], tiles, kp/4, pn, &out[0], outStride, &corr[0], &scales[0], &bias[0], &sx[0], mode)
+}
 
 // gemmAVXVNNI is gemmAVX512VNNI for 6×16 tiles on YMM registers with the
 // VEX-encoded VPDPBUSD of AVX-VNNI (hand-encoded: the Go assembler only

@@ -376,7 +376,9 @@ func interleave(dst []byte, q []int8, ca, stride int, zero byte) {
 // work runs the job's items until none are left. The first j.tiles items
 // quantize one row-tile each; every later item is a (row block, panel)
 // pair: the micro-kernel fills the worker's int32 tile, then the epilogue
-// dequantizes it into dst.
+// dequantizes it into dst. A kernel with microDeq finishes the whole row
+// tiles of a whole panel in registers instead, straight into dst; only a
+// last partial row tile, or a partial last panel, goes through the tile.
 func (ws *Workspace) work(w int) {
 	j := &ws.job
 	tiles := int64(j.tiles)
@@ -419,16 +421,13 @@ func (ws *Workspace) work(w int) {
 		blk, p := int(it)/j.panels, int(it)%j.panels
 		t0 := blk * j.blockTiles
 		nt := min(j.blockTiles, j.tiles-t0)
-		c := tile[:nt*kern.mr*kern.nr]
+		var next []int8
 		if q := p + j.workers; kern.microNext != nil && q < j.panels {
 			// This worker's next item is likely the panel workers
 			// further on (items are claimed in turn).
-			kern.microNext(ws.a[t0*chunkA:(t0+nt)*chunkA], m.b[p*panelB:(p+1)*panelB], m.b[q*panelB:(q+1)*panelB], c, nt, m.kp)
-		} else {
-			kern.micro(ws.a[t0*chunkA:(t0+nt)*chunkA], m.b[p*panelB:(p+1)*panelB], c, nt, m.kp)
+			next = m.b[q*panelB : (q+1)*panelB]
 		}
-		r0 := t0 * kern.mr
-		r1 := min(r0+nt*kern.mr, j.rows)
+		bp := m.b[p*panelB : (p+1)*panelB]
 		c0 := p * kern.nr
 		c1 := min(c0+kern.nr, m.n)
 		scales, corr := m.scales[c0:c1], m.corr[c0:c1]
@@ -436,6 +435,29 @@ func (ws *Workspace) work(w int) {
 		if j.bias != nil {
 			bias = j.bias[c0:c1]
 		}
+		if kern.microDeq != nil && c1-c0 == kern.nr {
+			// Whole row-tiles of a whole panel finish in registers,
+			// straight into dst; a last partial tile takes the int32
+			// tile and the epilogue below.
+			if full := min(nt, (j.rows-t0*kern.mr)/kern.mr); full > 0 {
+				r0 := t0 * kern.mr
+				kern.microDeq(ws.a[t0*chunkA:(t0+full)*chunkA], bp, next, full, m.kp,
+					j.dst[r0*m.n+c0:], m.n, corr, scales, bias, ws.sx[r0:r0+full*kern.mr], j.add)
+				t0, nt, next = t0+full, nt-full, nil
+			}
+		}
+		if nt == 0 {
+			ws.multiplied.Add(1)
+			continue
+		}
+		c := tile[:nt*kern.mr*kern.nr]
+		if next != nil {
+			kern.microNext(ws.a[t0*chunkA:(t0+nt)*chunkA], bp, next, c, nt, m.kp)
+		} else {
+			kern.micro(ws.a[t0*chunkA:(t0+nt)*chunkA], bp, c, nt, m.kp)
+		}
+		r0 := t0 * kern.mr
+		r1 := min(r0+nt*kern.mr, j.rows)
 		deq := dequantTile
 		if kern.dequant != nil {
 			deq = kern.dequant
