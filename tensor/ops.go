@@ -123,7 +123,8 @@ func ElementwiseKernelFor(f cpu.Features) string { return vecOpsFor(f).name }
 // GELU sets dst[i] = x·Φ(x) = 0.5·x·(1 + erf(x/√2)) for x = src[i], the
 // exact ("erf") form of BERT's activation; dst may alias src. erf is
 // Abramowitz & Stegun 7.1.26 (absolute error < 1.5e-7), and 1 + erf is
-// formed without cancellation for negative x.
+// formed without cancellation for negative x; the AVX-512 kernel instead
+// evaluates Φ(−|x|) by piecewise polynomials, at least as accurately.
 func GELU(dst, src []float32) { geluParallel(dst, src, opGELU) }
 
 // GELUTanh sets dst[i] = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) for

@@ -43,9 +43,15 @@ func softmaxRowsAVX512(x, mask *float32, rows, n, ld int, scale float32)
 //go:noescape
 func geluErfAVX2(dst, src *float32, n int)
 
-// geluErfAVX512 is geluErfAVX2 over 16 lanes (AVX-512F): the same
-// operations per element, so the same values. n is a multiple of 8; dst
-// may equal src.
+// geluErfAVX512 sets dst[i] = x·Φ(x) = 0.5·x·(1 + erf(x/√2)) for
+// x = src[i], i < n, over 16 lanes (AVX-512F) by a different algorithm
+// than geluErfAVX2: Φ(−|x|) = erfc(|x|/√2)/2 as 16 degree-5 polynomial
+// pieces on |x| < 6.2, their coefficients picked per lane with VPERMPS
+// (no division, no exponential; see GELU512 in ops_amd64.s). Over a dense
+// sweep of [−10, 10] its largest error against float64 is 3.84e-7 (0.36
+// of TestGELU's tolerance; geluErfAVX2: 4.23e-7, 0.68), mostly the
+// float32 rounding of the result. ±0, ±Inf and NaN give geluErfAVX2's
+// values. n is a multiple of 8; dst may equal src.
 //
 //go:noescape
 func geluErfAVX512(dst, src *float32, n int)

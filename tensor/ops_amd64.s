@@ -675,97 +675,133 @@ smx_ret:
 	VZEROUPPER
 	RET
 
+// C16 defines a 64-byte table of 16 float32s (bits v0..v15), one per
+// VPERMPS index.
+#define C16(name, v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15) \
+	DATA name<>+0(SB)/4, $v0; \
+	DATA name<>+4(SB)/4, $v1; \
+	DATA name<>+8(SB)/4, $v2; \
+	DATA name<>+12(SB)/4, $v3; \
+	DATA name<>+16(SB)/4, $v4; \
+	DATA name<>+20(SB)/4, $v5; \
+	DATA name<>+24(SB)/4, $v6; \
+	DATA name<>+28(SB)/4, $v7; \
+	DATA name<>+32(SB)/4, $v8; \
+	DATA name<>+36(SB)/4, $v9; \
+	DATA name<>+40(SB)/4, $v10; \
+	DATA name<>+44(SB)/4, $v11; \
+	DATA name<>+48(SB)/4, $v12; \
+	DATA name<>+52(SB)/4, $v13; \
+	DATA name<>+56(SB)/4, $v14; \
+	DATA name<>+60(SB)/4, $v15; \
+	GLOBL name<>(SB), RODATA|NOPTR, $64
+
+// The AVX-512 GELU's tail function Ψ(a) = Φ(−a) = erfc(a/√2)/2 for a ≥ 0,
+// piecewise: with u = 2.5·a and j = round(u) (0 ≤ j ≤ 15, a < 6.2), Ψ is
+// c0[j] + t·(c1[j] + t·(c2[j] + t·(c3[j] + t·(c4[j] + t·c5[j])))) in
+// t = u − j ∈ [−0.5, 0.5] ([0, 0.5] for j = 0). Each piece is the degree-5
+// minimax (absolute error) fit of Ψ((j + t)/2.5); vgelucI holds the 16
+// values cI[j]. Fit error < 1e-9; c0[0] = 0.5 exactly (Ψ(0) = 1/2).
+// Beyond a = 6.2, Ψ < 3e-10 is taken as 0.
+C16(vgeluc0, 0x3f000000, 0x3eb06c90, 0x3e58f0a0, 0x3deba9a6, 0x3d607538, 0x3cba5e7b, 0x3c064ef4, 0x3b2773f9, 0x3a342112, 0x3926d679, 0x3804d6ea, 0x36b59dea, 0x3554f641, 0x33d5fe13, 0x3238236d, 0x30879bf5)
+C16(vgeluc1, 0xbe236821, 0xbe16d7ec, 0xbded50b9, 0xbd9f13c5, 0xbd35bb92, 0xbcb0eae7, 0xbc12c3c8, 0xbb4f7faf, 0xba79fd5f, 0xb9805341, 0xb86087c7, 0xb7276318, 0xb5d4ac5f, 0xb46642a2, 0xb2d47137, 0xb127063d)
+C16(vgeluc2, 0xb3a6d355, 0x3c4112bc, 0x3c97e0df, 0x3c98b68e, 0x3c689ec4, 0x3c0d8989, 0x3b8ce5c4, 0x3ae8665b, 0x3a1ffc8e, 0x3938c37b, 0x383392ec, 0x37133a1c, 0x35cc003b, 0x346f2ce6, 0x32ed8253, 0x3147ed02)
+C16(vgeluc3, 0x3b8b75e8, 0x3b583e93, 0x3a91d04f, 0xba6ee2ea, 0xbaf1ea81, 0xbae274d4, 0xba950a05, 0xba17656c, 0xb97664a9, 0xb8a3b3a7, 0xb7b39911, 0xb6a3daa0, 0xb579d9b2, 0xb41fbf82, 0xb2abc1fe, 0xb11b94ca)
+C16(vgeluc4, 0xb60c51dc, 0xb9e7c300, 0xba17c5b9, 0xb9ca9895, 0xb8b1dcf6, 0x38ed38b6, 0x3924c8ab, 0x38efc308, 0x38784c2f, 0x37c66b52, 0x36fd574a, 0x36039fab, 0x34e12413, 0x339faa37, 0x323cc439, 0x30babc95)
+C16(vgeluc5, 0xb8d05dab, 0xb8871c2e, 0x372c4d57, 0x387504da, 0x38651adb, 0x37c2095b, 0xb6404b8f, 0xb743463f, 0xb71e1457, 0xb6a40a6a, 0xb5fca55d, 0xb5183592, 0xb4134444, 0xb2e84f59, 0xb196d4c7, 0xb0224eed)
+C8(vgeluk, 0x40200000)  // 2.5 pieces per unit of |x|
+C8(vgelucut, 0x41780000) // 15.5: u at and above it gives Ψ = 0
+C8(vmagic, 0x4b000000)  // 2**23: u + 2**23 rounds u to an integer
+C8(vallones, 0xffffffff)
+
+// GELU512 sets X = x·Φ(x) = 0.5·x·(1 + erf(x/√2)) for the 16 lanes of X,
+// with U, V, T, P, Q scratch and KR, KS mask scratch:
+//
+//	u = 2.5·|x|; v = u + 2**23, whose low mantissa bits are j = round(u);
+//	t = u − (v − 2**23); Ψ = the piece j polynomial in t (VPERMPS picks
+//	each coefficient from its 16-entry table by the low 4 bits of v),
+//	zeroed where u ≥ 15.5 or u is NaN (KR);
+//	Φ(x) = 1 − Ψ where x's sign bit is clear (KS), Ψ where it is set.
+//
+// So −0 gives −0, NaN stays NaN, +Inf gives +Inf and −Inf gives NaN
+// (−Inf·0), as in geluErfAVX2. Constants: Z16..Z21 the tables c0..c5,
+// Z22 2.5, Z23 2**23, Z24 15.5, Z25 |x| mask, Z26 all ones (−1), Z27 1.
+#define GELU512(X, U, V, T, P, Q, KR, KS) \
+	VPANDD Z25, X, U; \
+	VMULPS Z22, U, U; \
+	VADDPS Z23, U, V; \
+	VSUBPS Z23, V, T; \
+	VSUBPS T, U, T; \
+	VCMPPS $1, Z24, U, KR; \
+	VPERMPS Z21, V, P; \
+	VPERMPS Z20, V, Q; \
+	VFMADD213PS Q, T, P; \
+	VPERMPS Z19, V, Q; \
+	VFMADD213PS Q, T, P; \
+	VPERMPS Z18, V, Q; \
+	VFMADD213PS Q, T, P; \
+	VPERMPS Z17, V, Q; \
+	VFMADD213PS Q, T, P; \
+	VPERMPS Z16, V, Q; \
+	VFMADD213PS.Z Q, T, KR, P; \
+	VPCMPGTD Z26, X, KS; \
+	VSUBPS P, Z27, KS, P; \
+	VMULPS P, X, X
+
 // func geluErfAVX512(dst, src *float32, n int)
 //
-// geluErfAVX2's operations over 16 lanes (AVX-512F), constants in Z8..Z30;
-// a last group of 8 runs under the lane mask K2. VBLENDVPS has no EVEX
-// form: the lanes whose sign bit is set (0 > x as int32, the bit BLENDVPS
-// reads) are selected with a mask instead.
+// GELU512 on two vectors (32 floats) per iteration, then one vector, then
+// a last group of 8 under the lane mask K2.
 TEXT ·geluErfAVX512(SB), NOSPLIT, $0-24
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
 	MOVQ n+16(FP), CX
-	VBROADCASTSS vexplo<>(SB), Z8
-	VBROADCASTSS vone<>(SB), Z9
-	VBROADCASTSS vabs<>(SB), Z10
-	VBROADCASTSS vrsqrt2<>(SB), Z11
-	VBROADCASTSS verfp<>(SB), Z12
-	VBROADCASTSS va5<>(SB), Z13
-	VBROADCASTSS va4<>(SB), Z14
-	VBROADCASTSS va3<>(SB), Z15
-	VBROADCASTSS va2<>(SB), Z16
-	VBROADCASTSS va1<>(SB), Z17
-	VBROADCASTSS vsign<>(SB), Z18
-	VBROADCASTSS vtwo<>(SB), Z19
-	VBROADCASTSS vhalf<>(SB), Z20
-	VBROADCASTSS vlog2e<>(SB), Z21
-	VBROADCASTSS vln2hi<>(SB), Z22
-	VBROADCASTSS vln2lo<>(SB), Z23
-	VBROADCASTSS vc7<>(SB), Z24
-	VBROADCASTSS vc6<>(SB), Z25
-	VBROADCASTSS vc5<>(SB), Z26
-	VBROADCASTSS vc4<>(SB), Z27
-	VBROADCASTSS vc3<>(SB), Z28
-	VBROADCASTSS vc2<>(SB), Z29
-	VPXORD Z30, Z30, Z30
-	MOVQ $0xffff, AX
-	KMOVW AX, K2
+	VMOVUPS vgeluc0<>(SB), Z16
+	VMOVUPS vgeluc1<>(SB), Z17
+	VMOVUPS vgeluc2<>(SB), Z18
+	VMOVUPS vgeluc3<>(SB), Z19
+	VMOVUPS vgeluc4<>(SB), Z20
+	VMOVUPS vgeluc5<>(SB), Z21
+	VBROADCASTSS vgeluk<>(SB), Z22
+	VBROADCASTSS vmagic<>(SB), Z23
+	VBROADCASTSS vgelucut<>(SB), Z24
+	VBROADCASTSS vabs<>(SB), Z25
+	VBROADCASTSS vallones<>(SB), Z26
+	VBROADCASTSS vone<>(SB), Z27
+	CMPQ CX, $32
+	JLT  gelu512_one
 
-gelu512_loop:
+gelu512_two:
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z8
+	GELU512(Z0, Z1, Z2, Z3, Z4, Z5, K1, K3)
+	GELU512(Z8, Z9, Z10, Z11, Z12, Z13, K4, K5)
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z8, 64(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	CMPQ CX, $32
+	JGE  gelu512_two
+
+gelu512_one:
 	CMPQ CX, $16
-	JGE  gelu512_body
-	TESTQ CX, CX
-	JZ   gelu512_done
-	MOVQ $0xff, AX // the last 8
-	KMOVW AX, K2
-	MOVQ $16, CX
-
-gelu512_body:
-	VPXORD Z0, Z0, Z0
-	VMOVUPS (SI), K2, Z0          // x
-	VPANDD Z10, Z0, Z1            // |x|
-	VMULPS Z11, Z1, Z1            // z = |x|/√2
-	VMOVAPS Z12, Z2
-	VFMADD213PS Z9, Z1, Z2        // 1 + p·z
-	VDIVPS Z2, Z9, Z2             // t = 1/(1 + p·z)
-	VMOVAPS Z13, Z3
-	VFMADD213PS Z14, Z2, Z3
-	VFMADD213PS Z15, Z2, Z3
-	VFMADD213PS Z16, Z2, Z3
-	VFMADD213PS Z17, Z2, Z3
-	VMULPS Z2, Z3, Z3             // P = t·(a1 + t·(… a5))
-	VMULPS Z1, Z1, Z4
-	VPXORD Z18, Z4, Z4            // −z²
-	VMAXPS Z4, Z8, Z7             // EXPNEG(Z4) into Z5 …
-	VMULPS Z21, Z7, Z6
-	VRNDSCALEPS $0, Z6, Z6
-	VFNMADD231PS Z22, Z6, Z7
-	VFNMADD231PS Z23, Z6, Z7
-	VMOVAPS Z24, Z5
-	VFMADD213PS Z25, Z7, Z5
-	VFMADD213PS Z26, Z7, Z5
-	VFMADD213PS Z27, Z7, Z5
-	VFMADD213PS Z28, Z7, Z5
-	VFMADD213PS Z29, Z7, Z5
-	VFMADD213PS Z9, Z7, Z5
-	VFMADD213PS Z9, Z7, Z5
-	VCVTPS2DQ Z6, Z6
-	VPSLLD $23, Z6, Z6
-	VPADDD Z6, Z5, Z5
-	VCMPPS $5, Z8, Z4, K1
-	VPXORD Z7, Z7, Z7
-	VMOVAPS Z5, K1, Z7            // … zeroed below −87: e**(−z²) in Z7
-	VMULPS Z7, Z3, Z3             // Q = erfc(z)
-	VSUBPS Z3, Z19, Z6            // 2 − Q
-	VPCMPGTD Z0, Z30, K1          // sign bit of x
-	VMOVAPS Z3, K1, Z6            // 1 + erf(x/√2): Q where x < 0
-	VMULPS Z20, Z0, Z0
-	VMULPS Z6, Z0, Z0
-	VMOVUPS Z0, K2, (DI)
+	JLT  gelu512_last
+	VMOVUPS (SI), Z0
+	GELU512(Z0, Z1, Z2, Z3, Z4, Z5, K1, K3)
+	VMOVUPS Z0, (DI)
 	ADDQ $64, SI
 	ADDQ $64, DI
 	SUBQ $16, CX
-	JMP  gelu512_loop
+
+gelu512_last:
+	TESTQ CX, CX
+	JZ    gelu512_done
+	MOVQ $0xff, AX // the last 8
+	KMOVW AX, K2
+	VMOVUPS.Z (SI), K2, Z0
+	GELU512(Z0, Z1, Z2, Z3, Z4, Z5, K1, K3)
+	VMOVUPS Z0, K2, (DI)
 
 gelu512_done:
 	VZEROUPPER

@@ -27,6 +27,9 @@ func BenchmarkOps(b *testing.B) {
 	}
 	bench("GELU", len(x), func() { GELU(y, x) })
 	bench("GELUTanh", len(x), func() { GELUTanh(y, x) })
+	// One fc1 output row, in L1: the kernel's own cost, as
+	// quant's GELU epilogue sees it.
+	bench("GELUSerial1536", 1536, func() { GELUSerial(y[:1536], x[:1536]) })
 	bench("LayerNorm", 128*768, func() { LayerNorm(y[:128*768], x[:128*768], 128, 768, gamma, beta, 1e-12) })
 	bench("SoftmaxMasked", 12*128*128, func() {
 		copy(y, x[:12*128*128])
