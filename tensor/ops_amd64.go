@@ -48,7 +48,7 @@ func geluErfAVX2(dst, src *float32, n int)
 // than geluErfAVX2: Φ(−|x|) = erfc(|x|/√2)/2 as 16 degree-5 polynomial
 // pieces on |x| < 6.2, their coefficients picked per lane with VPERMPS
 // (no division, no exponential; see GELU512 in ops_amd64.s). Over a dense
-// sweep of [−10, 10] its largest error against float64 is 3.84e-7 (0.36
+// sweep of [−10, 10] its largest error against float64 is 3.84e-7 (0.34
 // of TestGELU's tolerance; geluErfAVX2: 4.23e-7, 0.68), mostly the
 // float32 rounding of the result. ±0, ±Inf and NaN give geluErfAVX2's
 // values. n is a multiple of 8; dst may equal src.

@@ -710,29 +710,30 @@ C16(vgeluc3, 0x3b8b75e8, 0x3b583e93, 0x3a91d04f, 0xba6ee2ea, 0xbaf1ea81, 0xbae27
 C16(vgeluc4, 0xb60c51dc, 0xb9e7c300, 0xba17c5b9, 0xb9ca9895, 0xb8b1dcf6, 0x38ed38b6, 0x3924c8ab, 0x38efc308, 0x38784c2f, 0x37c66b52, 0x36fd574a, 0x36039fab, 0x34e12413, 0x339faa37, 0x323cc439, 0x30babc95)
 C16(vgeluc5, 0xb8d05dab, 0xb8871c2e, 0x372c4d57, 0x387504da, 0x38651adb, 0x37c2095b, 0xb6404b8f, 0xb743463f, 0xb71e1457, 0xb6a40a6a, 0xb5fca55d, 0xb5183592, 0xb4134444, 0xb2e84f59, 0xb196d4c7, 0xb0224eed)
 C8(vgeluk, 0x40200000)  // 2.5 pieces per unit of |x|
-C8(vgelucut, 0x41780000) // 15.5: u at and above it gives Ψ = 0
+C8(vgelucut, 0x4b00000f) // 2**23 + 15: v above it (j > 15) gives Ψ = 0
 C8(vmagic, 0x4b000000)  // 2**23: u + 2**23 rounds u to an integer
 C8(vallones, 0xffffffff)
 
 // GELU512 sets X = x·Φ(x) = 0.5·x·(1 + erf(x/√2)) for the 16 lanes of X,
 // with U, V, T, P, Q scratch and KR, KS mask scratch:
 //
-//	u = 2.5·|x|; v = u + 2**23, whose low mantissa bits are j = round(u);
-//	t = u − (v − 2**23); Ψ = the piece j polynomial in t (VPERMPS picks
-//	each coefficient from its 16-entry table by the low 4 bits of v),
-//	zeroed where u ≥ 15.5 or u is NaN (KR);
+//	v = 2.5·|x| + 2**23 (one FMA), whose low mantissa bits are
+//	j = round(2.5·|x|); t = 2.5·|x| − (v − 2**23) (one FMA);
+//	Ψ = the piece j polynomial in t (VPERMPS picks each coefficient
+//	from its 16-entry table by the low 4 bits of v), zeroed where
+//	j > 15 or x is NaN (KR: v ≤ 2**23 + 15);
 //	Φ(x) = 1 − Ψ where x's sign bit is clear (KS), Ψ where it is set.
 //
 // So −0 gives −0, NaN stays NaN, +Inf gives +Inf and −Inf gives NaN
 // (−Inf·0), as in geluErfAVX2. Constants: Z16..Z21 the tables c0..c5,
-// Z22 2.5, Z23 2**23, Z24 15.5, Z25 |x| mask, Z26 all ones (−1), Z27 1.
+// Z22 2.5, Z23 2**23, Z24 2**23 + 15, Z25 |x| mask, Z26 all ones (−1), Z27 1.
 #define GELU512(X, U, V, T, P, Q, KR, KS) \
 	VPANDD Z25, X, U; \
-	VMULPS Z22, U, U; \
-	VADDPS Z23, U, V; \
+	VMOVAPS Z23, V; \
+	VFMADD231PS Z22, U, V; \
 	VSUBPS Z23, V, T; \
-	VSUBPS T, U, T; \
-	VCMPPS $1, Z24, U, KR; \
+	VFMSUB231PS Z22, U, T; \
+	VCMPPS $2, Z24, V, KR; \
 	VPERMPS Z21, V, P; \
 	VPERMPS Z20, V, Q; \
 	VFMADD213PS Q, T, P; \
