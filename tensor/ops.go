@@ -132,22 +132,6 @@ func GELU(dst, src []float32) { geluParallel(dst, src, opGELU) }
 // dst may alias src.
 func GELUTanh(dst, src []float32) { geluParallel(dst, src, opGELUTanh) }
 
-// GELURows applies GELU (the erf form, as GELU computes it) in place to
-// rows×cols values of x whose rows are ld apart, on the calling goroutine:
-// the epilogue of a GEMM tile that already runs on a worker. Each row is
-// one GELU call, so a row's values equal GELU's on a slice of that row.
-func GELURows(x []float32, rows, cols, ld int) {
-	if rows <= 0 || cols <= 0 {
-		return
-	}
-	sameLen("GELURows", (rows-1)*ld+cols, x)
-	v := detectedVecOps()
-	for r := 0; r < rows; r++ {
-		row := x[r*ld : r*ld+cols]
-		v.gelu(row, row, false)
-	}
-}
-
 // geluChunk is the number of elements one GELU work item covers.
 const geluChunk = 8192
 
