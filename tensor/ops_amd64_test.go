@@ -4,6 +4,7 @@ package tensor
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -25,8 +26,8 @@ var geluSpecials = []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(
 // AVX2's algorithm, so not its bits) against float64 on a dense sweep of
 // [−10, 10] within TestGELU's tolerance, and reports the largest errors of
 // both kernels; the special values must give the AVX2 kernel's bits.
-// Lengths 8..72 cover the 2-vector loop, the single vector and the masked
-// last 8, with guard bands around the output.
+// Lengths 1..72 cover the 2-vector loop, the single vector, the masked
+// last 8 and the scalar tail, with guard bands around the output.
 func TestAVX512GELU(t *testing.T) {
 	if f := detected(); !f.AVX512F || !f.AVX2 || !f.FMA {
 		t.Skip("no AVX-512F here")
@@ -69,14 +70,22 @@ func TestAVX512GELU(t *testing.T) {
 			t.Fatalf("GELU(%g): avx512 %g, avx2 %g", x, a[i], b[i])
 		}
 	}
-	for n := 8; n <= 72; n += 8 {
+	// Lengths 1..72 through the AVX-512 set's gelu (vector body, scalar
+	// tail), random x in [−8, 8], guard bands around dst.
+	v := vecOpsFor(detected())
+	r := rand.New(rand.NewPCG(5, 6))
+	for n := 1; n <= 72; n++ {
+		src := make([]float32, n)
+		for i := range src {
+			src[i] = float32(16*r.Float64() - 8)
+		}
 		g := newGuarded(n)
-		geluErfAVX512(&g.data()[0], &xs[1000], n)
-		g.checkGuards(t, "geluErfAVX512 dst")
+		v.gelu(g.data(), src, false)
+		g.checkGuards(t, "avx512 GELU dst")
 		for i, y := range g.data() {
-			want, tol := geluRef(xs[1000+i])
+			want, tol := geluRef(src[i])
 			if !(math.Abs(float64(y)-want) <= tol) {
-				t.Fatalf("n=%d: GELU(%g) = %g, want %g", n, xs[1000+i], y, want)
+				t.Fatalf("n=%d: GELU(%g) = %g, want %g", n, src[i], y, want)
 			}
 		}
 	}
