@@ -17,6 +17,42 @@
 	VPDPBUSD     Z16, bc, acc0; \
 	VPDPBUSD     Z17, bc, acc1
 
+// ZERO512 clears the 16 accumulators of an 8×32 tile.
+#define ZERO512 \
+	VPXORD Z0, Z0, Z0; \
+	VPXORD Z1, Z1, Z1; \
+	VPXORD Z2, Z2, Z2; \
+	VPXORD Z3, Z3, Z3; \
+	VPXORD Z4, Z4, Z4; \
+	VPXORD Z5, Z5, Z5; \
+	VPXORD Z6, Z6, Z6; \
+	VPXORD Z7, Z7, Z7; \
+	VPXORD Z8, Z8, Z8; \
+	VPXORD Z9, Z9, Z9; \
+	VPXORD Z10, Z10, Z10; \
+	VPXORD Z11, Z11, Z11; \
+	VPXORD Z12, Z12, Z12; \
+	VPXORD Z13, Z13, Z13; \
+	VPXORD Z14, Z14, Z14; \
+	VPXORD Z15, Z15, Z15
+
+// KSTEP512 multiplies one k-group (4 k values) of the 8-row activation
+// tile at SI by the 32-column weight panel at R8 into Z0..Z15 and steps
+// both pointers to the next k-group.
+#define KSTEP512 \
+	VMOVDQU32 (R8), Z16; \
+	VMOVDQU32 64(R8), Z17; \
+	ROW512(0, Z18, Z0, Z1); \
+	ROW512(4, Z19, Z2, Z3); \
+	ROW512(8, Z20, Z4, Z5); \
+	ROW512(12, Z21, Z6, Z7); \
+	ROW512(16, Z22, Z8, Z9); \
+	ROW512(20, Z23, Z10, Z11); \
+	ROW512(24, Z24, Z12, Z13); \
+	ROW512(28, Z25, Z14, Z15); \
+	ADDQ $32, SI; \
+	ADDQ $128, R8
+
 // func gemmAVX512VNNI(a *byte, b *int8, c *int32, tiles, kgroups int, next *int8)
 // R10 = next: when not nil, the first tile's k-loop also prefetches the
 // panel there (the same 128 bytes ahead per k-group as it reads of its
@@ -31,40 +67,14 @@ TEXT ·gemmAVX512VNNI(SB), NOSPLIT, $0-48
 	MOVQ next+40(FP), R10
 
 tile512:
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
+	ZERO512
 	MOVQ DI, R8
 	MOVQ BX, R9
 	TESTQ R10, R10
 	JNZ   k512pf
 
 k512:
-	VMOVDQU32 (R8), Z16
-	VMOVDQU32 64(R8), Z17
-	ROW512(0, Z18, Z0, Z1)
-	ROW512(4, Z19, Z2, Z3)
-	ROW512(8, Z20, Z4, Z5)
-	ROW512(12, Z21, Z6, Z7)
-	ROW512(16, Z22, Z8, Z9)
-	ROW512(20, Z23, Z10, Z11)
-	ROW512(24, Z24, Z12, Z13)
-	ROW512(28, Z25, Z14, Z15)
-	ADDQ $32, SI
-	ADDQ $128, R8
+	KSTEP512
 	DECQ R9
 	JNZ  k512
 
@@ -94,18 +104,7 @@ store512:
 k512pf: // k512 with the prefetch of the next panel (first tile only)
 	PREFETCHT0 (R10)
 	PREFETCHT0 64(R10)
-	VMOVDQU32 (R8), Z16
-	VMOVDQU32 64(R8), Z17
-	ROW512(0, Z18, Z0, Z1)
-	ROW512(4, Z19, Z2, Z3)
-	ROW512(8, Z20, Z4, Z5)
-	ROW512(12, Z21, Z6, Z7)
-	ROW512(16, Z22, Z8, Z9)
-	ROW512(20, Z23, Z10, Z11)
-	ROW512(24, Z24, Z12, Z13)
-	ROW512(28, Z25, Z14, Z15)
-	ADDQ $32, SI
-	ADDQ $128, R8
+	KSTEP512
 	ADDQ $128, R10
 	DECQ R9
 	JNZ  k512pf
@@ -173,40 +172,14 @@ TEXT ·gemmDeqAVX512VNNI(SB), NOSPLIT, $0-96
 	MOVQ add+88(FP), R13
 
 dtile512:
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
+	ZERO512
 	MOVQ DI, R8
 	MOVQ BX, R9
 	TESTQ R10, R10
 	JNZ   dk512pf
 
 dk512:
-	VMOVDQU32 (R8), Z16
-	VMOVDQU32 64(R8), Z17
-	ROW512(0, Z18, Z0, Z1)
-	ROW512(4, Z19, Z2, Z3)
-	ROW512(8, Z20, Z4, Z5)
-	ROW512(12, Z21, Z6, Z7)
-	ROW512(16, Z22, Z8, Z9)
-	ROW512(20, Z23, Z10, Z11)
-	ROW512(24, Z24, Z12, Z13)
-	ROW512(28, Z25, Z14, Z15)
-	ADDQ $32, SI
-	ADDQ $128, R8
+	KSTEP512
 	DECQ R9
 	JNZ  dk512
 
@@ -252,18 +225,7 @@ dnext512:
 dk512pf: // dk512 with the prefetch of the next panel (first tile only)
 	PREFETCHT0 (R10)
 	PREFETCHT0 64(R10)
-	VMOVDQU32 (R8), Z16
-	VMOVDQU32 64(R8), Z17
-	ROW512(0, Z18, Z0, Z1)
-	ROW512(4, Z19, Z2, Z3)
-	ROW512(8, Z20, Z4, Z5)
-	ROW512(12, Z21, Z6, Z7)
-	ROW512(16, Z22, Z8, Z9)
-	ROW512(20, Z23, Z10, Z11)
-	ROW512(24, Z24, Z12, Z13)
-	ROW512(28, Z25, Z14, Z15)
-	ADDQ $32, SI
-	ADDQ $128, R8
+	KSTEP512
 	ADDQ $128, R10
 	DECQ R9
 	JNZ  dk512pf
