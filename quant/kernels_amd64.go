@@ -158,9 +158,19 @@ func roundPackAVX2(x *float32, blocks int, inv float32, dst *byte, stride int, f
 // to kp) goes to dst[j·stride:], each byte XOR-ed with zero. The bytes and
 // the scale are those of quantizeRow followed by interleave.
 func quantizePackAVX2(dst []byte, stride int, x []float32, kp int, zero byte) float32 {
+	return quantizePackWith(dst, stride, x, kp, zero, 32, rowScaleAVX2, roundPackAVX2)
+}
+
+// quantizePackWith is the body of the vector quantizePack functions: the
+// row scale from rowScale, whole blocks of block (≤ 32) values rounded
+// into place by roundPack, the rest and the K padding by roundRow and
+// interleave.
+func quantizePackWith(dst []byte, stride int, x []float32, kp int, zero byte, block int,
+	rowScale func([]float32) (inv, sx float32, ok bool),
+	roundPack func(x *float32, blocks int, inv float32, dst *byte, stride int, flip uint32)) float32 {
 	n := len(x)
 	_ = dst[(kp/4-1)*stride+3]
-	inv, sx, ok := rowScaleAVX2(x)
+	inv, sx, ok := rowScale(x)
 	if !ok { // all-zero or non-finite row: zero values, as quantizeRow
 		for j := 0; j < kp/4; j++ {
 			d := dst[j*stride : j*stride+4 : j*stride+4]
@@ -168,10 +178,10 @@ func quantizePackAVX2(dst []byte, stride int, x []float32, kp int, zero byte) fl
 		}
 		return sx
 	}
-	var tail [36]int8 // the last n%32 values and the K padding (kp−n < 4)
-	done := n / 32 * 32
+	var tail [36]int8 // the last n%block values and the K padding (kp−n < 4)
+	done := n / block * block
 	if done > 0 {
-		roundPackAVX2(&x[0], done/32, inv, &dst[0], stride, uint32(zero)*0x01010101)
+		roundPack(&x[0], done/block, inv, &dst[0], stride, uint32(zero)*0x01010101)
 	}
 	roundRow(tail[:n-done], x[done:], inv)
 	if kp > done {
@@ -315,26 +325,7 @@ func quantizeRowAVX512(dst []int8, x []float32) float32 {
 // XOR-ed with zero, K zero-padded to kp), identical to quantizeRow
 // followed by interleave.
 func quantizePackAVX512(dst []byte, stride int, x []float32, kp int, zero byte) float32 {
-	n := len(x)
-	_ = dst[(kp/4-1)*stride+3]
-	inv, sx, ok := rowScaleAVX512(x)
-	if !ok { // all-zero or non-finite row: zero values, as quantizeRow
-		for j := 0; j < kp/4; j++ {
-			d := dst[j*stride : j*stride+4 : j*stride+4]
-			d[0], d[1], d[2], d[3] = zero, zero, zero, zero
-		}
-		return sx
-	}
-	var tail [20]int8 // the last n%16 values and the K padding (kp−n < 4)
-	done := n / 16 * 16
-	if done > 0 {
-		roundPackAVX512(&x[0], done/16, inv, &dst[0], stride, uint32(zero)*0x01010101)
-	}
-	roundRow(tail[:n-done], x[done:], inv)
-	if kp > done {
-		interleave(dst[done/4*stride:], tail[:kp-done], 4, stride, zero)
-	}
-	return sx
+	return quantizePackWith(dst, stride, x, kp, zero, 16, rowScaleAVX512, roundPackAVX512)
 }
 
 // prefetchT0 issues PREFETCHT0 for lines ≥ 1 cache lines from p on.
