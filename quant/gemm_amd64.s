@@ -136,7 +136,7 @@ k512pf: // k512 with the prefetch of the next panel (first tile only)
 	ADDQ    R11, AX
 
 // ADDSTORE512 adds one finished row v into the row at AX (out + v, the
-// operand order of dequantAVX512's residual form) and moves AX on.
+// operand order of dequantAddAVX512) and moves AX on.
 #define ADDSTORE512(acc0, acc1) \
 	VADDPS  (AX), acc0, acc0; \
 	VADDPS  64(AX), acc1, acc1; \
@@ -579,16 +579,17 @@ rploop:
 // ---------------------------------------------------------------------------
 // AVX-512 epilogue and row quantizer, used by the avx512vnni kernel.
 
-// func dequantAVX512(out *float32, outStride int, acc *int32, accStride int, rows, cols int, corr *int32, scales *float32, bias *float32, sx *float32, add int)
+// func dequantAddAVX512(out *float32, outStride int, acc *int32, accStride int, rows, cols int, corr *int32, scales *float32, bias *float32, sx *float32)
 // For rows ≥ 1 rows and cols ≥ 1 columns:
 // v[r][j] = float32(float32(float32(acc[r][j]−corr[j])·sx[r])·scales[j]) + bias[j],
 // the same IEEE operations in the same order as dequantRow (no FMA), and
-// out[r][j] = v[r][j], or out[r][j] + v[r][j] when add ≠ 0. Columns go in
+// out[r][j] = out[r][j] + v[r][j] (the residual form; the plain epilogue
+// stays on dequantAVX2, which measured faster). Columns go in
 // blocks of 32 (one kernel panel), two 16-lane halves under the lane masks
 // K1 and K2, so nothing past cols is read or written; each block keeps its
 // corr, scales and bias in Z1..Z3 and Z8..Z10 while it walks the rows, row
 // by row, so that each output row is written once, contiguously.
-TEXT ·dequantAVX512(SB), NOSPLIT, $0-88
+TEXT ·dequantAddAVX512(SB), NOSPLIT, $0-80
 	MOVQ out+0(FP), DI
 	MOVQ outStride+8(FP), R8
 	SHLQ $2, R8
@@ -624,31 +625,6 @@ dq5mask:
 	MOVQ        DI, AX
 	MOVQ        SI, BX
 	MOVQ        R14, DX
-	CMPQ        add+80(FP), $0
-	JNE         dq5addrow
-
-dq5row:
-	VBROADCASTSS (DX), Z0
-	VMOVDQU32.Z  (BX), K1, Z4
-	VMOVDQU32.Z  64(BX), K2, Z5
-	VPSUBD       Z1, Z4, Z4
-	VPSUBD       Z8, Z5, Z5
-	VCVTDQ2PS    Z4, Z4
-	VCVTDQ2PS    Z5, Z5
-	VMULPS       Z0, Z4, Z4
-	VMULPS       Z0, Z5, Z5
-	VMULPS       Z2, Z4, Z4
-	VMULPS       Z9, Z5, Z5
-	VADDPS       Z3, Z4, Z4
-	VADDPS       Z10, Z5, Z5
-	VMOVUPS      Z4, K1, (AX)
-	VMOVUPS      Z5, K2, 64(AX)
-	ADDQ         R8, AX
-	ADDQ         R9, BX
-	ADDQ         $4, DX
-	DECQ         CX
-	JNZ          dq5row
-	JMP          dq5next
 
 dq5addrow:
 	VBROADCASTSS (DX), Z0

@@ -245,27 +245,17 @@ func dequantTileAVX2(out []float32, outStride int, acc []int32, accStride, rows 
 	}
 }
 
-// dequantAVX512 is dequantRow for rows ≥ 1 rows and cols ≥ 1 columns over
-// 16 lanes (the last partial chunk of 16 under a lane mask); rows are
-// outStride (out) and accStride (acc) elements apart, sx holds one scale
-// per row. With add ≠ 0 it adds the dequantized value to out instead of
-// storing it: out[r][j] = out[r][j] + v[r][j].
+// dequantAddAVX512 is dequantRow adding into out, out[r][j] = out[r][j] +
+// v[r][j], for rows ≥ 1 rows and cols ≥ 1 columns over 16 lanes (the last
+// partial chunk of 16 under a lane mask); rows are outStride (out) and
+// accStride (acc) elements apart, sx holds one scale per row.
 //
 //go:noescape
-func dequantAVX512(out *float32, outStride int, acc *int32, accStride int, rows, cols int, corr *int32, scales *float32, bias *float32, sx *float32, add int)
-
-// dequantTileAVX512 is dequantTile in assembly; results are identical.
-func dequantTileAVX512(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32) {
-	dequantTileAVX512Mode(out, outStride, acc, accStride, rows, corr, scales, bias, sx, 0)
-}
+func dequantAddAVX512(out *float32, outStride int, acc *int32, accStride int, rows, cols int, corr *int32, scales *float32, bias *float32, sx *float32)
 
 // dequantTileAddAVX512 is dequantTileAdd in assembly; results are
 // identical.
 func dequantTileAddAVX512(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32) {
-	dequantTileAVX512Mode(out, outStride, acc, accStride, rows, corr, scales, bias, sx, 1)
-}
-
-func dequantTileAVX512Mode(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32, add int) {
 	cols := len(scales)
 	if cols == 0 || rows <= 0 {
 		return
@@ -273,7 +263,7 @@ func dequantTileAVX512Mode(out []float32, outStride int, acc []int32, accStride,
 	_ = out[(rows-1)*outStride+cols-1]
 	_ = acc[(rows-1)*accStride+cols-1]
 	_, _, _ = corr[cols-1], bias[cols-1], sx[rows-1]
-	dequantAVX512(&out[0], outStride, &acc[0], accStride, rows, cols, &corr[0], &scales[0], &bias[0], &sx[0], add)
+	dequantAddAVX512(&out[0], outStride, &acc[0], accStride, rows, cols, &corr[0], &scales[0], &bias[0], &sx[0])
 }
 
 // absMaxAVX512 returns max |x[i]| over n ≥ 1 floats and whether any x[i]
