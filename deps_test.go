@@ -36,6 +36,7 @@ var allowed = map[string][]string{
 	"redact":           {"ner", "tokenize", "weights"},
 	"eval":             {"redact", "ner", "bert", "tokenize", "weights", "quant", "tensor", "internal/cpu", "eval/synth"},
 	"eval/synth":       {},
+	"train/dp":         {},
 	"privacy":          {"eval", "eval/synth", "ner", "bert", "tokenize", "weights", "redact"},
 	"server":           {"redact", "ner", "bert", "tokenize", "weights", "weights/onnx", "quant", "tensor", "internal/cpu"},
 	"cmd":              {},
