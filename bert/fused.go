@@ -52,7 +52,8 @@ const (
 )
 
 type layer struct {
-	qkv   linear // Q, K and V projections side by side: W [H×3H]
+	qkv   linear    // Q, K and V projections side by side: W [H×3H]
+	src   [3]linear // Q, K, V as the graph holds them (for Inspect; dropped by prepack)
 	o     linear
 	ln1   lnorm
 	fc1   linear
@@ -479,6 +480,7 @@ func (p *plan) prepack(opts Options) error {
 	p.cls.w = nil
 	for li := range p.layers {
 		l := &p.layers[li]
+		l.src = [3]linear{}
 		for _, ln := range []*linear{&l.qkv, &l.o, &l.fc1, &l.fc2} {
 			if opts.Int8 {
 				q, err := quant.PackWeightsWith(ln.w, ln.k, ln.n, quant.Options{Kernel: opts.Kernel})
@@ -795,7 +797,7 @@ func (m matcher) encoderLayer(p *plan, x string, mms []*node) (layer, string, er
 		}
 		copy(qkv.b[part*h:(part+1)*h], lin[j].b)
 	}
-	return layer{qkv: qkv, o: o, ln1: ln1, fc1: fc1, fc2: fc2, ln2: ln2, gelu: gelu, scale: scale}, x2, nil
+	return layer{qkv: qkv, src: [3]linear{lin[qi], lin[ki], lin[vi]}, o: o, ln1: ln1, fc1: fc1, fc2: fc2, ln2: ln2, gelu: gelu, scale: scale}, x2, nil
 }
 
 // findFC2 finds the MatMul by a constant [inter×n] weight downstream of the

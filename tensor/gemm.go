@@ -90,6 +90,12 @@ func MatMulStrided(c []float32, ldc int, a []float32, lda int, b []float32, ldb 
 	Default().MatMulStrided(c, ldc, a, lda, b, ldb, m, k, n, transB, bias)
 }
 
+// MatMulStridedAdd is MatMulStrided accumulating: c += a·op(b) + bias (for
+// gradient sums, where each product adds into what earlier ones wrote).
+func MatMulStridedAdd(c []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, k, n int, transB bool, bias []float32) {
+	Default().gemm(c, ldc, a, lda, b, ldb, m, k, n, transB, bias, nil, true)
+}
+
 // MatMulPacked computes c = a·B + bias for row-major a [m×k] and c [m×n],
 // with B prepacked (k = pb.K(), n = pb.N()), using pb's kernel. bias may be
 // nil.
