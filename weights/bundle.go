@@ -206,6 +206,11 @@ type Metadata struct {
 	LatencyP95Ms *float64 `json:"latency_p95_ms"`
 	SizeBytes    int64    `json:"size_bytes"`
 	Privacy      Privacy  `json:"privacy"`
+	// Thresholds are per-type confidence thresholds tuned on a validation
+	// split (plan strategy 6), keyed by entity type after the label map
+	// (PERSON, MEDICATION, ...) or by the model's own tag (PER); a type not
+	// listed uses the schema's confidence_threshold. Each is in (0, 1].
+	Thresholds map[string]float64 `json:"thresholds,omitempty"`
 }
 
 // ChecksumError reports a bundle file whose SHA-256 differs from the one
@@ -319,6 +324,11 @@ func (m *Model) loadBundleFiles() error {
 	if err := readJSONFile(filepath.Join(dir, fileMetadata), m.Metadata); err != nil {
 		return err
 	}
+	for _, t := range m.Metadata.Thresholds {
+		if !(t > 0 && t <= 1) {
+			return fmt.Errorf("weights: bundle %s: %s: a per-type threshold is outside (0, 1]", dir, fileMetadata)
+		}
+	}
 	if m.Manifest.SHA256 != sums[fileModel] {
 		return fmt.Errorf("weights: bundle %s: %s sha256 %s disagrees with %s (%s)", dir, fileManifest, m.Manifest.SHA256, fileChecksum, sums[fileModel])
 	}
@@ -358,6 +368,9 @@ type BundleOptions struct {
 	Schema *Schema
 	// Privacy overrides the default (no noise, sensitivity 1, logits).
 	Privacy *Privacy
+	// Thresholds are per-type confidence thresholds for metadata.json
+	// (see Metadata.Thresholds); nil means none.
+	Thresholds map[string]float64
 }
 
 // WriteBundle writes an Obscura bundle for src into outDir, which must not
@@ -447,6 +460,7 @@ func WriteBundle(src *Model, outDir string, opt BundleOptions) (*Model, error) {
 	metadata := Metadata{
 		Version: opt.Version, Created: opt.Created.UTC().Format(time.RFC3339),
 		BaseModel: opt.BaseModel, Quantization: opt.Quantization, SizeBytes: size, Privacy: privacy,
+		Thresholds: opt.Thresholds,
 	}
 	for name, v := range map[string]any{fileSchema: schema, fileLabelMap: labelMap, fileManifest: manifest, fileMetadata: metadata} {
 		if err := writeJSON(filepath.Join(tmp, name), v); err != nil {

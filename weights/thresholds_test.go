@@ -1,0 +1,39 @@
+package weights
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBundleThresholds: per-type thresholds given to WriteBundle come back
+// from Load, and a value outside (0, 1] in metadata.json is refused.
+func TestBundleThresholds(t *testing.T) {
+	src, err := Load(smallHFDir(t, smallVocabSize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "small")
+	want := map[string]float64{"PERSON": 0.6, "MEDICATION": 0.45}
+	b, err := WriteBundle(src, out, BundleOptions{ID: "small-thr", Thresholds: want})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.Metadata.Thresholds; len(got) != len(want) || got["PERSON"] != 0.6 || got["MEDICATION"] != 0.45 {
+		t.Fatalf("thresholds after load = %v, want %v", got, want)
+	}
+	plain := filepath.Join(t.TempDir(), "plain")
+	if p, err := WriteBundle(src, plain, BundleOptions{ID: "small-plain"}); err != nil || p.Metadata.Thresholds != nil {
+		t.Fatalf("bundle without thresholds: %v, thresholds %v", err, p.Metadata.Thresholds)
+	}
+	for _, bad := range []float64{0, -0.1, 1.5} {
+		dir := filepath.Join(t.TempDir(), "b")
+		linkTree(t, out, dir)
+		editJSON(t, filepath.Join(dir, "metadata.json"), func(m map[string]any) {
+			m["thresholds"] = map[string]any{"PERSON": bad}
+		})
+		if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "threshold") {
+			t.Errorf("threshold %v: Load = %v, want an error naming the threshold", bad, err)
+		}
+	}
+}
