@@ -12,10 +12,13 @@ import (
 // values take the model's schema (threshold, aggregation, window length) or
 // the package defaults.
 type LoadOptions struct {
-	Bert        bert.Options
-	TypeMap     map[string]string // nil means DefaultTypeMap
-	Types       []string          // nil means every type of the labels
-	Threshold   float64
+	Bert      bert.Options
+	TypeMap   map[string]string // nil means DefaultTypeMap
+	Types     []string          // nil means every type of the labels
+	Threshold float64
+	// Thresholds override per type (after the type map) the bundle's tuned
+	// per-type thresholds (metadata.json thresholds).
+	Thresholds  map[string]float64
 	Aggregation Aggregation
 	Epsilon     float64
 	Stride      int
@@ -25,8 +28,12 @@ type LoadOptions struct {
 // Load builds a Recognizer from a Hugging Face model directory or an
 // Obscura bundle: the tokenizer, the ONNX graph on the Go runtime, the
 // labels from config.json, the schema's threshold, aggregation and maximum
-// sequence length, and a bundle's recorded ε (metadata.json privacy) as the
-// deployment ε unless LoadOptions.Epsilon is set.
+// sequence length, a bundle's per-type thresholds (metadata.json
+// thresholds, keyed by type or by the model's tag) and its recorded ε
+// (metadata.json privacy) as the deployment ε unless LoadOptions.Epsilon is
+// set. A LoadOptions.Threshold replaces the schema's threshold and the
+// bundle's per-type ones alike (the operator asked for one number);
+// LoadOptions.Thresholds then override single types.
 func Load(dir string, o LoadOptions) (*Recognizer, *weights.Model, error) {
 	wm, err := weights.Load(dir)
 	if err != nil {
@@ -76,8 +83,22 @@ func Load(dir string, o LoadOptions) (*Recognizer, *weights.Model, error) {
 		}
 		cfg.Epsilon = *p.Epsilon
 	}
+	if md := wm.Metadata; md != nil && len(md.Thresholds) > 0 && o.Threshold == 0 {
+		cfg.Thresholds = map[string]float64{}
+		for k, v := range md.Thresholds {
+			cfg.Thresholds[labels.Type(k)] = v
+		}
+	}
 	if o.Threshold > 0 {
 		cfg.Threshold = o.Threshold
+	}
+	if len(o.Thresholds) > 0 {
+		if cfg.Thresholds == nil {
+			cfg.Thresholds = map[string]float64{}
+		}
+		for k, v := range o.Thresholds {
+			cfg.Thresholds[k] = v
+		}
 	}
 	if o.Aggregation != "" {
 		cfg.Aggregation = o.Aggregation

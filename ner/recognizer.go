@@ -46,10 +46,13 @@ type Config struct {
 	BatchSize  int   // 0 means DefaultBatchSize
 	PadID      int64 // id of the padding token (0 for BERT vocabularies)
 
-	Threshold   float64            // 0 means DefaultThreshold
-	Thresholds  map[string]float64 // per-type thresholds
-	Aggregation Aggregation        // "" means DefaultAggregation
-	Epsilon     float64            // 0 or +Inf means no noise
+	Threshold float64 // 0 means DefaultThreshold
+	// Thresholds override Threshold per entity type (after the type map),
+	// e.g. tuned on a validation split and read from a bundle's metadata.
+	// A type not listed uses Threshold.
+	Thresholds  map[string]float64
+	Aggregation Aggregation // "" means DefaultAggregation
+	Epsilon     float64     // 0 or +Inf means no noise
 	// Types lists the entity types that are reported at all; nil means every
 	// type the labels can produce.
 	Types []string
@@ -57,7 +60,11 @@ type Config struct {
 
 // Options are per-call settings; zero values mean the deployment default.
 type Options struct {
-	Threshold   float64
+	// Threshold, when set, replaces the deployment's threshold for every
+	// type, its per-type thresholds included: a caller who asks for one
+	// number gets it everywhere.
+	Threshold float64
+	// Thresholds override single types after that (request wins).
 	Thresholds  map[string]float64
 	Aggregation Aggregation
 	// Epsilon is the request's privacy parameter. The effective ε is the
@@ -106,8 +113,11 @@ func NewRecognizer(cfg Config) (*Recognizer, error) {
 	if _, err := ParseAggregation(string(cfg.Aggregation)); err != nil {
 		return nil, err
 	}
-	if cfg.Threshold < 0 || cfg.Threshold > 1 {
+	if cfg.Threshold < 0 || cfg.Threshold > 1 || math.IsNaN(cfg.Threshold) {
 		return nil, errors.New("ner: threshold outside [0,1]")
+	}
+	if err := checkThresholds(cfg.Thresholds); err != nil {
+		return nil, err
 	}
 	if cfg.Epsilon < 0 || math.IsNaN(cfg.Epsilon) {
 		return nil, errors.New("ner: epsilon must be positive")
@@ -177,6 +187,9 @@ func (r *Recognizer) RecognizeStats(ctx context.Context, text string, opts Optio
 	if opts.Epsilon < 0 || math.IsNaN(opts.Epsilon) {
 		return nil, st, errors.New("ner: epsilon must be positive")
 	}
+	if err := checkThresholds(opts.Thresholds); err != nil {
+		return nil, st, err
+	}
 
 	t0 := time.Now()
 	windows := r.cfg.Tokenizer.EncodeWindows(text, r.cfg.MaxLen, r.cfg.Stride)
@@ -208,9 +221,10 @@ func (r *Recognizer) RecognizeStats(ctx context.Context, text string, opts Optio
 	}
 	if opts.Threshold > 0 {
 		dopts.Threshold = opts.Threshold
-	}
-	for k, v := range r.cfg.Thresholds {
-		dopts.Thresholds[k] = v
+	} else {
+		for k, v := range r.cfg.Thresholds {
+			dopts.Thresholds[k] = v
+		}
 	}
 	for k, v := range opts.Thresholds {
 		dopts.Thresholds[k] = v
@@ -223,6 +237,17 @@ func (r *Recognizer) RecognizeStats(ctx context.Context, text string, opts Optio
 	ents, err := Decode(tokens, probs, r.cfg.Labels, dopts)
 	st.Decode = time.Since(t2)
 	return ents, st, err
+}
+
+// checkThresholds refuses a per-type threshold outside (0, 1]. The error
+// names no type: types may come from a request.
+func checkThresholds(th map[string]float64) error {
+	for _, v := range th {
+		if !(v > 0 && v <= 1) {
+			return errors.New("ner: a per-type threshold is outside (0, 1]")
+		}
+	}
+	return nil
 }
 
 // slot says which window, and which position in it, supplies a token's
