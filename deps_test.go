@@ -38,7 +38,8 @@ var allowed = map[string][]string{
 	"eval/synth":       {},
 	"train/dp":         {},
 	"privacy":          {"eval", "eval/synth", "ner", "bert", "tokenize", "weights", "redact"},
-	"server":           {"redact", "ner", "bert", "tokenize", "weights", "weights/onnx", "quant", "tensor", "internal/cpu"},
+	"proxy":            {"redact", "ner", "tokenize", "weights"},
+	"server":           {"proxy", "redact", "ner", "bert", "tokenize", "weights", "weights/onnx", "quant", "tensor", "internal/cpu"},
 	"cmd":              {},
 	"cmd/obscura":      {"*"},
 }
