@@ -37,6 +37,7 @@ var allowed = map[string][]string{
 	"eval":             {"redact", "ner", "bert", "tokenize", "weights", "quant", "tensor", "internal/cpu", "eval/synth"},
 	"eval/synth":       {},
 	"train/dp":         {},
+	"train":            {"bert", "tensor", "tokenize", "weights", "weights/onnx", "eval", "eval/synth", "train/dp", "quant", "ner", "redact", "internal/cpu"},
 	"privacy":          {"eval", "eval/synth", "ner", "bert", "tokenize", "weights", "redact"},
 	"proxy":            {"redact", "ner", "tokenize", "weights"},
 	"server":           {"proxy", "redact", "ner", "bert", "tokenize", "weights", "weights/onnx", "quant", "tensor", "internal/cpu"},
