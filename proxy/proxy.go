@@ -440,13 +440,12 @@ func (p *Proxy) streamSSE(w http.ResponseWriter, rc *http.ResponseController, re
 	defer timer.Stop()
 	body := &idleReader{r: resp.Body, reset: func() {
 		timer.Reset(p.cfg.StreamIdleTimeout)
-		d := time.Now().Add(p.cfg.StreamIdleTimeout)
-		_ = rc.SetWriteDeadline(d)
-		_ = rc.SetReadDeadline(d)
+		_ = rc.SetReadDeadline(time.Now().Add(p.cfg.StreamIdleTimeout))
 	}}
 	sr := newSSERestorer(ex.kind, m)
 	err := pumpSSE(body, sr, func(b []byte) error {
 		ex.events++
+		_ = rc.SetWriteDeadline(time.Now().Add(p.cfg.StreamIdleTimeout))
 		if _, err := w.Write(b); err != nil {
 			return err
 		}
@@ -467,6 +466,7 @@ func (p *Proxy) streamSSE(w http.ResponseWriter, rc *http.ResponseController, re
 		}
 		// In-band error event, in OpenAI's error shape, which clients raise.
 		pe, _ := toError(err)
+		_ = rc.SetWriteDeadline(time.Now().Add(p.cfg.StreamIdleTimeout))
 		b, _ := json.Marshal(errorBody{Error: errorDetail{Message: pe.Message, Type: pe.Type, Code: pe.Code}})
 		_, _ = w.Write(append(append([]byte("data: "), b...), '\n', '\n'))
 		_ = rc.Flush()
