@@ -1,6 +1,7 @@
 // Package privacy measures what Laplace noise on the logits costs and buys:
-// the ε sweep (utility curve), the operating-point choice, and a
-// membership-inference attack on the model's confidences.
+// the ε sweep (utility curve), the operating-point choice, and
+// membership-inference attacks on the model's confidences (threshold and
+// learned attacks on one model; the shadow-model attack).
 //
 // Method. The noise of package ner is added after the model has run
 // (logits + Laplace(0, 1/ε), then softmax and decoding), so Load wraps the
@@ -23,6 +24,12 @@
 //     validation sentences never seen in training (those whose token ids
 //     equal a training sentence's are dropped), equal in number and in the histogram of sentence length.
 //     AUC is computed exactly from ranks, ties counting one half.
+//   - The shadow-model attack (ShadowAttack, Shokri et al. 2017) sees
+//     models only through ShadowTrainer and ShadowModel, and examples only
+//     as indexes into the trainer's pool; its attack classifier is fit on
+//     shadow models' members (a random half of the shadow pool per shadow)
+//     vs non-members (the other half) and scored, with a stratified
+//     bootstrap interval, on the target's members vs non-members only.
 //   - Reports hold names, counts, scores and timings; never input text.
 //
 // A Model is safe for concurrent use (its recogniser and cache are); Sweep
