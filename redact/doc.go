@@ -53,6 +53,19 @@
 // entity, then the model, then a semantic rule entity, then the higher
 // score, the earlier start, and names in alphabetical order.
 //
+// # Value propagation
+//
+// Once a value is detected anywhere in a request, or has a token in
+// Options.Mapping from earlier turns, every other whole-word occurrence of
+// it is masked too, whatever the detectors said there (Source
+// "propagated"; they lose ties in Merge). Names (PERSON, LOCATION,
+// ORGANIZATION) match case-insensitively, a one-word name not onto an
+// all-lower-case word; other types match exactly. Values with fewer than
+// two letters or digits, or digits only and fewer than five, are not
+// propagated. An exact occurrence gets its value's token; a case variant
+// gets its own token of the same type, so that restore stays byte-exact.
+// The scan is one pass over the text (propagate.go).
+//
 // # Tokens and token-like input
 //
 // Tokens are [TYPE_N], numbered per type in order of first appearance; a

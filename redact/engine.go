@@ -212,6 +212,13 @@ func (e *Engine) Redact(ctx context.Context, text string, opts Options) (*Result
 		}
 	}
 	merged := Merge(kept)
+	// Earlier turns' values propagate whatever this engine can detect,
+	// unless the request names its entity types.
+	var prevTypes map[string]bool
+	if len(o.Entities) > 0 {
+		prevTypes = want
+	}
+	merged = propagate(text, merged, o.Mapping, prevTypes, allow)
 	lits := newTokenScanner(e.literalTypes(o.Mapping), true).findAll(text)
 	merged = coverLiterals(merged, lits)
 	res.Timings.Merge = ms(time.Since(t2))

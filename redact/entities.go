@@ -35,6 +35,9 @@ const (
 	SourceRegex      = "regex"
 	SourceDictionary = "dictionary"
 	SourceLiteral    = "literal" // pre-existing token-like text
+	// SourcePropagated marks a further occurrence of a detected value (or
+	// of a value from an earlier turn's mapping); see propagate.go.
+	SourcePropagated = "propagated"
 )
 
 // BuiltinTypes are the types the engine knows without configuration.

@@ -20,6 +20,8 @@ func FuzzRoundTrip(f *testing.F) {
 	}
 	f.Add("[PERSON_1]PERSON_1 person 1 <ssn_1>", uint8(7))
 	f.Add("Zoë [Credit Card 1] 4111 1111 1111 1111", uint8(9))
+	// Propagation: case variants of a detected name, and a fragment.
+	f.Add("John Smith; JOHN SMITH, john smith and Smith. ZOË zoë Zoë", uint8(11))
 	e := fakeEngine(f)
 	f.Fuzz(func(t *testing.T, text string, cut uint8) {
 		res, err := e.Redact(context.Background(), text, Options{})

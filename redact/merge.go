@@ -106,9 +106,12 @@ func beats(a, b Entity) bool {
 	return a.Type < b.Type
 }
 
-// precedence ranks equally long spans: 0 beats 1 beats 2.
+// precedence ranks equally long spans: 0 beats 1 beats 2 beats 3. A
+// propagated occurrence only fills gaps, so it loses every tie.
 func precedence(e Entity) int {
 	switch {
+	case e.Source == SourcePropagated:
+		return 3
 	case e.Source == SourceNER:
 		return 1
 	case IsStructured(e.Type):
