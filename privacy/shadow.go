@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/obscura-ai/obscura/eval"
 	"github.com/obscura-ai/obscura/ner"
 )
 
@@ -34,6 +35,33 @@ type ShadowTrainer interface {
 	// TrainShadow trains one model on the examples members of the pool,
 	// with seed seeding everything random in training, and returns it.
 	TrainShadow(ctx context.Context, members []int, seed uint64) (ShadowModel, error)
+}
+
+// PoolModel answers ShadowModel's Logits for the examples of pool with a
+// loaded Model, the way MembershipInference reads it: one window per
+// example, each word's first subword, the gold tag's column. An example
+// longer than one window, with no scored word, or with a tag the model
+// lacks is an error. Use it for the target (or for a trained shadow once it
+// is loaded as a Model).
+func PoolModel(m *Model, pool []eval.Example) ShadowModel { return poolModel{m: m, pool: pool} }
+
+type poolModel struct {
+	m    *Model
+	pool []eval.Example
+}
+
+func (p poolModel) Logits(ctx context.Context, i int) (TokenLogits, error) {
+	if i < 0 || i >= len(p.pool) {
+		return TokenLogits{}, fmt.Errorf("privacy: example %d outside a pool of %d", i, len(p.pool))
+	}
+	if err := ctx.Err(); err != nil {
+		return TokenLogits{}, err
+	}
+	s, err := p.m.sentenceLogits(p.pool[i])
+	if err != nil {
+		return TokenLogits{}, err
+	}
+	return TokenLogits{Rows: s.rows, Gold: s.gold}, nil
 }
 
 // ShadowFeatureNames are the per-example features of the shadow attack,

@@ -184,3 +184,46 @@ func TestShadowAttackErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolModelOnRealModel reads the shipped model through PoolModel: the
+// logits are those the learned attack reads, and the shadow features
+// extend its seven statistics with the gold-label probabilities.
+func TestPoolModelOnRealModel(t *testing.T) {
+	m, exs := baseline(t)
+	exs = usable(exs)[:20]
+	pm := PoolModel(m, exs)
+	for i, ex := range exs {
+		tl, err := pm.Logits(context.Background(), i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := m.sentenceLogits(ex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tl.Rows) != len(s.rows) || len(tl.Rows) > len(ex.Words) {
+			t.Fatalf("example %d: %d rows, attack reads %d, %d words", i, len(tl.Rows), len(s.rows), len(ex.Words))
+		}
+		got, err := toSentence(tl, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := shadowFeatures(got, Inf, nil)
+		base := s.features(Inf, nil)
+		if len(f) != len(ShadowFeatureNames) {
+			t.Fatalf("%d features, %d names", len(f), len(ShadowFeatureNames))
+		}
+		for k, v := range base {
+			if f[k] != v {
+				t.Errorf("example %d: feature %s is %v, the learned attack's %v", i, ShadowFeatureNames[k], f[k], v)
+			}
+		}
+		lo, mean, hi := f[len(FeatureNames)+1], f[len(FeatureNames)], f[len(FeatureNames)+2]
+		if !(0 <= lo && lo <= mean && mean <= hi && hi <= 1) {
+			t.Errorf("example %d: gold probability min %v mean %v max %v", i, lo, mean, hi)
+		}
+	}
+	if _, err := pm.Logits(context.Background(), len(exs)); err == nil {
+		t.Error("index past the pool: no error")
+	}
+}
