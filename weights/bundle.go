@@ -95,6 +95,10 @@ type Schema struct {
 	Aggregation             string        `json:"aggregation"`
 	ConfidenceThreshold     float64       `json:"confidence_threshold"`
 	MappingDictionaryFormat MappingFormat `json:"mapping_dictionary_format"`
+	// CaseChannel says that token_type_ids carry capitalisation: 1 on every
+	// piece of a word that starts with an upper-case letter, 0 elsewhere
+	// (obscura train --case-channel). Inference must set them the same way.
+	CaseChannel bool `json:"case_channel,omitempty"`
 }
 
 // DefaultSchema is the plan's contract for a model with cfg's labels:
@@ -211,6 +215,9 @@ type Metadata struct {
 	// (PERSON, MEDICATION, ...) or by the model's own tag (PER); a type not
 	// listed uses the schema's confidence_threshold. Each is in (0, 1].
 	Thresholds map[string]float64 `json:"thresholds,omitempty"`
+	// Training describes how obscura train made the weights (data, recipe,
+	// seed, validation scores); absent for models trained elsewhere.
+	Training json.RawMessage `json:"training,omitempty"`
 }
 
 // ChecksumError reports a bundle file whose SHA-256 differs from the one
@@ -371,6 +378,8 @@ type BundleOptions struct {
 	// Thresholds are per-type confidence thresholds for metadata.json
 	// (see Metadata.Thresholds); nil means none.
 	Thresholds map[string]float64
+	// Training is metadata.json's training record (see Metadata.Training).
+	Training json.RawMessage
 }
 
 // WriteBundle writes an Obscura bundle for src into outDir, which must not
@@ -460,7 +469,7 @@ func WriteBundle(src *Model, outDir string, opt BundleOptions) (*Model, error) {
 	metadata := Metadata{
 		Version: opt.Version, Created: opt.Created.UTC().Format(time.RFC3339),
 		BaseModel: opt.BaseModel, Quantization: opt.Quantization, SizeBytes: size, Privacy: privacy,
-		Thresholds: opt.Thresholds,
+		Thresholds: opt.Thresholds, Training: opt.Training,
 	}
 	for name, v := range map[string]any{fileSchema: schema, fileLabelMap: labelMap, fileManifest: manifest, fileMetadata: metadata} {
 		if err := writeJSON(filepath.Join(tmp, name), v); err != nil {
