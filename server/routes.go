@@ -26,6 +26,18 @@ func (s *Server) registerRoutes() {
 	e.GET("/healthz", s.handleHealthz)
 	e.GET("/readyz", s.handleReadyz)
 	e.GET("/openapi.json", s.handleOpenAPI)
+
+	// Presidio-compatible routes (presidio.go).
+	e.POST("/analyze", s.handleAnalyze, api...)
+	e.POST("/anonymize", s.handleAnonymize, api...)
+	e.GET("/supportedentities", s.handleSupportedEntities, s.auth)
+	e.GET("/health", s.handleHealth)
+
+	// The LLM proxy (proxy.go), when configured: Authorization belongs to
+	// the upstream, so the server's token travels in X-Obscura-Token.
+	for _, p := range s.proxyRoutes() {
+		e.POST(p, echo.WrapHandler(s.proxy), s.proxyAuth, s.limit)
+	}
 }
 
 // openAPISpec is the OpenAPI 3 description of the routes above; a test

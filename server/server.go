@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/obscura-ai/obscura/proxy"
 	"github.com/obscura-ai/obscura/redact"
 )
 
@@ -102,6 +103,10 @@ type Config struct {
 
 	// TLS, when both are set, makes Serve speak HTTPS.
 	TLSCertFile, TLSKeyFile string
+
+	// Proxy, when set, mounts the LLM proxy (POST /v1/chat/completions and
+	// /v1/completions) on the served model; its Engine is the server's.
+	Proxy *proxy.Config
 }
 
 func (c *Config) setDefaults() {
@@ -147,6 +152,7 @@ type Server struct {
 	infer   chan struct{} // Redact calls running
 	metrics *metrics
 	routes  map[string]bool // registered path templates
+	proxy   *proxy.Proxy    // nil unless Config.Proxy
 
 	model    atomic.Pointer[Model]
 	ready    atomic.Bool
@@ -177,6 +183,11 @@ func New(cfg Config) (*Server, error) {
 	e.Logger.SetOutput(io.Discard) // every log line goes through slog
 	e.HTTPErrorHandler = s.handleError
 	s.e = e
+	if cfg.Proxy != nil {
+		if err := s.newProxy(*cfg.Proxy); err != nil {
+			return nil, err
+		}
+	}
 	s.registerRoutes()
 	for _, r := range e.Routes() {
 		s.routes[r.Path] = true
