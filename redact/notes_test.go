@@ -1,0 +1,233 @@
+package redact
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// The hand-written clinical notes of testdata/notes (upper-case nursing
+// notes, S/P, PMH, dates without a year, ages, times, extensions; every
+// value invented, see the README there). notes.txt is the source, with
+// {{TYPE|value}} markup; notes.jsonl is the same in the repository's JSONL
+// format, byte offsets.
+
+const notesDir = "../testdata/notes"
+
+type noteSpan struct {
+	Type  string `json:"type"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+}
+
+type note struct {
+	ID    string     `json:"id"`
+	Text  string     `json:"text"`
+	Spans []noteSpan `json:"spans"`
+}
+
+func readNotesJSONL(t *testing.T) []note {
+	t.Helper()
+	f, err := os.Open(filepath.Join(notesDir, "notes.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []note
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var n note
+		if err := json.Unmarshal(sc.Bytes(), &n); err != nil {
+			t.Fatalf("notes.jsonl line %d: %v", len(out)+1, err)
+		}
+		out = append(out, n)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// parseNotesSource reads notes.txt: "=== id" starts a note, its lines up to
+// the next one are its text (trailing newlines dropped), and {{TYPE|value}}
+// marks a gold span.
+func parseNotesSource(t *testing.T) []note {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(notesDir, "notes.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []note
+	var src []string
+	flush := func() {
+		if len(out) == 0 {
+			return
+		}
+		s := strings.TrimRight(strings.Join(src, "\n"), "\n")
+		n := &out[len(out)-1]
+		var text strings.Builder
+		for {
+			i := strings.Index(s, "{{")
+			if i < 0 {
+				text.WriteString(s)
+				break
+			}
+			text.WriteString(s[:i])
+			j := strings.Index(s[i:], "}}")
+			typ, val, ok := strings.Cut(s[i+2:i+j], "|")
+			if j < 0 || !ok {
+				t.Fatalf("note %s: bad markup", n.ID)
+			}
+			n.Spans = append(n.Spans, noteSpan{typ, text.Len(), text.Len() + len(val)})
+			text.WriteString(val)
+			s = s[i+j+2:]
+		}
+		n.Text = text.String()
+		src = src[:0]
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if id, ok := strings.CutPrefix(line, "=== "); ok {
+			flush()
+			out = append(out, note{ID: strings.TrimSpace(id)})
+			continue
+		}
+		if len(out) > 0 {
+			src = append(src, line)
+		}
+	}
+	flush()
+	return out
+}
+
+// TestNotesJSONLMatchesSource: the JSONL is exactly the markup source.
+func TestNotesJSONLMatchesSource(t *testing.T) {
+	src, js := parseNotesSource(t), readNotesJSONL(t)
+	if len(src) != len(js) || len(src) < 30 {
+		t.Fatalf("%d notes in notes.txt, %d in notes.jsonl", len(src), len(js))
+	}
+	for i := range src {
+		a, _ := json.Marshal(src[i])
+		b, _ := json.Marshal(js[i])
+		if string(a) != string(b) {
+			t.Errorf("note %s differs between notes.txt and notes.jsonl", src[i].ID)
+		}
+	}
+}
+
+// recallCounts tallies, per gold type, the spans fully covered by masked
+// entities (of any type: nothing of the value is left in the text) and by
+// entities of the gold type.
+type recallCounts struct{ gold, covered, typed int }
+
+func notesRecall(t *testing.T, e *Engine, notes []note) (map[string]*recallCounts, []string) {
+	t.Helper()
+	per := map[string]*recallCounts{}
+	var extra []string // detected spans that overlap no gold span
+	for _, n := range notes {
+		res, err := e.Redact(context.Background(), n.Text, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back, _ := Restore(res.MaskedText, res.Mapping); back != n.Text {
+			t.Fatalf("note %s: round trip broke", n.ID)
+		}
+		for _, g := range n.Spans {
+			c := per[g.Type]
+			if c == nil {
+				c = &recallCounts{}
+				per[g.Type] = c
+			}
+			c.gold++
+			if coveredBy(g, res.Entities, "") {
+				c.covered++
+			}
+			if coveredBy(g, res.Entities, g.Type) {
+				c.typed++
+			}
+		}
+		for _, en := range res.Entities {
+			hit := false
+			for _, g := range n.Spans {
+				if en.Start < g.End && g.Start < en.End {
+					hit = true
+				}
+			}
+			if !hit {
+				extra = append(extra, n.ID+" "+en.Type+" "+n.Text[en.Start:en.End])
+			}
+		}
+	}
+	return per, extra
+}
+
+// coveredBy reports whether every byte of g lies in some entity (of type
+// typ, unless typ is "").
+func coveredBy(g noteSpan, es []Entity, typ string) bool {
+	at := g.Start
+	for _, e := range es { // sorted by start, disjoint
+		if typ != "" && e.Type != typ {
+			continue
+		}
+		if e.Start <= at && e.End > at {
+			at = e.End
+		}
+	}
+	return at >= g.End
+}
+
+func logRecall(t *testing.T, name string, per map[string]*recallCounts) {
+	t.Helper()
+	types := make([]string, 0, len(per))
+	for k := range per {
+		types = append(types, k)
+	}
+	sort.Strings(types)
+	var all recallCounts
+	for _, k := range types {
+		c := per[k]
+		all.gold += c.gold
+		all.covered += c.covered
+		all.typed += c.typed
+		t.Logf("%s %-12s gold %3d  covered %5.1f%%  same type %5.1f%%", name, k, c.gold, pct(c.covered, c.gold), pct(c.typed, c.gold))
+	}
+	t.Logf("%s %-12s gold %3d  covered %5.1f%%  same type %5.1f%%", name, "ALL", all.gold, pct(all.covered, all.gold), pct(all.typed, all.gold))
+}
+
+func pct(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return 100 * float64(a) / float64(b)
+}
+
+// Minimum recall (gold spans of the type fully covered by an entity of
+// that type, percent) of the regex-only engine on the notes, for the types
+// its patterns cover.
+var notesRegexFloor = map[string]float64{}
+
+// TestNotesRecallRegex measures the regex layer (no model) on the notes,
+// per type, and holds it to notesRegexFloor.
+func TestNotesRecallRegex(t *testing.T) {
+	per, extra := notesRecall(t, fastEngine(t), readNotesJSONL(t))
+	logRecall(t, "regex", per)
+	t.Logf("regex: %d detected spans overlap no gold span: %q", len(extra), extra)
+	for typ, floor := range notesRegexFloor {
+		if c := per[typ]; c == nil || pct(c.typed, c.gold) < floor {
+			t.Errorf("%s recall below %.0f%%", typ, floor)
+		}
+	}
+}
+
+// TestNotesRecallModel measures the full pipeline with the shared CoNLL
+// model (skips without it).
+func TestNotesRecallModel(t *testing.T) {
+	per, extra := notesRecall(t, realEngine(t), readNotesJSONL(t))
+	logRecall(t, "model", per)
+	t.Logf("model: %d detected spans overlap no gold span: %q", len(extra), extra)
+}
