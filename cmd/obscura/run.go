@@ -22,6 +22,7 @@ var commands = map[string]command{
 	"redact":   {"redact stdin text", cmdRedact},
 	"restore":  {"restore masked stdin text from a mapping", cmdRestore},
 	"serve":    {"run the HTTP service", cmdServe},
+	"proxy":    {"run the HTTP service with the OpenAI-compatible LLM proxy (serve --upstream URL)", cmdProxy},
 	"bundle":   {"write an Obscura bundle from a model directory", cmdBundle},
 	"pull":     {"download a model from the Hugging Face hub", cmdPull},
 	"models":   {"list the bundles in a models directory", cmdModels},

@@ -53,8 +53,13 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.Float64Var(&f.epsilon, "epsilon", 0, "default ε of Laplace noise on the logits (0 = off); default: the bundle's metadata.json privacy.epsilon, else off")
 	fs.DurationVar(&f.shutdown, "shutdown-timeout", server.DefaultShutdownTimeout, "grace period for requests in flight on SIGTERM")
 	fs.StringVar(&f.logFormat, "log-format", "json", "log format on stderr: json or text")
+	pf := addProxyFlags(fs) // proxy.go
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	proxyCfg, err := pf.config()
+	if err != nil {
+		return err
 	}
 	fs.Visit(func(fl *flag.Flag) { f.epsilonSet = f.epsilonSet || fl.Name == "epsilon" })
 	if fs.NArg() > 0 {
@@ -91,6 +96,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		TLSCertFile:     f.tlsCert,
 		TLSKeyFile:      f.tlsKey,
 		ShutdownTimeout: f.shutdown,
+		Proxy:           proxyCfg,
 	})
 	if err != nil {
 		return err
