@@ -56,6 +56,12 @@ type Sample struct {
 	Template int    `json:"template"`
 	Text     string `json:"text"`
 	Spans    []Span `json:"spans"`
+	// Style, Split and Frames are set by GenerateWith only: the document
+	// style, the split, and the families of the frames the text was
+	// composed from.
+	Style  string   `json:"style,omitempty"`
+	Split  string   `json:"split,omitempty"`
+	Frames []string `json:"frames,omitempty"`
 }
 
 // Templates returns the templates of a domain (a copy), or nil for an unknown

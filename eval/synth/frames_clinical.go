@@ -1,0 +1,113 @@
+package synth
+
+// Clinical frames in the styles notes are written in: nursing notes
+// (abbreviated, often upper case), progress notes, and ED triage, written for
+// Obscura. Vitals, labs, pain scores and bed numbers are unlabelled fillers.
+var clinicalPools = []framePool{
+	{"nursing", `
+Pt {PT} {AGEP} {SEX} [admitted|adm] {SDATE} [w/|with] {COND}
+{AGEP} {SEX} [w/|with] PMH [of |]{CONDS}
+PMH: {CONDS}
+PMH [sig for|significant for] {CONDS}
+[h/o|Hx of|hx] {CONDS}
+S/P [CABG|appendectomy|lap chole|TKA|THA|PCI|hysterectomy] {YEAR}[, {COND} {YEAR}|]
+S/P {COND} {YEAR}
+[c/o|C/O|complains of] {COND} [since {SDATE}|x {NUM} days|since this AM|x1 wk]
+Pt [c/o|reports] {COND} [rated {NUM}/10|worse w/ exertion|relieved by rest]
+VS: {VITALS}
+[VS|V/S] [stable|WNL]: {VITALS}
+{VITALS} at {TIME}
+Labs [{SDATE}|this AM]: {LABS}
+[Given|Gave|Administered] {MED} {DOSE} at {TIME} [for|d/t] {COND}
+{MED} {DOSE} given [@|at] {TIME} [w/ relief|w/o relief|per order]
+[Meds|Home meds|Current meds]: {MEDS}
+[Allergies|Allergic to|ALLERGY]: {MED}[ (rash)| (hives)| (anaphylaxis)|]
+NKDA[, on {MEDLINE}|]
+A&Ox[3|4], resting [comfortably|quietly] in {BED}
+[Family|Daughter|Son|Wife|Husband] ({NAME}) [called|at bedside|visited] at {TIME}, [updated on plan|questions answered]
+{DR} [notified|paged|aware] at {TIME}[, new orders received|, no new orders|]
+[Spoke w/|Called] {DRL} re: {COND}; [ordered|started] {MEDLINE}
+[Transferred|Transfer] from {HOSP2} on {SDATE} [for|w/] {COND}
+[Tolerating|Tol] [diet|PO intake|clears] [well|poorly]; [voiding qs|foley in place]
+[Ambulating|Amb] w/ [walker|cane|assist x1] in hall [x2|x3|]
+Fall risk; bed alarm on; call light in reach
+[BS|FSBG|Accucheck] {NUM}0 at {TIME}, [covered w/|gave] {MED} {DOSE}
+Pt {PTL} refused {MED} [this AM|at {TIME}|x2]
+[Report|Handoff] given to {NURSE}[, {CRED}|] at {TIME}
+{NURSEF} [RN|LPN] [assumed care|at bedside] at {TIME}
+IV [site|line] [L|R] forearm [c/d/i|patent]; [NS|LR] @ {NUM}0 mL/hr
+[Wound|Dressing] to [sacrum|L heel|abd] changed, no s/s infection
+[Pain|Discomfort] {NUM}/10, [given|medicated w/] {MEDLINE}
+Pt [states|verbalizes] understanding of [{MED} teaching|discharge instructions|plan of care]
+[Dx|DX]: {COND}; [on|cont] {MEDLINE}
+[O2|oxygen] [2L|3L|4L] NC, {VITALS}
+[Code status|CODE STATUS]: [Full|DNR/DNI|DNR]; [HCP|POA] is {NAME} {PHONE}
+MRN {MRN}[, room {NUM}0{NUM}|]
+Pt {HONPT} [discharged|d/c'd] home w/ [wife|daughter|family] at {TIME}
+[Consult|Consulted] [PT/OT|SW|case mgmt] for {COND}; {NAME} [to see|saw] pt
+Pt is a {AGEP} [with|w/] {COND}, [here for|admitted for] {COND}
+[Insulin|Lantus] {DOSE} [given|held] at {TIME}; BG {NUM}0
+[Skin|SKIN] [intact|warm and dry]; turned q2h
+[Noted|Pt noted] [diaphoretic|SOB|anxious] at {TIME}, {VITALS}
+[Cont|Continue] {MED}[, hold if SBP < 100|, monitor K|]
+`},
+	{"progress-head", `
+PROGRESS NOTE - {DATE}
+Progress Note \| {HOSP} \| {DATETIME}
+Hospital Day {NUM} - {PT} (MRN {MRN})
+[Daily|Interval] note, {DR}, {DATE}
+Clinic visit - {PT} - DOB {DOB}
+Telehealth visit {DATE} with {PT}
+Follow-up visit, {HOSP}, {DATE}
+`},
+	{"progress", `
+S: Pt reports [improved|ongoing|worsening] {COND} [x{NUM} days|since {SDATE}|overnight].
+Subjective: {AGEP} {SEX} seen for {COND}; [denies|endorses] {COND}.
+O: {VITALS}. [Exam unremarkable.|Lungs clear.|Mild edema.]
+Objective: {VITALS}; labs {LABS}.
+A/P: {COND} - [continue|increase|start] {MEDLINE}.
+A/P:\n1. {COND} - {MEDLINE}\n2. {COND} - [cont|hold] {MED}
+Assessment: {COND}[, stable|, improving|, worse]. Plan: [continue|titrate|stop] {MED}[ {DOSE}|].
+Plan: [start|begin] {MEDLINE}; [f/u|follow up] in {NUM} weeks [w/|with] {DRL}.
+{PT} is a {AGEP} {SEX} with [a history of|PMH of|h/o] {CONDS} who presents for {COND}.
+[He|She|Pt] was [seen|evaluated] at {HOSP2} on {DATE} for {COND}.
+Patient [is taking|takes|has been taking] {MEDLINE} [and|plus] {MEDLINE}.
+[Recent|Last] A1c [7.{NUM}%|8.{NUM}%] on {DATE}; [on|taking] {MED} {DOSE}.
+[Discussed|Reviewed] risks of {MED} with {PTF} and [his|her] [wife|husband|daughter] {FIRST}.
+[Referred|Referral] to {DR} at {HOSP2} for {COND}.
+Labs {SDATE}: {LABS}.
+[Switch|Changed] {MED} to {MEDLINE} [due to|because of] {COND}.
+[No|Denies] {COND}, [no|denies] {COND}. [ROS otherwise negative.|]
+[Smoker|Former smoker] [since|until] {YEAR}; [drinks|quit alcohol] [socially|in {YEAR}].
+Family history: [mother|father|brother|sister] with {COND}[, died {YEAR}|].
+[Pt|Patient] {HONPT} [agrees with|understands] the plan.
+Return [precautions|to ED] for {COND} [given|discussed].
+BP [118/76|142/90|130/84|156/98|124/70|165/101] [today|in clinic]; [goal|target] < 130/80. [Continue|Add] {MED}.
+Seen with {NAME}, [PA-C|NP|resident]. Attending {DR}.
+[Time spent|Total time]: {NUM}0 minutes[ with {PTF}|].
+{MED} level {SDATE} [therapeutic|low|high]; [continue|adjust] {DOSE}.
+Pt [lives|living] [alone|with family] in {CITY}; [works as|retired] {JOB}.
+{PTF} [brought|showed] [her|his] glucose log; fasting [90-130|110-160|140-220|180s].
+[Electronically signed|Signed] by {DR} on {DATETIME}.
+`},
+	{"triage", `
+{AGEP} {SEX} presents to ED [c/o|with|complaining of] {COND} [x{NUM} days|since {SDATE}|since {TIME}].
+CC: {COND}.[ Onset {SDATE}.|]
+[Arrived|Arrives] via [EMS|POV|ambulance] from {ADDR}[ at {TIME}|].
+Triage [{DATETIME}|at {TIME}]: {VITALS}.
+[ESI|Acuity] [2|3|4]; {AGEP}; [hx|PMH] {CONDS}.
+Pt {PT}, DOB {DOB}, MRN {MRN}, [c/o|reports] {COND}.
+[Brought in by|BIBA from] {HOSP2} [for|w/] {COND}.
+[Meds|MEDS]: {MEDS}.
+[Allergies|ALL]: {MED}[, {MED}|].
+Pt [took|ingested] {MED} {DOSE} at {TIME}[ per family|].
+[Contact|Emergency contact]: {NAME} ([daughter|son|spouse]) {PHONE}.
+[PCP|Primary care]: {DR}, {HOSP2}.
+[Fell|Fall] at home {SDATE}, [+|-] head strike; on {MED}.
+[Seen|Evaluated] [in|at] urgent care {SDATE}[, given {MED}|].
+[EKG|ECG] [done|obtained] at {TIME}; {DRL} [at bedside|notified].
+[Sepsis|Stroke] alert called at {TIME}.
+[Pt|Patient] is a {AGE} [y/o|yo|year old] [from|living in] {CITYST}.
+[Pain|PAIN] {NUM}/10 [chest|abd|back]; {VITALS}.
+`},
+}

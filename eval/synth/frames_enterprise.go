@@ -1,0 +1,179 @@
+package synth
+
+// Enterprise frames: e-mail, tickets, CRM notes and chat, written for
+// Obscura. Slots are listed in slots.go.
+var enterprisePools = []framePool{
+	{"email-subject", `
+Subject: [Re: |Fwd: |]Invoice {TKT} for {ORG}
+Subject: [Meeting|Call|Sync] with {CONTACT} on {DATE}
+Subject: [Re: |]Contract renewal - {ORG}
+Subject: Your account at {ORG}
+Subject: Onboarding {CONTACT}[ - start date {DATE}|]
+Subject: [URGENT|Action required]: payment for card ending {NUM}
+Subject: Travel to {CITY} [next week|on {DOW}|{DATE}]
+Subject: [Re: |]Complaint from {CONTACT}
+Subject: Offer letter - {CONTACT}, {JOB}
+Subject: [Re: |]Q{NUM} review with {ORG2}
+Subject: Address change for {CONTACT}
+Subject: Reference check: {NAME}
+Subject: [Re: |Fw: |]Lunch on {DOW}?
+Subject: Background check results[ for {CONTACT}|]
+`},
+	{"email-greet", `
+Hi {CONTACTF},
+Hello {CONTACTF},
+Dear {HONC},
+Dear {CONTACT},
+Hey {CONTACTF}!
+Good morning {CONTACTF},
+Dear Mr. and Mrs. {CONTACTL},
+{CONTACTF} -
+Hi team,
+Hello all,
+Dear Hiring Committee,
+Dear {CONTACTF} and {FIRST},
+Hi {CONTACTF}, hope you're well.
+Dear {CONTACT} ({JOB}),
+To whom it may concern,
+`},
+	{"email-body", `
+[Thanks for|Thank you for] [your call|the call|meeting with me] [yesterday|on {DOW}|on {DATE}].
+I'm following up on [the invoice|our quote|the proposal] we sent to {ORG} on {DATE}.
+Please [send|forward] the signed [contract|NDA|agreement] to {EMAIL} [by|before] {DATE}.
+You can reach me at {PHONEX} [if anything comes up|with any questions|any time after 2].
+{NAME} from {ORG2} will [join us|dial in|be our point of contact] [as well|going forward|for the {CITY} project].
+Our office has moved to {ADDR}; please update your records.
+[The|Your] card ending {NUM} was declined[, so we tried the one on file: {CC}|]. [Could you|Can you] confirm the billing address?
+I've attached the W-2 for {CONTACT} (SSN {SSN}) as requested.
+[As discussed|Per our conversation], {ORG} will [cover|reimburse] the flights to {CITY}[, {COUNTRY}|].
+{CONTACTF} asked me to loop in {NAME}, our new {JOB}.
+The kickoff is [set|scheduled|booked] for {DATE} at {TIME} in our {CITY} office.
+[Please|Kindly] confirm that {ADDR} is still the right shipping address for {CONTACT}.
+My new number is {PHONE} and my personal email is {MYEMAIL}.
+[I'm|I am] out of office from {DATE} to {DATE}; {NAME} ({PHONE}) is covering for me.
+We'd like to offer you the role of {JOB} at {ORG}, starting {DATE}.
+Attached is the reference letter for {NAME}, who reported to me at {ORG2} for [two|three|five] years.
+The wire of {AMT} from {ORG2} [arrived|cleared|bounced] on {DATE}.
+[Can you|Could you] [call|ring] {HON} at {PHONEX} about the late delivery?
+{HON} [complained|wrote in|called] [twice|again|this morning] about the [charge|fee|refund] of {AMT}.
+I [met|had coffee with] {NAME} [in|at our] {CITY} [office|branch] and [she|he|they] would love to work with {ORG}.
+Reminder: the team offsite is in {CITY}, {COUNTRY} on {DATE}.
+Per HR, {CONTACT}'s date of birth is {DOB} and the employee ID is {TKT}.
+[Our|The] {JOB}, {NAME}, [will|can] walk you through the [numbers|roadmap|audit findings].
+The package for {CONTACT} was [returned|delivered] to {ADDR} on {DATE}.
+[FYI|Heads up], {NAME} [is leaving|left] {ORG} [at the end of the month|on {DATE}] to join {ORG2}.
+Please don't share {CONTACTF}'s [cell|mobile] ({PHONE}) outside the team.
+[I spoke to|I talked with] {HON} at {ORG2}; they [approved|rejected] the quote of {AMT}.
+{CONTACTF}, can you send me the tax ID and the address of the {CITY} [warehouse|store|branch]?
+[The|This] [claim|case] {TKT} concerns {NAME}, born {DOB}, living in {CITYST}.
+[Let's|Shall we] [move|push] our [1:1|sync|catch-up] to {DOW} at {TIME}?
+We [received|processed] the return from {CONTACT}; the refund goes back to card {CC}.
+[Happy|Congrats on your] [anniversary|promotion], {CONTACTF}! [The team|Everyone at {ORG}] is proud of you.
+[Our lawyer|Legal], {NAME}, needs the {CITY} lease signed by {DATE}.
+{CONTACTF} [will be|is] [relocating|moving] from {CITY} to {CITY} [in {DATE}|next quarter|this summer].
+[Please|Pls] [update|correct] the spelling of my name to {ME} in the [directory|payroll system].
+The [driver|courier] could not find {ADDR}; please call {PHONE} to rearrange.
+`},
+	{"email-close", `
+Thanks,\n{MEF}
+Best regards,\n{ME}
+Best,\n{ME}\n{JOB}, {ORG}\n{PHONEX}
+Kind regards,\n{ME}\n{ORG}
+Cheers,\n{MEF}
+Regards,\n{ME} \| {JOB} \| {MYEMAIL}
+Thank you,\n{ME}\n{PHONE}
+Sincerely,\n{ME}\n{JOB}
+Talk soon,\n{MEF}
+Many thanks,\n{ME}\n{ORG} \| {ADDR}
+- {MEF}
+Warmly,\n{MEF}
+`},
+	{"ticket-head", `
+Ticket {TKT} - opened by {ME} on {DATE}
+[INC|Incident] {TKT} \| Priority [P1|P2|P3|High|Low] \| Reporter: {ME} ({MYEMAIL})
+Case {TKT} (customer: {CONTACT}, {ORG})
+Request {TKT} from {ME}, {JOB}
+[New|Updated] ticket {TKT} assigned to {NAME}
+Support case {TKT} - caller {CONTACT}, callback {PHONEX}
+Helpdesk {TKT} / {CITY} office / {DATETIME}
+Escalation {TKT} from {HON}
+Bug {TKT} reported by {ME} on {DOW}
+Service request {TKT} - account holder {CONTACT}
+`},
+	{"ticket-body", `
+User {CONTACT} cannot log in to the VPN since {DATE}.
+Caller said the laptop was shipped to {ADDR} but never arrived.
+[Customer|Client] {CONTACT} wants a refund of {AMT} to card {CC}.
+Please reset the password for {EMAIL}; user is [travelling in|based in] {CITY}.
+Reassigning to {NAME} ({JOB}) for review.
+[Called|Phoned] {CONTACTF} at {PHONEX}, no answer; left voicemail.
+Issue started after the update on {DATE} at {TIME}.
+Caller verified identity with DOB {DOB} and last four of SSN.
+The badge for {CONTACT} does not open the {CITY} office.
+[Contact|Customer] asked us to update the address to {ADDR}.
+[Duplicate of|Related to] {TKT}; closing.
+Escalated to {ORG2} support, reference {TKT}.
+Caller {HON} says [a charge|charges] of {AMT} on {DATE} [is|are] not [theirs|hers|his].
+Customer provided SSN {SSN} for the credit check; [masked in CRM|stored in vault].
+Replacement [phone|monitor|laptop] [ordered|shipped] to {CONTACT} at {ADDR}.
+[Resolved|Fixed]: {NAME} restored the mailbox for {EMAIL}.
+{CONTACTF} from {ORG} [needs|wants] admin rights on the shared drive.
+Please [call|contact] [him|her|them] back on {PHONE} before {TIME}.
+Customer is moving to {CITYST} on {DATE}; [update|change] the billing address.
+The card {CC} was flagged for fraud in {COUNTRY}.
+Ticket reopened by {CONTACTF} on {DATE}: still broken.
+Waiting on {NAME} in procurement to approve {AMT}.
+Caller wants the statement sent to {EMAIL} instead of {ADDR}.
+`},
+	{"crm", `
+[Call|Meeting|Lunch] with {CONTACT} ({JOB}, {ORG}) on {DATE}: [interested in|asked about|pushing back on] the [enterprise plan|renewal|pilot].
+{CONTACTF} [prefers|asked for] email at {EMAIL}; [do not call|no calls] before {TIME}.
+Decision maker is {NAME}, {JOB}; {CONTACTF} is the champion.
+[Account|Prospect] {ORG} [based in|HQ in] {CITYST}; [{NUM} seats|renewal {DATE}].
+{CONTACT} [moved|switched] from {ORG2} to {ORG} [last month|in {DATE}|recently].
+Left voicemail for {CONTACTF} at {PHONEX}.
+Sent [pricing|the deck|a proposal] to {CONTACT} <{EMAIL}>.
+Next step: demo for {CONTACTF} and {NAME} on {DOW}.
+{HONC} [is|was] [unhappy|happy|frustrated] with [support|the rollout|billing]; offered a credit of {AMT}.
+Billing contact: {NAME}, {PHONE}, {ADDR}.
+{CONTACTF}'s [assistant|EA], {FIRST}, schedules [all|his|her] meetings.
+Met {CONTACT} at the [conference|trade show] in {CITY}, {COUNTRY}.
+Customer since {YEAR}; primary contact {CONTACT}.
+[Churn risk|Upsell opportunity]: {ORG} [is evaluating|signed with] {ORG2}.
+{CONTACT} - birthday {SDATE} - [send card|likes golf|two kids].
+Contract signed by {NAME} ({JOB}) on {DATE}.
+Shipping address for {ORG}: {ADDR}.
+Spoke to {HON}, who [replaced|took over from] {NAME} as {JOB}.
+[Lead|Referral] from {NAME} at {ORG2}; [warm|cold] intro to {CONTACTF}.
+{CONTACTF} [will be|is] in {CITY} from {SDATE} to {SDATE} and [wants|can do] a meeting.
+Card on file {CC} expires soon; [asked|remind] {CONTACTF} to update it.
+`},
+	{"chat", `
+hey [can you|could you] ping {CONTACTF} about the {CITY} trip?
+[did|has] {NAME} [send|sent] you the slides yet?
+[lol|haha] {FIRST} just called from {PHONE}
+meet me at {ADDR} at {TIME}
+[omw|on my way], tell {FIRST} [i'm|im] late
+{CONTACTF}'s number is {PHONE} [btw|fyi]
+can u send me {NAME}'s email? [i think|pretty sure] it's {EMAIL}
+[we're|were] flying to {CITY} on {DOW}
+{FIRST} [quit|got promoted|is out sick] [today|lol|!!]
+[who's|whos] the new {JOB} at {ORG}?
+[reminder|reminder:] dinner at {FIRST}'s on {DATE}
+[just|] talked to {HON}, [they|she|he] said [ok|no|maybe]
+[my|] [card|visa] {CC} got declined again [ugh|smh|wtf]
+[pls|please] [call|text] me at {PHONE} [asap|when u can]
+[going to|gonna be in] {CITY} for [work|a wedding] {DATE}
+{NAME} from {ORG} keeps emailing me
+[is|was] {FIRST} [at|in] the {CITY} office [today|this week]?
+[i|I] moved! new address is {ADDR}
+[happy bday|happy birthday] {FIRST}!!
+[can you|could u] [cover|take] my shift on {DOW}? ask {FIRST} otherwise
+my ssn is {SSN} [for the form|if u need it]
+[did you see|saw] {NAME}'s post about {ORG2}?
+[ok|k] [i'll|ill] [send|forward] it to {EMAIL}
+[ask|tell] {FIRST} to [bring|grab] the badge for {NAME}
+[sorry|srry] [missed your call|was in a meeting], [can|will] call back at {TIME}
+[we|i] landed in {CITY}, {COUNTRY}
+`},
+}

@@ -1,0 +1,74 @@
+package synth
+
+// Discharge summaries and referral letters, written for Obscura.
+var letterPools = []framePool{
+	{"discharge-head", `
+DISCHARGE SUMMARY\nPatient: {PT}\nMRN: {MRN}\nDOB: {DOB}\nAdmission Date: {DATE}\nDischarge Date: {DATE}\nAttending: {DR}
+Discharge Summary - {HOSP}\nName: {PT}   MRN: {MRN}\nAdmitted: {DATE}   Discharged: {DATE}
+DISCHARGE SUMMARY\n{PT} \| {AGEP} {SEX} \| MRN {MRN}\nAdmit {SDATE} / D/C {SDATE}
+{HOSP} - Discharge Summary\nPatient Name: {PT}\nDate of Birth: {DOB}\nPCP: {DR}
+Discharge note for {PT} (MRN {MRN}), {HOSP}, {DATE}
+DISCHARGE SUMMARY\nPatient: {PT}  DOB: {DOB}\nAdmitting diagnosis: {COND}\nDischarge diagnosis: {COND}
+Discharge Summary\nPt: {PT}\nAge: {AGE}\nService: [Medicine|Cardiology|Surgery|Neurology]\nAttending physician: {DR}
+`},
+	{"discharge", `
+[Principal|Primary] diagnosis: {COND}. Secondary diagnoses: {CONDS}.
+Hospital course: {PT} is a {AGEP} {SEX} with {CONDS} who [was admitted|presented] on {DATE} with {COND}.
+[He|She|The patient] was treated with {MEDLINE} and [improved|stabilized] by hospital day {NUM}.
+[Cardiology|Nephrology|GI|ID] ({DR}) was consulted for {COND}.
+Discharge medications:\n- {MEDLINE}\n- {MEDLINE}\n- {MEDLINE}
+Discharge medications: {MEDS}.
+[New|NEW] medications: {MEDLINE}. [Stopped|STOPPED]: {MED}. [Changed|CHANGED]: {MEDLINE}.
+[Follow-up|Follow up] with {DR} at {HOSP2} on {DATE}[ at {TIME}|].
+[Follow up|F/u] with PCP {DR} in {NUM} weeks; call {PHONE} to schedule.
+Condition at discharge: [stable|good|fair]. Discharged [home|to SNF|to rehab] [with family|at {HOSP2}].
+[Pending|Outstanding] results: [blood cultures|biopsy] from {SDATE}; {DRL} will follow.
+Labs on discharge: {LABS}.
+[Vitals|VS] at discharge: {VITALS}.
+Allergies: {MED} ([rash|hives|swelling]).
+Instructions: take {MEDLINE}; return [to the ED|to ER] for {COND} or {COND}.
+[Diet|Activity]: [cardiac diet|diabetic diet|as tolerated]; [no driving|no lifting] until {DATE}.
+Code status: [Full code|DNR]. Contact: {NAME} ({PHONE}).
+The patient [was seen|was examined] by {DR} on the day of discharge.
+[Complications|COMPLICATIONS]: {COND} on {SDATE}, treated with {MEDLINE}.
+[Procedures|PROCEDURES]: [cardiac cath|EGD|colonoscopy|thoracentesis] on {SDATE} by {DR}.
+[Dictated|Electronically signed] by {DR}, {CRED}, {DATETIME}.
+Home health [referral|arranged] with {HOSP2}; nurse {NURSE} will visit {DOW}.
+`},
+	{"referral-open", `
+Dear {DR},
+Dear Dr. {DOCL},
+{HOSP}\n{ADDR}\n{DATE}\n\nRe: {PT}, DOB {DOB}\n\nDear {DR},
+Re: {PT} (MRN {MRN})\n\nDear Colleague,
+To: {DR}, {HOSP2}\nFrom: {ME}, {CRED}\nDate: {DATE}\nRe: {PT}
+Referral to {HOSP2} - {PT}, DOB {DOB}\n\nDear {DR},
+{DATE}\n\nDear {DR},
+`},
+	{"referral", `
+Thank you for seeing {PT}, a {AGEP} {SEX} with {CONDS}, whom I am referring for {COND}.
+I would be grateful if you could see {HONPT} regarding [worsening|new|long-standing] {COND}.
+[He|She] has been on {MEDLINE} since {DATE} without improvement.
+Past history includes {CONDS}; [he|she] is S/P {COND} in {YEAR}.
+Current medications are {MEDS}.
+[He|She] is allergic to {MED}.
+Recent [bloods|labs] on {SDATE}: {LABS}.
+[I have|We have] [stopped|started] {MED} and [added|increased] {MEDLINE}.
+{PTF} [lives|lives alone] in {CITY} and can be reached on {PHONE}.
+[His|Her] daughter, {NAME}, [is|acts as] [his|her] [carer|caregiver] and can be contacted at {PHONE}.
+[She|He] was seen at {HOSP2} on {DATE} for {COND}.
+Examination: {VITALS}; otherwise unremarkable.
+The patient works as a {JOB} and is keen to return to work by {DATE}.
+I enclose [a copy of|] [her|his] [ECG|echo report|imaging] from {DATE}.
+[Please|Kindly] [advise on|consider] [further management|a trial of {MED}].
+[He|She] [has|is known to have] {COND} followed by {DR} at {HOSP2}.
+`},
+	{"referral-close", `
+Yours sincerely,\n\n{ME}, {CRED}\n{HOSP}
+Kind regards,\n{ME}\n{JOB}, {HOSP}\nTel {PHONEX}
+With thanks,\n{DR}
+Sincerely,\n{ME}, {CRED}\nNPI {NPI}
+Best wishes,\n{ME}\n{HOSP} \| {PHONE} \| {MYEMAIL}
+Yours faithfully,\n{ME}\ncc: {DR}
+Thank you,\n{ME}, {CRED}
+`},
+}
