@@ -3,8 +3,8 @@ package synth
 import (
 	"bytes"
 	"crypto/sha256"
-	"math/rand/v2"
 	"encoding/hex"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
