@@ -40,6 +40,7 @@ var allowed = map[string][]string{
 	"train":            {"bert", "tensor", "tokenize", "weights", "weights/onnx", "eval", "eval/synth", "train/dp", "quant", "ner", "redact", "internal/cpu"},
 	"privacy":          {"eval", "eval/synth", "ner", "bert", "tokenize", "weights", "redact"},
 	"proxy":            {"redact", "ner", "tokenize", "weights"},
+	"bench":            {"bert", "eval", "quant", "redact", "weights/onnx"},
 	"server":           {"proxy", "redact", "ner", "bert", "tokenize", "weights", "weights/onnx", "quant", "tensor", "internal/cpu"},
 	"cmd":              {},
 	"cmd/obscura":      {"*"},
