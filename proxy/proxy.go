@@ -101,11 +101,10 @@ type Config struct {
 	// http.Transport with the timeouts above.
 	Transport http.RoundTripper
 	// Logger gets one line per request (counts, sizes, statuses, durations;
-	// never text, values or headers). nil discards.
+	// never text, values or headers), with the request id a server set in
+	// the response header X-Request-Id before calling the proxy. nil
+	// discards.
 	Logger *slog.Logger
-	// RequestID returns the id the server gave r, for log lines; nil means
-	// none.
-	RequestID func(r *http.Request) string
 }
 
 // Proxy is the OpenAI-compatible redacting proxy, an http.Handler for
@@ -202,8 +201,8 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		"events", ex.events, "unresolved", ex.unresolved, "bytes_up", ex.bytesUp,
 		"duration_ms", ms(time.Since(start)),
 	}
-	if p.cfg.RequestID != nil {
-		attrs = append(attrs, "request_id", p.cfg.RequestID(r))
+	if id := w.Header().Get("X-Request-Id"); id != "" {
+		attrs = append(attrs, "request_id", id)
 	}
 	if err != nil {
 		pe, internal := toError(err)
