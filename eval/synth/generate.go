@@ -82,6 +82,18 @@ func StyleNames() []string {
 	return out
 }
 
+// StylesOf returns the names of the styles of one domain, or nil for an
+// unknown domain.
+func StylesOf(d Domain) []string {
+	var out []string
+	for _, s := range styles {
+		if s.domain == d {
+			out = append(out, s.name)
+		}
+	}
+	return out
+}
+
 func styleByName(name string) (style, bool) {
 	for _, s := range styles {
 		if s.name == name {
