@@ -24,9 +24,11 @@ func DefaultOrders() []float64 {
 
 // Series settings of the fractional-order computation.
 const (
-	// fracTermFloor stops the series once both of a term's parts are below
-	// e^fracTermFloor; A_α ≥ 1, so the remaining tail (its terms decay
-	// faster than geometrically) is far below float64 resolution.
+	// fracTermFloor stops the series once both of a term's parts are
+	// falling and below e^fracTermFloor times the partial sum. Past z0 the
+	// terms fall polynomially (as |C(α, i)|), so the tail left is far below
+	// float64 resolution. The terms may rise before they fall (at i = 0 both
+	// can be tiny while the mass lies near i ≈ α), hence "falling".
 	fracTermFloor = -30
 	// fracMaxTerms bounds the series; reaching it is reported as an error.
 	fracMaxTerms = 1 << 20
@@ -119,6 +121,7 @@ func logAFrac(q, sigma, alpha float64) (float64, error) {
 	lgA1 := lgamma(alpha + 1)
 	logHalf := math.Log(0.5)
 	a0, a1 := math.Inf(-1), math.Inf(-1)
+	prev0, prev1 := math.Inf(1), math.Inf(1)
 	for i := 0; i < fracMaxTerms; i++ {
 		fi := float64(i)
 		lg3, sign := math.Lgamma(alpha - fi + 1)
@@ -140,9 +143,11 @@ func logAFrac(q, sigma, alpha float64) (float64, error) {
 				return 0, errors.New("dp: fractional-order series lost precision (negative partial sum)")
 			}
 		}
-		if math.Max(s0, s1) < fracTermFloor {
-			return logAdd(a0, a1), nil
+		total := logAdd(a0, a1)
+		if s0 < prev0 && s1 < prev1 && math.Max(s0, s1) < total+fracTermFloor {
+			return total, nil
 		}
+		prev0, prev1 = s0, s1
 	}
 	return 0, fmt.Errorf("dp: fractional-order series for α=%v did not converge in %d terms", alpha, fracMaxTerms)
 }

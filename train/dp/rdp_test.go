@@ -1,7 +1,10 @@
 package dp
 
 import (
+	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 )
@@ -298,5 +301,103 @@ func TestNoiseMultiplier(t *testing.T) {
 		if _, err := NoiseMultiplier(bad); err == nil {
 			t.Errorf("%+v: no error", bad)
 		}
+	}
+}
+
+// mpRelTol and mpAbsTol bound the difference between log A_α and the
+// 60-digit quadrature of scripts/dp/rdp_reference.py: relative, plus an
+// absolute floor for log A near 0 (A = 1 + 4e-8 loses the low digits of
+// its float64 partial sums; 1e-13 in log A is far below any ε printed).
+const (
+	mpRelTol = 1e-9
+	mpAbsTol = 1e-13
+)
+
+// TestRDPMatchesMultiprecision compares log A_α with an independent
+// arbitrary-precision quadrature (mpmath, scripts/dp/rdp_reference.py,
+// committed as testdata/rdp_mp.json), on DP-SGD settings and on extreme
+// ones (q down to 1e-7 and up to 0.999, σ from 0.1 to 100, α up to 256.1).
+func TestRDPMatchesMultiprecision(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "rdp_mp.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref struct {
+		Cases []struct {
+			Q     float64 `json:"q"`
+			Sigma float64 `json:"sigma"`
+			Alpha float64 `json:"alpha"`
+			LogA  float64 `json:"log_a"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(b, &ref); err != nil {
+		t.Fatal(err)
+	}
+	if len(ref.Cases) < 10 {
+		t.Fatalf("only %d reference cases", len(ref.Cases))
+	}
+	for _, c := range ref.Cases {
+		r, err := RDP(c.Q, c.Sigma, c.Alpha)
+		if err != nil {
+			t.Errorf("q=%v σ=%v α=%v: %v", c.Q, c.Sigma, c.Alpha, err)
+			continue
+		}
+		got := r * (c.Alpha - 1)
+		if math.Abs(got-c.LogA) > mpRelTol*math.Abs(c.LogA)+mpAbsTol {
+			t.Errorf("q=%v σ=%v α=%v: log A %.15g, quadrature %.15g (rel %.2g)", c.Q, c.Sigma, c.Alpha, got, c.LogA, math.Abs(got-c.LogA)/math.Abs(c.LogA))
+		}
+	}
+}
+
+// TestDPAccountingValues checks figures published in Google's dp_accounting
+// test suite (python/dp_accounting/dp_accounting/rdp/
+// rdp_privacy_accountant_test.py, test_compute_rdp_poisson_sampled_gaussian,
+// test_compute_epsilon_delta_pure_dp, test_compute_epsilon_delta_gaussian).
+func TestDPAccountingValues(t *testing.T) {
+	// σ = 2.5, q = 0.01, 50 steps, at α = 2.5, 5, 50, 100 (their tolerance:
+	// relative 1e-4). At α = 1.5 they publish 6.70579741e-4; the exact value
+	// (60-digit quadrature, testdata/rdp_mp.json) is 6.5007e-4: their series
+	// for fractional orders adds the terms' absolute values, an upper bound.
+	// Ours is exact, so it must not exceed theirs.
+	const dpAccountingRelTol = 1e-4
+	for _, c := range []struct{ alpha, want float64 }{
+		{2.5, 1.08548710e-03}, {5, 2.18075656e-03}, {50, 2.38460375e-02}, {100, 1.67416308e02},
+	} {
+		r, err := RDP(0.01, 2.5, c.alpha)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := 50 * r; math.Abs(got-c.want) > dpAccountingRelTol*c.want {
+			t.Errorf("α=%v: 50 steps RDP %.9g, dp_accounting %.9g", c.alpha, got, c.want)
+		}
+	}
+	if r, _ := RDP(0.01, 2.5, 1.5); 50*r > 6.70579741e-04 {
+		t.Errorf("α=1.5: RDP %.9g above dp_accounting's upper bound", 50*r)
+	}
+	// Constant RDP 1.1 at orders 2…32 (pure DP), δ = 1e-5, tight
+	// conversion: ε = 1.32783806176 at order 32.
+	var orders, rdp []float64
+	for a := 2; a <= 32; a++ {
+		orders, rdp = append(orders, float64(a)), append(rdp, 1.1)
+	}
+	eps, order, err := Epsilon(orders, rdp, 1e-5, ConversionTight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(eps-1.32783806176) > 1e-10 || order != 32 {
+		t.Errorf("pure DP: ε = %.12g at α = %v, want 1.32783806176 at 32", eps, order)
+	}
+	// The plain Gaussian (q = 1) with σ = 4.530877117 is (1, 1e-6)-DP over
+	// the orders 1.001, 1.002, …, 99.999 (their assertAlmostEqual: 7 places).
+	var fine []float64
+	for i := 1001; i < 100000; i++ {
+		fine = append(fine, 0.001*float64(i))
+	}
+	e, err := EpsilonFor(1, 4.530877117, 1, 1e-6, fine, ConversionTight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(e-1) > 1e-7 {
+		t.Errorf("Gaussian σ = 4.530877117: ε = %.10g, want 1", e)
 	}
 }
