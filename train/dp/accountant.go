@@ -133,7 +133,7 @@ func (a *Accountant) Epsilon(delta float64, conv Conversion) (eps, order float64
 // Steps is the number of steps recorded.
 func (a *Accountant) Steps() int { return a.steps }
 
-// Orders and RDP return copies of the orders and of the accumulated RDP.
+// Orders returns a copy of the orders.
 func (a *Accountant) Orders() []float64 { return append([]float64(nil), a.orders...) }
 
 // RDP returns a copy of the accumulated RDP, one value per order.

@@ -79,7 +79,9 @@ func RDP(q, sigma, alpha float64) (float64, error) {
 			return 0, err
 		}
 	}
-	return logA / (alpha - 1), nil
+	// A_α ≥ 1 (a Rényi divergence is ≥ 0); rounding in the sums of terms
+	// near 1 may leave log A a hair below 0.
+	return math.Max(logA, 0) / (alpha - 1), nil
 }
 
 func checkMechanism(q, sigma float64) error {

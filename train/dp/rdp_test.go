@@ -401,3 +401,28 @@ func TestDPAccountingValues(t *testing.T) {
 		t.Errorf("Gaussian σ = 4.530877117: ε = %.10g, want 1", e)
 	}
 }
+
+// monotoneSlack allows the last bits of rounding when checking that RDP
+// does not fall as α grows.
+const monotoneSlack = 1e-12
+
+// TestRDPNonDecreasingInOrder: a Rényi divergence does not decrease with
+// its order, so ε(α) over DefaultOrders must not fall, across the switch
+// between the fractional series and the integer sum.
+func TestRDPNonDecreasingInOrder(t *testing.T) {
+	for _, q := range []float64{1e-4, 0.004, 0.05, 0.3, 0.9} {
+		for _, sigma := range []float64{0.5, 0.8, 1.1, 2, 5} {
+			prev := 0.0
+			for _, a := range DefaultOrders() {
+				r, err := RDP(q, sigma, a)
+				if err != nil {
+					t.Fatalf("q=%v σ=%v α=%v: %v", q, sigma, a, err)
+				}
+				if math.IsNaN(r) || math.IsInf(r, 0) || r < prev*(1-monotoneSlack) {
+					t.Fatalf("q=%v σ=%v: ε(%v) = %v after %v", q, sigma, a, r, prev)
+				}
+				prev = r
+			}
+		}
+	}
+}
