@@ -1,21 +1,24 @@
-// ONNX Runtime side of `obscura bench --vs-ort`.
+// ONNX Runtime side of `obscura bench --vs-ort`: one peer, one session.
 //
 // Usage: node bench.js MODEL.onnx THREADS [nospin]
 //
-// A paired benchmark: obscura bench writes one JSON line per inference to
-// stdin, {"ids": [101, ...]}, runs the same ids on its own runtime, and
-// waits for this process's answer, {"ms": 12.3}, before the next line. So
-// the two runtimes take turns on identical inputs and share whatever load
-// the machine has at that moment. Each line is run once, batch 1, attention
-// mask all ones and token type ids all zeros (when the graph has those
-// inputs); only session.run is timed, with process.hrtime.bigint(). Warm-up
-// lines are ordinary lines whose answers obscura bench discards.
+// A paired benchmark: obscura bench (package bench) writes one JSON line per
+// inference to stdin, {"ids": [101, ...]}, and waits for this process's
+// answer, {"ms": 12.3}, before the next line, so that our runtime and every
+// ONNX Runtime peer take turns on identical inputs. Each ONNX Runtime
+// configuration runs in a process of its own, holding one session. Each
+// line is run once, batch 1, attention mask all ones and token type ids all
+// zeros (when the graph has those inputs); only session.run is timed, with
+// process.hrtime.bigint(). Warm-up and settling lines are ordinary lines
+// whose answers obscura bench discards.
 //
-// The session uses the CPU provider, all graph optimisations, sequential
-// execution, THREADS intra-op threads and one inter-op thread. ONNX
-// Runtime's intra-op threads spin while waiting for work by default; with
-// "nospin" they block instead (session.intra_op.allow_spinning = 0), so
-// that an idle session leaves the cores to whatever runs in turn with it.
+// The session uses ONNX Runtime's default options as its users have them
+// (CPU provider, all graph optimisations, sequential execution, idle
+// intra-op threads spinning), with THREADS intra-op threads and one
+// inter-op thread. "nospin" blocks the idle intra-op threads instead
+// (session.intra_op.allow_spinning = 0): the configuration of the earlier
+// reports, kept only to reproduce them; it makes ONNX Runtime slower,
+// since every parallel section then wakes its threads from sleep.
 'use strict';
 
 const readline = require('readline');

@@ -8,8 +8,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/obscura-ai/obscura/bench"
 	"github.com/obscura-ai/obscura/eval"
 	"github.com/obscura-ai/obscura/internal/testenv"
 )
@@ -31,13 +33,14 @@ func TestBenchOrtModelNeedsInt8VsORT(t *testing.T) {
 	}
 }
 
-// TestBenchInt8VsORT runs the three-way comparison (our INT8, ONNX Runtime
-// on the QuantizeONNX export, ONNX Runtime on the fp32 file) when bench/ort
-// is installed (cd bench/ort && npm install --ignore-scripts --no-package-lock),
-// and checks the JSON line and the report file.
+// TestBenchInt8VsORT runs the four-way comparison (our INT8; ONNX Runtime
+// on the QuantizeONNX export, on its own dynamic-quantization form and on
+// the fp32 file, each in its own process) when bench/ort is installed
+// (cd bench/ort && npm install --ignore-scripts --no-package-lock), and
+// checks the JSON line, the report file and its Markdown.
 func TestBenchInt8VsORT(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts two ONNX Runtime sessions")
+		t.Skip("starts three ONNX Runtime processes")
 	}
 	model := testenv.Shared(t, "models", "obscura-minilm-conll")
 	ortDir := filepath.Join(testenv.ModuleRoot(), "bench", "ort")
@@ -46,7 +49,7 @@ func TestBenchInt8VsORT(t *testing.T) {
 	}
 	reports := t.TempDir()
 	var out, errb bytes.Buffer
-	args := []string{"bench", "--model", model, "--int8", "--vs-ort", "--ort-spin=false", "--lens", "16", "--iters", "3", "--json", "--threads", "1", "--ort-dir", ortDir, "--reports", reports}
+	args := []string{"bench", "--model", model, "--int8", "--vs-ort", "--lens", "16", "--iters", "4", "--ort-block", "2", "--json", "--threads", "1", "--ort-dir", ortDir, "--reports", reports}
 	if err := run(context.Background(), args, nil, &out, &errb); err != nil {
 		t.Fatalf("bench --int8 --vs-ort: %v\n%s", err, errb.String())
 	}
@@ -54,16 +57,14 @@ func TestBenchInt8VsORT(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &line); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"infer_p50_ms", "ort_p50_ms", "ort_fp32_p50_ms"} {
-		if !(line[k] > 0) {
-			t.Fatalf("%s missing: %v", k, line)
+	peers := []string{bench.PeerExport, bench.PeerDynamic, bench.PeerFP32}
+	for _, p := range peers {
+		if !(line[p+"_p50_ms"] > 0) || !(line[p+"_ratio"] > 0) {
+			t.Fatalf("%s missing: %v", p, line)
 		}
-	}
-	if d := math.Abs(line["ort_ratio"] - line["infer_p50_ms"]/line["ort_p50_ms"]); d > ratioTol {
-		t.Errorf("ort_ratio %v is not infer/ort int8 p50: %v", line["ort_ratio"], line)
-	}
-	if d := math.Abs(line["ort_fp32_ratio"] - line["infer_p50_ms"]/line["ort_fp32_p50_ms"]); d > ratioTol {
-		t.Errorf("ort_fp32_ratio %v is not infer/ort fp32 p50: %v", line["ort_fp32_ratio"], line)
+		if d := math.Abs(line[p+"_p50_ratio"] - line["infer_p50_ms"]/line[p+"_p50_ms"]); d > ratioTol {
+			t.Errorf("%s_p50_ratio %v is not infer/peer p50: %v", p, line[p+"_p50_ratio"], line)
+		}
 	}
 
 	names, err := filepath.Glob(filepath.Join(reports, "*_bench-int8_*.json"))
@@ -74,25 +75,28 @@ func TestBenchInt8VsORT(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f struct {
-		eval.Report
-		ORTModel   string       `json:"ort_model"`
-		ORTModelMB float64      `json:"ort_model_mb"`
-		ORTNoSpin  bool         `json:"ort_no_spin"`
-		ORTFP32    []ortFP32Row `json:"ort_fp32"`
-	}
+	var f bench.File
 	if err := json.Unmarshal(b, &f); err != nil {
 		t.Fatal(err)
 	}
-	if !f.Int8 || f.Threads != 1 || f.ORTVersion == "" || !f.ORTNoSpin || len(f.Bench) != 1 || len(f.ORTFP32) != 1 {
+	if !f.Int8 || f.Threads != 1 || f.ORTVersion == "" || f.ORTIdleThreads != "spin" || len(f.Bench) != 1 || len(f.Peers) != len(peers) {
 		t.Fatalf("report: %s", b)
 	}
-	// The INT8 export is smaller than the fp32 file ONNX Runtime also ran.
-	if f.ORTModel == "" || !(f.ORTModelMB > 0) || !(f.ORTModelMB < f.ModelMB) {
-		t.Errorf("INT8 file %q %.1f MB against fp32 %.1f MB", f.ORTModel, f.ORTModelMB, f.ModelMB)
+	for i, p := range f.Peers {
+		if p.Name != peers[i] || len(p.Rows) != 1 || p.Rows[0].Len != 16 || p.Rows[0].ORT.N != 4 || !(p.MB > 0) {
+			t.Errorf("peer %d: %+v", i, p)
+		}
 	}
-	if row := f.Bench[0]; row.Len != 16 || row.ORT == nil || row.Infer == nil || row.ORT.N != 3 || f.ORTFP32[0].ORT.N != 3 || f.ORTFP32[0].Len != 16 {
+	// Both INT8 files are smaller than the fp32 file.
+	if !(f.Peers[0].MB < f.ModelMB) || !(f.Peers[1].MB < f.ModelMB) {
+		t.Errorf("INT8 files %.1f and %.1f MB against fp32 %.1f MB", f.Peers[0].MB, f.Peers[1].MB, f.ModelMB)
+	}
+	if row := f.Bench[0]; row.ORT == nil || row.Infer == nil || row.Infer.N != 4 || math.Abs(row.Ratio-row.Infer.P50/row.ORT.P50) > ratioTol {
 		t.Errorf("rows: %s", b)
+	}
+	md, err := os.ReadFile(strings.TrimSuffix(names[0], ".json") + ".md")
+	if err != nil || !strings.Contains(string(md), "| 16 |") || !strings.Contains(string(md), bench.PeerDynamic) {
+		t.Errorf("markdown: %v\n%s", err, md)
 	}
 	// obscura gate reads the same file.
 	reps, err := eval.ReadReports(reports)
