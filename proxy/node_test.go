@@ -49,9 +49,9 @@ func TestOpenAINodeClient(t *testing.T) {
 	}
 	var got struct {
 		Whole, Streamed, Completion, CompletionStreamed string
-		Pieces                                         []string
-		ErrorStatus                                    int
-		ErrorCode                                      string
+		Pieces                                          []string
+		ErrorStatus                                     int
+		ErrorCode                                       string
 	}
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("node output %q: %v", out, err)
