@@ -67,13 +67,34 @@ func DetectFormat(path string) Format {
 }
 
 // canonical maps label types of the data sets and models we evaluate to
-// Obscura's entity names.
+// Obscura's entity names. presidio-synth's labels map as follows (docs/data.md
+// states the same table):
+//
+//	PERSON → PERSON              ORGANIZATION → ORGANIZATION
+//	GPE, LOCATION → LOCATION     STREET_ADDRESS, ZIP_CODE → ADDRESS
+//	DATE_TIME → DATE             (dates, times, weekdays and years alike)
+//	TITLE → TITLE                (honorifics "Dr.", "Mrs." apart from the
+//	                             PERSON after them, and job titles)
+//	AGE → AGE                    (the number only: "79" in "79 year old")
+//	NRP → MISC                   (nationalities, religious and political
+//	                             groups: CoNLL-2003 tags "German" MISC)
+//	PHONE_NUMBER → PHONE         EMAIL_ADDRESS → EMAIL
+//	US_SSN → SSN                 CREDIT_CARD → CREDIT_CARD
+//	IBAN_CODE → IBAN             IP_ADDRESS → IP
+//	DOMAIN_NAME → URL            (host names and URLs)
+//	US_DRIVER_LICENSE            unchanged: Obscura has no such type (5
+//	                             spans), so it is scored as its own type
+//
+// CoNLL-2003's PER, ORG, LOC and MISC map to PERSON, ORGANIZATION, LOCATION
+// and MISC; the synthetic sets already use these names.
 var canonical = map[string]string{
 	"PER": "PERSON", "PERSON": "PERSON",
 	"ORG": "ORGANIZATION", "ORGANIZATION": "ORGANIZATION",
 	"LOC": "LOCATION", "LOCATION": "LOCATION", "GPE": "LOCATION",
-	"STREET_ADDRESS": "ADDRESS", "ADDRESS": "ADDRESS",
+	"STREET_ADDRESS": "ADDRESS", "ADDRESS": "ADDRESS", "ZIP_CODE": "ADDRESS",
 	"DATE_TIME": "DATE", "DATE": "DATE",
+	"TITLE": "TITLE", "AGE": "AGE",
+	"NRP": "MISC", "MISC": "MISC",
 	"PHONE_NUMBER": "PHONE", "PHONE": "PHONE",
 	"EMAIL_ADDRESS": "EMAIL", "EMAIL": "EMAIL",
 	"US_SSN": "SSN", "SSN": "SSN",
@@ -87,12 +108,32 @@ var canonical = map[string]string{
 
 // Canonical returns Obscura's name for an entity type: PER → PERSON, ORG →
 // ORGANIZATION, LOC and GPE → LOCATION, presidio's STREET_ADDRESS → ADDRESS,
-// and so on. Unknown types are returned unchanged.
+// NRP → MISC, and so on (the table above). Unknown types are returned
+// unchanged.
 func Canonical(typ string) string {
 	if c, ok := canonical[typ]; ok {
 		return c
 	}
 	return typ
+}
+
+// SplitOf assigns an example id to "train", "valid" or "test" by a stable
+// hash (FNV-1a of "example:"+id; about 80/10/10, the same on every run and
+// platform), so that a held-out split of a fixed data set such as
+// presidio-synth (ids "0" … "1499", the record's index, as ReadPresidio
+// numbers them) is never trained on. Trainers keep the "train" examples;
+// evaluations of held-out accuracy use "test".
+func SplitOf(id string) string { return string(synth.SplitOf("example:" + id)) }
+
+// FilterSplit returns the examples whose id SplitOf assigns to split.
+func FilterSplit(exs []Example, split string) []Example {
+	var out []Example
+	for _, ex := range exs {
+		if SplitOf(ex.ID) == split {
+			out = append(out, ex)
+		}
+	}
+	return out
 }
 
 func canonicalTag(tag string) string {
@@ -125,15 +166,22 @@ func LoadFile(path string, f Format) ([]Example, error) {
 
 // ReadCoNLL reads pre-split sentences: the first field of a line is the word,
 // the last its tag; blank lines and -DOCSTART- lines end a sentence. The text
-// of a sentence is its words joined by single spaces.
+// of a sentence is its words joined by single spaces. A sentence's ID is its
+// number (from 1), or N where its document starts "-DOCSTART- id=N", as
+// presidio-synth's IOB2 file does, so that it matches the JSON record's id.
 func ReadCoNLL(r io.Reader) ([]Example, error) {
 	var out []Example
 	var cur Example
 	var b strings.Builder
+	docID := ""
 	flush := func() {
 		if len(cur.Words) > 0 {
 			cur.Text = b.String()
 			cur.ID = fmt.Sprint(len(out) + 1)
+			if docID != "" {
+				cur.ID = docID
+				docID = ""
+			}
 			out = append(out, cur)
 		}
 		cur = Example{}
@@ -147,6 +195,11 @@ func ReadCoNLL(r io.Reader) ([]Example, error) {
 		f := strings.Fields(sc.Text())
 		if len(f) == 0 || f[0] == "-DOCSTART-" {
 			flush()
+			if len(f) == 2 && f[0] == "-DOCSTART-" && strings.HasPrefix(f[1], "id=") {
+				docID = strings.TrimPrefix(f[1], "id=")
+			} else if len(f) > 0 {
+				docID = ""
+			}
 			continue
 		}
 		if len(f) < 2 {

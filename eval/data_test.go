@@ -84,6 +84,9 @@ func TestPresidioSpansMatchIOB2(t *testing.T) {
 		if len(nonEmpty[i].Gold) != len(bio[i].Gold) {
 			t.Fatalf("record %d: %d words in JSON, %d in IOB2", i, len(nonEmpty[i].Gold), len(bio[i].Gold))
 		}
+		if nonEmpty[i].ID != bio[i].ID {
+			t.Fatalf("record %d: id %s in JSON, %s in IOB2", i, nonEmpty[i].ID, bio[i].ID)
+		}
 		if err := s.Add(bio[i].Gold, nonEmpty[i].Gold); err != nil {
 			t.Fatal(err)
 		}
@@ -92,6 +95,49 @@ func TestPresidioSpansMatchIOB2(t *testing.T) {
 	if r.Micro.F1 != 1 || r.Total.Gold != 2863 {
 		t.Fatalf("JSON vs IOB2: micro F1 %v over %d spans, want 1 over 2863", r.Micro.F1, r.Total.Gold)
 	}
+}
+
+// TestPresidioSplit checks the hash split of presidio-synth: every record in
+// exactly one split, about 80/10/10, the same split for the JSON and IOB2
+// files, and the mapped label set.
+func TestPresidioSplit(t *testing.T) {
+	dir := testenv.Shared(t, "data", "presidio-synth")
+	js, err := LoadFile(filepath.Join(dir, "synth_dataset_v2.json"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for _, sp := range []string{"train", "valid", "test"} {
+		part := FilterSplit(js, sp)
+		n[sp] = len(part)
+		for _, ex := range part {
+			if SplitOf(ex.ID) != sp {
+				t.Fatalf("record %s filtered into %s", ex.ID, sp)
+			}
+		}
+	}
+	if n["train"]+n["valid"]+n["test"] != len(js) {
+		t.Fatalf("splits %v do not cover %d records", n, len(js))
+	}
+	// With 1,500 records the held-out splits have about 150 each; a share
+	// below 100 or above 200 would mean the hash is not spreading ids.
+	for _, sp := range []string{"valid", "test"} {
+		if n[sp] < 100 || n[sp] > 200 {
+			t.Errorf("%s has %d of %d records", sp, n[sp], len(js))
+		}
+	}
+	got := GoldTypes(js)
+	for _, typ := range []string{"PERSON", "LOCATION", "ORGANIZATION", "DATE", "AGE", "TITLE", "MISC", "ADDRESS", "PHONE", "EMAIL", "SSN", "CREDIT_CARD", "IBAN", "IP", "URL"} {
+		if !got[typ] {
+			t.Errorf("no %s in the mapped presidio gold", typ)
+		}
+	}
+	for _, raw := range []string{"NRP", "GPE", "ZIP_CODE", "STREET_ADDRESS", "DATE_TIME"} {
+		if got[raw] {
+			t.Errorf("unmapped presidio type %s", raw)
+		}
+	}
+	t.Logf("presidio-synth split: %v", n)
 }
 
 // oracle predicts the gold spans of the synthetic samples, with a MISC
