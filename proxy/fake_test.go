@@ -314,13 +314,19 @@ type logBuffer = testenv.SyncBuffer
 // loopback; its log goes to the returned buffer.
 func testProxy(t testing.TB, f *fakeUpstream, mod func(*Config)) (*httptest.Server, *logBuffer) {
 	t.Helper()
+	return proxyTo(t, f.url(), mod)
+}
+
+// proxyTo is testProxy in front of any upstream base URL.
+func proxyTo(t testing.TB, upstream string, mod func(*Config)) (*httptest.Server, *logBuffer) {
+	t.Helper()
 	eng, err := redact.NewEngine(redact.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &logBuffer{}
 	cfg := Config{
-		Upstream: f.url(),
+		Upstream: upstream,
 		Engine:   func() Redactor { return eng },
 		Logger:   slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
