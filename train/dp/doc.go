@@ -9,7 +9,8 @@
 // gradient to L2 norm ≤ C (ClipInPlace), sums them (Accumulate), and adds
 // N(0, (σC)²) to every coordinate of the sum (AddGaussianNoise); σ is the
 // noise multiplier. Neighbouring data sets differ by adding or removing one
-// example (so one example moves the sum by at most C).
+// example (so one example moves the sum by at most C). Aggregator bundles
+// the three for one step and counts the examples it clipped.
 //
 // Sampling assumption. The accountant analyses Poisson sampling: at every
 // step each example is in the batch independently with probability q
