@@ -25,7 +25,7 @@ func (n *Net[F]) Backward(b *Batch, dlogits, grads []F) {
 		copy(dx, dr)
 		mulKeep(dr, lc.fKeep)
 		linearBwd(n.dI, g(ls.fc2W), g(ls.fc2B), dr, lc.g, p.at(ls.fc2W), n.xt, T, I, H, false)
-		geluBwd(n.dI, lc.f1, a.GELUTanh[li])
+		geluBwd(n.dI, lc.f1, lc.g, a.GELUTanh[li])
 		linearBwd(dx, g(ls.fc1W), g(ls.fc1B), n.dI, lc.y1, p.at(ls.fc1W), n.xt, T, H, I, true)
 		// y1 = LN1(x + drop(o(attn(qkv(x))))).
 		lnBwd(dr, g(ls.ln1G), g(ls.ln1B), dx, lc.xhat1, lc.rstd1, p.at(ls.ln1G), T, H, false)

@@ -3,6 +3,8 @@ package train
 import (
 	"fmt"
 	"math"
+
+	"github.com/obscura-ai/obscura/tensor"
 )
 
 // IgnoreLabel marks a token the loss skips (a non-first subword, a special
@@ -285,9 +287,7 @@ func (n *Net[F]) attnFwd(lc *layerCache[F], b *Batch, scale, pDrop float64, key 
 			k := lc.qkv[st*ld+H+hd*d:]
 			v := lc.qkv[st*ld+2*H+hd*d:]
 			gemm(P, ln, q, ld, k, ld, ln, d, ln, true, false)
-			for r := 0; r < ln; r++ {
-				softmaxRow(P[r*ln:(r+1)*ln], scale)
-			}
+			softmaxRows(P, ln, ln, scale)
 			src := P
 			if lc.probsKeep != nil {
 				keep := lc.probsKeep[c.pairOff[pr] : c.pairOff[pr]+ln*ln]
@@ -301,6 +301,19 @@ func (n *Net[F]) attnFwd(lc *layerCache[F], b *Batch, scale, pDrop float64, key 
 			gemm(lc.ctx[st*H+hd*d:], H, src, ln, v, ld, ln, ln, d, false, false)
 		}
 	})
+}
+
+// softmaxRows replaces each row of m [rows×cols] with softmax(scale·row):
+// tensor's kernel in float32 (what inference runs), float64 accumulation
+// otherwise.
+func softmaxRows[F Float](m []F, rows, cols int, scale float64) {
+	if m32, ok := any(m).([]float32); ok {
+		tensor.SoftmaxMasked(m32, rows, cols, float32(scale), nil)
+		return
+	}
+	for r := 0; r < rows; r++ {
+		softmaxRow(m[r*cols:(r+1)*cols], scale)
+	}
 }
 
 // softmaxRow replaces row with softmax(scale·row), accumulating in float64.

@@ -410,3 +410,19 @@ func TestFiniteDifferences(t *testing.T) {
 	}
 	t.Logf("%d elements checked", checked)
 }
+
+func loadParamsB(b *testing.B, path string) *Params[float32] {
+	om, err := onnx.Load(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := bert.Inspect(om)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := FromEncoder[float32](e, 9, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}

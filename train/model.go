@@ -75,11 +75,27 @@ func (ps *paramSlot) take(name string, n int) span {
 	return s
 }
 
-// FromEncoder copies an inspected encoder into trainer parameters. With
-// labels > 0 and different from the encoder's, the classifier is replaced
-// by a new one of that many labels, drawn from N(0, 0.02²) with seed (the
-// encoder is kept); otherwise the head is kept.
+// FromEncoder copies an inspected encoder into trainer parameters, keeping
+// its head (labels 0 or the encoder's count) or making a new one of labels
+// outputs drawn from N(0, 0.02²) with seed; see FromEncoderHead to keep
+// some of the old head's columns.
 func FromEncoder[F Float](e *bert.Encoder, labels int, seed uint64) (*Params[F], error) {
+	if labels <= 0 || labels == e.Labels {
+		return FromEncoderHead[F](e, nil, seed)
+	}
+	from := make([]int, labels)
+	for i := range from {
+		from[i] = -1
+	}
+	return FromEncoderHead[F](e, from, seed)
+}
+
+// FromEncoderHead is FromEncoder with an explicit head: nil keeps the
+// encoder's head; otherwise the new head has len(from) outputs, output i
+// copied from the old head's column from[i] (its weights and bias) or,
+// where from[i] is -1, drawn fresh. The encoder itself is always kept.
+func FromEncoderHead[F Float](e *bert.Encoder, from []int, seed uint64) (*Params[F], error) {
+	labels := len(from)
 	if e.Hidden%e.Heads != 0 {
 		return nil, fmt.Errorf("train: %d heads do not divide hidden size %d", e.Heads, e.Hidden)
 	}
@@ -93,7 +109,7 @@ func FromEncoder[F Float](e *bert.Encoder, labels int, seed uint64) (*Params[F],
 	if e.Type.Data != nil {
 		a.TypeRows = e.Type.Shape[0]
 	}
-	newHead := labels > 0 && labels != e.Labels
+	newHead := from != nil
 	if newHead {
 		a.Labels = labels
 	}
@@ -164,8 +180,22 @@ func FromEncoder[F Float](e *bert.Encoder, labels int, seed uint64) (*Params[F],
 	}
 	if newHead {
 		rng := newRNG(seed, streamHead, 0)
-		for i := range p.at(p.clsW) {
-			p.at(p.clsW)[i] = F(0.02 * rng.NormFloat64())
+		w, b := p.at(p.clsW), p.at(p.clsB)
+		for i := range w {
+			w[i] = F(0.02 * rng.NormFloat64())
+		}
+		ow, ob := e.Classifier.W.Data, e.Classifier.B.Data
+		for j, old := range from {
+			if old < 0 {
+				continue
+			}
+			if old >= e.Labels {
+				return nil, fmt.Errorf("train: head column %d of %d", old, e.Labels)
+			}
+			for r := 0; r < h; r++ {
+				w[r*labels+j] = F(ow[r*e.Labels+old])
+			}
+			b[j] = F(ob[old])
 		}
 	}
 	return p, nil

@@ -209,7 +209,12 @@ const (
 )
 
 // geluFwd applies GELU (erf form, or the tanh approximation) element-wise.
+// float32's erf form runs on tensor's vector GELU (what inference runs).
 func geluFwd[F Float](y, x []F, tanhForm bool) {
+	if y32, ok := any(y).([]float32); ok && !tanhForm {
+		tensor.GELU(y32, any(x).([]float32))
+		return
+	}
 	parallel(len(x), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			v := float64(x[i])
@@ -222,8 +227,30 @@ func geluFwd[F Float](y, x []F, tanhForm bool) {
 	})
 }
 
-// geluBwd overwrites dy with dy·GELU'(x).
-func geluBwd[F Float](dy, x []F, tanhForm bool) {
+// geluSmall is the |x| below which Φ(x) is taken from its Taylor series
+// 1/2 + x·φ(0) (error below x³/15 ≈ 7e-8) instead of GELU(x)/x.
+const geluSmall = 1e-2
+
+// geluBwd overwrites dy with dy·GELU'(x), GELU'(x) = Φ(x) + x·φ(x). In
+// float32 with the erf form, Φ(x) is read back from the forward output
+// y = x·Φ(x), so only φ needs an exponential.
+func geluBwd[F Float](dy, x, y []F, tanhForm bool) {
+	if dy32, ok := any(dy).([]float32); ok && !tanhForm {
+		x32, y32 := any(x).([]float32), any(y).([]float32)
+		parallel(len(x32), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				v := x32[i]
+				var phi float32
+				if v > geluSmall || v < -geluSmall {
+					phi = y32[i] / v
+				} else {
+					phi = 0.5 + v*invSqrt2Pi
+				}
+				dy32[i] *= phi + v*invSqrt2Pi*tensor.Exp32(-0.5*v*v)
+			}
+		})
+		return
+	}
 	parallel(len(x), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			v := float64(x[i])

@@ -29,6 +29,7 @@ var commands = map[string]command{
 	"eval":     {"evaluate a model on a labelled data set", cmdEval},
 	"bench":    {"measure latency percentiles", cmdBench},
 	"gen":      {"generate synthetic labelled data", cmdGen},
+	"train":    {"fine-tune a token classifier in pure Go and write a bundle", cmdTrain},
 	"gate":     {"apply the go/no-go gates to the latest reports", cmdGate},
 	"privacy":  {"privacy analysis: ε sweep, membership-inference attack, plots (privacy sweep|mia|plot)", cmdPrivacy},
 }
