@@ -384,7 +384,11 @@ func (c *composer) date(dob bool) string {
 	}
 	m := c.r.IntN(12)
 	d := 1 + c.r.IntN(28)
-	switch c.r.IntN(14) {
+	k := c.r.IntN(14)
+	if dob && (k == 7 || k == 8 || k == 11 || k == 12) {
+		k = 5 // a birth date carries its year: "3/14/1956"
+	}
+	switch k {
 	case 0:
 		return fmt.Sprintf("%s %d, %d", monthNames[m], d, y)
 	case 1:

@@ -2,6 +2,7 @@ package synth
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -145,3 +146,26 @@ func (f frame) Count() int { return f.seq.count() }
 
 // Family is a short stable name of the skeleton: its pool and hash.
 func (f frame) Family() string { return fmt.Sprintf("%s-%08x", f.pool, uint32(hash64("frame:"+f.src))) }
+
+// types returns the entity types a sequence can write, sorted, each once.
+func (q seq) types() []string {
+	set := map[string]bool{}
+	var walk func(seq)
+	walk = func(q seq) {
+		for _, nd := range q {
+			for _, t := range slotTypes(nd.slot) {
+				set[t] = true
+			}
+			for _, a := range nd.alts {
+				walk(a)
+			}
+		}
+	}
+	walk(q)
+	out := make([]string, 0, len(set))
+	for t := range set {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -50,6 +50,19 @@ Pt is a {AGEP} [with|w/] {COND}, [here for|admitted for] {COND}
 [Skin|SKIN] [intact|warm and dry]; turned q2h
 [Noted|Pt noted] [diaphoretic|SOB|anxious] at {TIME}, {VITALS}
 [Cont|Continue] {MED}[, hold if SBP < 100|, monitor K|]
+Pt {PTL} [is|] {AGEP} [w/|with] {COND}; MRN {MRN}
+[Ins|Insurance] [card|info] on file; SSN {SSN} [verified|per pt]
+[Daughter|Son|Spouse] {NAME} [updated|notified] by phone {PHONE} at {TIME}
+Pt [from|lives in] {CITYST}, [lives alone|w/ family]; [PCP|primary] {DR}
+[Dr|Provider] {DOCL} [at bedside|rounded] {TIME}; plan to [start|cont] {MEDLINE}
+[PRN|prn] {MED} {DOSE} given x1 at {TIME} for [pain|anxiety|nausea] {NUM}/10
+[Transfer|D/C] to {HOSP2} [planned|arranged] {SDATE}; [report called to|spoke w/] {NURSE}
+[Pt|PT] A&O x[1|2|3], [confused|forgetful] at times; sitter at bedside
+{AGEP} [on|w/] {MEDS}
+[New|NEW] admit from ED {TIME}; dx {COND}; {VITALS}
+[Glucose|BG] {NUM}0 before [lunch|dinner]; {MED} {DOSE} [given|held] per sliding scale
+Pt [denies|reports] [CP|SOB|pain]; [hx|h/o] {COND} {YEAR}
+[Pt|Patient] {PT} (DOB {DOB}) [received|rec'd] from {HOSP2} via [stretcher|w/c]
 `},
 	{"progress-head", `
 PROGRESS NOTE - {DATE}
@@ -59,6 +72,13 @@ Hospital Day {NUM} - {PT} (MRN {MRN})
 Clinic visit - {PT} - DOB {DOB}
 Telehealth visit {DATE} with {PT}
 Follow-up visit, {HOSP}, {DATE}
+OFFICE VISIT {DATE}
+{PT} \| {AGEP} {SEX} \| MRN {MRN}
+{HOSP} - Clinic note - {DATETIME}
+Provider: {DR}
+Encounter {DATE}: {PT}, DOB {DOB}, MRN {MRN}
+SOAP note - {PT} - {DATE}
+Internal medicine follow-up {SDATE} - {DR}
 `},
 	{"progress", `
 S: Pt reports [improved|ongoing|worsening] {COND} [x{NUM} days|since {SDATE}|overnight].
@@ -78,7 +98,7 @@ Patient [is taking|takes|has been taking] {MEDLINE} [and|plus] {MEDLINE}.
 Labs {SDATE}: {LABS}.
 [Switch|Changed] {MED} to {MEDLINE} [due to|because of] {COND}.
 [No|Denies] {COND}, [no|denies] {COND}. [ROS otherwise negative.|]
-[Smoker|Former smoker] [since|until] {YEAR}; [drinks|quit alcohol] [socially|in {YEAR}].
+[Smoker|Former smoker] [since|until] {YEAR}; [drinks socially|quit alcohol in {YEAR}|no alcohol].
 Family history: [mother|father|brother|sister] with {COND}[, died {YEAR}|].
 [Pt|Patient] {HONPT} [agrees with|understands] the plan.
 Return [precautions|to ED] for {COND} [given|discussed].
@@ -89,6 +109,16 @@ Seen with {NAME}, [PA-C|NP|resident]. Attending {DR}.
 Pt [lives|living] [alone|with family] in {CITY}; [works as|retired] {JOB}.
 {PTF} [brought|showed] [her|his] glucose log; fasting [90-130|110-160|140-220|180s].
 [Electronically signed|Signed] by {DR} on {DATETIME}.
+{PT} ({AGEP}, MRN {MRN}) [returns|presents] for [follow-up|f/u] of {COND}.
+[PMH|Past medical history]: {CONDS}. [PSH|Surgical history]: [appendectomy|CABG|cholecystectomy] {YEAR}.
+[Meds|Medications] [reviewed|reconciled]: {MEDS}.
+[Pt|Patient] [is|remains] [adherent|non-adherent] to {MEDLINE}; [side effects|no side effects] reported.
+[Insurance|Payer] denied {MED}; [appeal|PA] sent with NPI {NPI}.
+[Phone|Telephone] call from {PTF} at {TIME}: [increased|new] {COND}; [advised|told] to [go to ED|hold {MED}].
+[Plan discussed with|Seen and examined with] {DR}, {CRED}.
+[Next|Return] visit {DATE} at {HOSP}, {ADDR}.
+[His|Her] [wife|husband|son|daughter] {NAME} ({PHONE}) [helps with|manages] [meds|appointments].
+[Work note|Note] given: [off work|light duty] until {DATE}; employer {ORG}.
 `},
 	{"triage", `
 {AGEP} {SEX} presents to ED [c/o|with|complaining of] {COND} [x{NUM} days|since {SDATE}|since {TIME}].
@@ -109,5 +139,11 @@ Pt [took|ingested] {MED} {DOSE} at {TIME}[ per family|].
 [Sepsis|Stroke] alert called at {TIME}.
 [Pt|Patient] is a {AGE} [y/o|yo|year old] [from|living in] {CITYST}.
 [Pain|PAIN] {NUM}/10 [chest|abd|back]; {VITALS}.
+{AGEP} {SEX} from {CITY} w/ {COND} [x{NUM}d|since {SDATE}]; [PMH|hx] {CONDS}.
+[Walk-in|Walk in] at {TIME}: {AGE} yo [c/o|w/] {COND}.
+[Ins|Insurance]: [Medicare|Medicaid|self-pay]; SSN {SSN}; [address|addr] {ADDR}.
+[Reg|Registration]: {PT}, MRN {MRN}, phone {PHONE}.
+[Last|LAST] dose of {MED} {DOSE} [at|@] {TIME} [yesterday|today].
+[Police|EMS] [report|states] pt found at {ADDR} at {TIME}.
 `},
 }

@@ -18,6 +18,16 @@ Subject: Address change for {CONTACT}
 Subject: Reference check: {NAME}
 Subject: [Re: |Fw: |]Lunch on {DOW}?
 Subject: Background check results[ for {CONTACT}|]
+Subject: [Re: |]SSN needed for {CONTACT}'s I-9
+Subject: Card {CC} - chargeback [dispute|request]
+Subject: [New|Updated] address for {ORG}
+Subject: [Re: |]Intro: {NAME} <> {CONTACT}
+Subject: Expense report {TKT} ({AMT})
+Subject: [Re: |]Visit to {ORG2} in {CITYST}
+Subject: [Welcome to|Your first week at] {ORG}, {CONTACTF}!
+Subject: [Re: |Fwd: |]Patient inquiry - {CONTACT}, DOB {DOB}
+Subject: Wire instructions for {ORG2}
+Subject: {JOB} candidate - {NAME}
 `},
 	{"email-greet", `
 Hi {CONTACTF},
@@ -35,6 +45,15 @@ Dear {CONTACTF} and {FIRST},
 Hi {CONTACTF}, hope you're well.
 Dear {CONTACT} ({JOB}),
 To whom it may concern,
+Morning {CONTACTF} -
+Hi {HONC},
+Dear Dr. {CONTACTL},
+Hiya {CONTACTF},
+Greetings {CONTACT},
+Dear {ORG} team,
+Hi {CONTACTF} and team,
+Hello {HONC}, thank you for reaching out.
+{CONTACTF},
 `},
 	{"email-body", `
 [Thanks for|Thank you for] [your call|the call|meeting with me] [yesterday|on {DOW}|on {DATE}].
@@ -73,6 +92,22 @@ We [received|processed] the return from {CONTACT}; the refund goes back to card 
 {CONTACTF} [will be|is] [relocating|moving] from {CITY} to {CITY} [in {DATE}|next quarter|this summer].
 [Please|Pls] [update|correct] the spelling of my name to {ME} in the [directory|payroll system].
 The [driver|courier] could not find {ADDR}; please call {PHONE} to rearrange.
+For payroll I need your SSN ({SSN} is what we have) and your home address; is {ADDR} still current?
+The [new|replacement] card {CC} [was mailed|ships] to {ADDR} on {DATE}.
+[Please|Could you] wire {AMT} to {ORG2} and send the confirmation to {EMAIL}?
+{NAME}, {AGE}, [will|would like to] [join|visit] our {CITY} office on {DATE}.
+My [manager|director], {HON}, [approved|signed off on] the budget for {ORG2}.
+We [flew|drove] from {CITY} to {CITY} [with|and met] {NAME} from {ORG}.
+Your appointment with {HON} is confirmed for {DATETIME} at {ADDR}.
+I [have|got] a voicemail from {NAME} ({PHONEX}) asking about {CONTACTF}'s account.
+{CONTACTF} turned {AGE} [last week|on {DATE}|today] - cake in the {CITY} office at {TIME}!
+The background check for {NAME} (SSN {SSN}, DOB {DOB}) came back clean.
+Our {JOB}, {NAME}, [is based|works remotely] in {CITY}, {COUNTRY}.
+[Please|Pls] send the [invoice|receipt] for card {CC} to {NAME} at {EMAIL}.
+[We've|We have] [signed|renewed] with {ORG2} through {DATE}; {NAME} is the account lead.
+{HON} from {ORG2} [can meet|is free] [on {DOW}|{DATE}] at {TIME}; [does that work|is that ok]?
+The tenant at {ADDR} is {NAME}; [contact number|mobile] {PHONE}.
+I'm [sharing|forwarding] {CONTACTF}'s [resume|CV]: {AGE}, [based in|living in] {CITYST}, currently {JOB} at {ORG2}.
 `},
 	{"email-close", `
 Thanks,\n{MEF}
@@ -87,6 +122,23 @@ Talk soon,\n{MEF}
 Many thanks,\n{ME}\n{ORG} \| {ADDR}
 - {MEF}
 Warmly,\n{MEF}
+Best,
+{ME}
+{JOB}
+{ORG}
+{ADDR}
+Thanks again,
+{ME}
+M: {PHONE}
+All the best,
+{MEF}
+Regards,
+{ME}
+Sent from my phone
+Cordially,
+{ME}, {JOB}
+Thanks!
+{MEF} ({MYEMAIL})
 `},
 	{"ticket-head", `
 Ticket {TKT} - opened by {ME} on {DATE}
@@ -99,6 +151,13 @@ Helpdesk {TKT} / {CITY} office / {DATETIME}
 Escalation {TKT} from {HON}
 Bug {TKT} reported by {ME} on {DOW}
 Service request {TKT} - account holder {CONTACT}
+Ticket {TKT} \| {ORG} \| opened {DATETIME}
+Case {TKT} - {HON} - [billing|access|hardware|fraud]
+[P1|P2] {TKT}: {ORG} outage reported by {ME}
+{TKT} - new hire setup for {CONTACT} ({JOB}), start {DATE}
+Fraud case {TKT}: card {CC}
+Identity verification {TKT} - {CONTACT}, SSN ending {NUM}{NUM}
+Ticket {TKT} / caller {CONTACT} / {PHONE} / {CITYST}
 `},
 	{"ticket-body", `
 User {CONTACT} cannot log in to the VPN since {DATE}.
@@ -124,6 +183,16 @@ The card {CC} was flagged for fraud in {COUNTRY}.
 Ticket reopened by {CONTACTF} on {DATE}: still broken.
 Waiting on {NAME} in procurement to approve {AMT}.
 Caller wants the statement sent to {EMAIL} instead of {ADDR}.
+Verified caller with SSN {SSN} and DOB {DOB}.
+Customer {CONTACT} ({AGE}) [says|reports] the card {CC} was [stolen|lost] in {CITY}.
+Shipping label printed for {ADDR}; tracking sent to {EMAIL}.
+Spoke with {HON} at {PHONEX}; [they|she|he] will [retry|call back] {DOW}.
+[Assigned|Routed] to {NAME}, {JOB}, {CITY} team.
+Customer's new employer is {ORG2}; update the account.
+[User|Employee] {CONTACT} is [on leave|out] until {DATE}; [forward|route] requests to {NAME}.
+Account holder's DOB on file is {DOB}, but caller gave {DATE}; [flagged|escalated].
+Refund of {AMT} issued on {DATE} to card {CC}.
+[Laptop|Phone] [left|forgotten] at the {CITY} airport; {CONTACTF} [needs|wants] a loaner.
 `},
 	{"crm", `
 [Call|Meeting|Lunch] with {CONTACT} ({JOB}, {ORG}) on {DATE}: [interested in|asked about|pushing back on] the [enterprise plan|renewal|pilot].
@@ -147,6 +216,15 @@ Spoke to {HON}, who [replaced|took over from] {NAME} as {JOB}.
 [Lead|Referral] from {NAME} at {ORG2}; [warm|cold] intro to {CONTACTF}.
 {CONTACTF} [will be|is] in {CITY} from {SDATE} to {SDATE} and [wants|can do] a meeting.
 Card on file {CC} expires soon; [asked|remind] {CONTACTF} to update it.
+{CONTACT} ({AGE}) [retired|left] from {ORG2}; new contact is {NAME}, {JOB}.
+[Collected|Updated] payment card {CC} for {ORG}; [autopay|invoice] [on|off].
+SSN {SSN} on file for {CONTACT} [verified|mismatch] on {DATE}.
+Mailing address for {CONTACT}: {ADDR}.
+{HONC} [asked|prefers] to be called on {PHONEX} [after|before] {TIME}.
+[Dinner|Coffee] with {CONTACTF} and [his|her] partner {FIRST} in {CITY}; [great|good] rapport.
+{ORG} [HQ|office] moved from {CITY} to {CITYST} in {YEAR}.
+[Renewal|Upsell] call with {CONTACT} set for {DATETIME}.
+{CONTACTF} ({EMAIL}) [opened|clicked] the [campaign|newsletter] on {DATE}.
 `},
 	{"chat", `
 hey [can you|could you] ping {CONTACTF} about the {CITY} trip?
@@ -175,5 +253,15 @@ my ssn is {SSN} [for the form|if u need it]
 [ask|tell] {FIRST} to [bring|grab] the badge for {NAME}
 [sorry|srry] [missed your call|was in a meeting], [can|will] call back at {TIME}
 [we|i] landed in {CITY}, {COUNTRY}
+[yo|hey] {FIRST} [u|you] [free|around] at {TIME}?
+[my|] [new|] [number|#] is {PHONE}
+[can you|pls] [send|share] {NAME}'s address? [i have|got] {ADDR} but [not sure|idk]
+[ok so|so] {FIRST} is {AGE} [now|today] lol
+[just|] [saw|ran into] {NAME} [at|in] {CITY} [airport|station|mall]
+[did|has] {ORG} [pay|paid] the invoice [yet|already]?
+[heading|driving] to {ADDR}, [there|be there] by {TIME}
+{FIRST} [wants|needs] the card number, [it's|its] {CC}
+[tell|remind] {HON} [about|re] the meeting on {DOW}
+[pls|plz] [email|send] it to {EMAIL} not my work one
 `},
 }

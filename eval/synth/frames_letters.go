@@ -10,6 +10,25 @@ DISCHARGE SUMMARY\n{PT} \| {AGEP} {SEX} \| MRN {MRN}\nAdmit {SDATE} / D/C {SDATE
 Discharge note for {PT} (MRN {MRN}), {HOSP}, {DATE}
 DISCHARGE SUMMARY\nPatient: {PT}  DOB: {DOB}\nAdmitting diagnosis: {COND}\nDischarge diagnosis: {COND}
 Discharge Summary\nPt: {PT}\nAge: {AGE}\nService: [Medicine|Cardiology|Surgery|Neurology]\nAttending physician: {DR}
+DISCHARGE SUMMARY
+Name: {PT}
+MRN: {MRN}
+Admission: {DATE}
+Discharge: {DATE}
+Discharging physician: {DR}, {CRED}
+{HOSP} \| Discharge Summary \| {PT} \| MRN {MRN} \| DOB {DOB}
+Discharge Summary for {HONPT} ({AGEP} {SEX})
+Admit date: {SDATE}/{YEAR}
+Attending: {DR}
+DISCHARGE SUMMARY - {HOSP}
+PATIENT: {PT}
+AGE: {AGE}
+MRN: {MRN}
+PCP: {DR}
+Patient: {PT}
+DOB: {DOB}
+SSN: {SSN}
+Admitted {DATE} to {HOSP}
 `},
 	{"discharge", `
 [Principal|Primary] diagnosis: {COND}. Secondary diagnoses: {CONDS}.
@@ -34,6 +53,12 @@ The patient [was seen|was examined] by {DR} on the day of discharge.
 [Procedures|PROCEDURES]: [cardiac cath|EGD|colonoscopy|thoracentesis] on {SDATE} by {DR}.
 [Dictated|Electronically signed] by {DR}, {CRED}, {DATETIME}.
 Home health [referral|arranged] with {HOSP2}; nurse {NURSE} will visit {DOW}.
+The patient is a {AGEP} {SEX} admitted to {HOSP} on {DATE} [for|with] {COND}.
+[Discharge|DISCHARGE] [instructions|INSTRUCTIONS] given to {PTF} and [wife|husband|daughter] {NAME}.
+[Prescriptions|Rx] sent to {HOSP2}: {MEDS}.
+[Home|HOME] [address|ADDRESS]: {ADDR}; [phone|PHONE] {PHONE}.
+[Discharged|D/C'd] [home|to {HOSP2}] on {DATE} at {TIME} [in stable condition|by wheelchair].
+[Signed|Dictated] by {DR} (NPI {NPI}) on {DATE}.
 `},
 	{"referral-open", `
 Dear {DR},
@@ -43,6 +68,26 @@ Re: {PT} (MRN {MRN})\n\nDear Colleague,
 To: {DR}, {HOSP2}\nFrom: {ME}, {CRED}\nDate: {DATE}\nRe: {PT}
 Referral to {HOSP2} - {PT}, DOB {DOB}\n\nDear {DR},
 {DATE}\n\nDear {DR},
+Dr. {DOCL}
+{HOSP2}
+{ADDR}
+
+Re: {PT}, {AGEP} {SEX}, MRN {MRN}
+
+Dear Dr. {DOCL},
+REFERRAL
+To: {DR} ({HOSP2})
+Patient: {PT}
+DOB: {DOB}
+Phone: {PHONE}
+
+Dear {DR},
+{DATE}
+
+RE: {HONPT}, DOB {DOB}, NPI of referring provider {NPI}
+
+Dear Colleague,
+Dear {DR} and team,
 `},
 	{"referral", `
 Thank you for seeing {PT}, a {AGEP} {SEX} with {CONDS}, whom I am referring for {COND}.
@@ -61,6 +106,11 @@ The patient works as a {JOB} and is keen to return to work by {DATE}.
 I enclose [a copy of|] [her|his] [ECG|echo report|imaging] from {DATE}.
 [Please|Kindly] [advise on|consider] [further management|a trial of {MED}].
 [He|She] [has|is known to have] {COND} followed by {DR} at {HOSP2}.
+[He|She] is a {AGEP} [retired|] {JOB} who lives [with family|alone] at {ADDR}.
+[His|Her] insurance [requires|needs] the referring NPI, which is {NPI}.
+[I saw|I reviewed] {PTF} on {DATE} [with|for] {COND}, and [started|stopped] {MEDLINE}.
+[She|He] has [no known allergies|an allergy to {MED}] and takes {MEDS}.
+[Please|Kindly] [contact|call] me on {PHONEX} or at {MYEMAIL} if you need more information.
 `},
 	{"referral-close", `
 Yours sincerely,\n\n{ME}, {CRED}\n{HOSP}
@@ -70,5 +120,20 @@ Sincerely,\n{ME}, {CRED}\nNPI {NPI}
 Best wishes,\n{ME}\n{HOSP} \| {PHONE} \| {MYEMAIL}
 Yours faithfully,\n{ME}\ncc: {DR}
 Thank you,\n{ME}, {CRED}
+Yours sincerely,
+
+{DR}
+{HOSP}
+{ADDR}
+Many thanks,
+{ME}, {CRED}
+{JOB}
+{PHONEX}
+Regards,
+{ME}
+NPI: {NPI}
+{HOSP}
+Best regards,
+{ME}, {CRED}
 `},
 }

@@ -24,6 +24,16 @@ What should I say to {HON} whose card {CC} was charged twice on {DATE}?
 [Help me|Please help me] write a complaint to {ORG} about my order to {ADDR}.
 Pretend you are {NAME}, the {JOB} at {ORG}, and answer customer questions.
 [Score|Rate] this sales lead: {CONTACT}, {JOB}, {ORG}, {CITYST}, {EMAIL}.
+[Write|Draft] a [cover letter|short intro] for {NAME}, {AGE}, applying for {JOB} at {ORG}.
+Summarize [this|the] call: {HON} from {ORG} called {PHONE} about card {CC} on {DATE}.
+[Fill in|Complete] the form: name {NAME}, SSN {SSN}, DOB {DOB}, address {ADDR}.
+[Plan|Suggest] a [3-day|weekend] trip to {CITY}, {COUNTRY} for {NAME} and {FIRST}.
+[Write|Compose] a [birthday|farewell] message for {NAME}, who [turns {AGE}|leaves {ORG}] on {DATE}.
+[Is|Does] this [signature|email] look [legit|real]? {NAME}, {JOB}, {ORG}, {PHONEX}, {EMAIL}
+Give me talking points for my [call|meeting] with {HON}, {JOB} at {ORG2}, on {DOW}.
+[Parse|Extract] the address from: "Deliver to {NAME}, {ADDR}, call {PHONE} on arrival"
+Who should {NAME} at {ORG} contact in {CITYST} about [the lease|the contract|payroll]?
+[Write|Draft] a dispute letter for card {CC}: charged {AMT} by {ORG} on {DATE}.
 `},
 	{"wrap-ent", `
 Summarize the following [email|message|thread][ in two sentences| for my manager|]:\n\n{INNER}
@@ -39,6 +49,25 @@ Is anything in this message [a security risk|confidential|urgent]?\n\n{INNER}
 [TL;DR|tldr] please:\n{INNER}
 Context:\n{INNER}\n\nQuestion: [who should I follow up with|what did {FIRST} ask for|when is the deadline]?
 [Write|Generate] meeting minutes from these notes:\n{INNER}
+Below is a [customer|support] [ticket|email]. [Classify|Tag] it by urgency and explain why.
+
+{INNER}
+[Redact|Anonymize] nothing; just [summarize|shorten] this for {NAME}:
+{INNER}
+Reply to {CONTACTF} [politely|firmly] based on this thread:
+
+{INNER}
+[Convert|Turn] the following into a CRM note:
+{INNER}
+[Write|Draft] a [response|follow-up] [as|from] {NAME}, {JOB}, to:
+
+{INNER}
+
+[Keep it short.|Be polite.|Use bullet points.]
+### Input
+{INNER}
+### Task
+[Summarize|List the next steps|Identify the customer].
 `},
 	{"clinprompt", `
 Is {MED} safe with {MED} for a patient with {COND}? Patient is {PT}, MRN {MRN}.
@@ -51,7 +80,13 @@ Make a medication schedule for {PT}: {MEDS}.
 [Write|Draft] a letter to {HON}'s insurer explaining why {MED} is needed for {COND}.
 [List|What are] the side effects of {MED} I should warn {PTF} about?
 My [mother|father|husband|wife], {NAME}, {AGE}, has {COND} and takes {MEDLINE}. Is that normal?
-[Can you|Please] check the interaction between {MED} and {MED} for {HONPT}?
+[Can you check|Could you check] the interaction between {MED} and {MED} for {HONPT}?
+[Write|Draft] a sick note for {PT}, {AGEP}, seen at {HOSP} on {DATE} for {COND}.
+[Summarize|Explain] the plan for {HONPT} ({AGEP}, {COND}): {MEDS}.
+[Fill in|Complete] the claim: patient {PT}, SSN {SSN}, MRN {MRN}, provider NPI {NPI}, diagnosis {COND}.
+Is {DOSE} of {MED} [too much|ok|safe] for a {AGE} year old with {COND}?
+[Draft|Write] an appeal to the insurer for {PT} (DOB {DOB}): {MED} denied for {COND}.
+[Write|Draft] a message to {DR} at {HOSP} about {PT}'s [worsening|new] {COND}.
 `},
 	{"wrap-clin", `
 Summarize this [note|nursing note|discharge summary|H&P][ for handoff| in 3 bullet points| for the patient|]:\n\n{INNER}
@@ -65,5 +100,19 @@ What ICD-10 codes apply?\n\n{INNER}
 [Translate|Please translate] for the family [into Spanish|into Vietnamese|into Arabic]:\n{INNER}
 [Check|Review] this [note|summary] for missing information:\n---\n{INNER}\n---
 Here is a note from {HOSP}. [Summarize|Explain] it for {NAME}, the patient's [daughter|son|caregiver].\n\n{INNER}
+Below is a nursing note. [List|Extract] the vital signs and medications.
+
+{INNER}
+[Summarize|Condense] for the [receiving|accepting] team at {HOSP2}:
+{INNER}
+### Note
+{INNER}
+### Task
+[Write a one-line summary|List the problems|Suggest follow-up].
+[Rewrite|Expand] the abbreviations in this note:
+
+{INNER}
+[Draft|Write] discharge instructions in plain English from:
+{INNER}
 `},
 }

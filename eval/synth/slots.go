@@ -40,6 +40,50 @@ var slotNames = []string{
 
 func knownSlot(name string) bool { return slices.Contains(slotNames, name) }
 
+// slotTypes returns the entity types a slot writes (none for fillers and
+// for "" , the empty slot of a literal node).
+func slotTypes(name string) []string {
+	switch name {
+	case "NAME", "FIRST", "LAST", "PT", "PTF", "PTL", "DOC", "DOCL", "NURSE", "NURSEF", "ME", "MEF", "CONTACT", "CONTACTF", "CONTACTL":
+		return []string{Person}
+	case "DR", "DRL", "HONPT", "HONC", "HON":
+		return []string{Title, Person}
+	case "JOB", "CRED":
+		return []string{Title}
+	case "AGE", "AGEP":
+		return []string{Age}
+	case "DATE", "DOB", "SDATE", "YEAR", "TIME", "DATETIME", "DOW":
+		return []string{Date}
+	case "ORG", "ORG2", "HOSP", "HOSP2":
+		return []string{Organization}
+	case "CITY", "CITYST", "STATE", "COUNTRY":
+		return []string{Location}
+	case "MED":
+		return []string{Medication}
+	case "DOSE":
+		return []string{Dosage}
+	case "MEDLINE", "MEDS":
+		return []string{Medication, Dosage}
+	case "COND", "CONDS":
+		return []string{Condition}
+	case "PHONE", "PHONEX":
+		return []string{Phone}
+	case "EMAIL", "MYEMAIL":
+		return []string{Email}
+	case "SSN":
+		return []string{SSNType}
+	case "MRN":
+		return []string{MRNType}
+	case "NPI":
+		return []string{NPIType}
+	case "CC":
+		return []string{CreditCard}
+	case "ADDR":
+		return []string{Address}
+	}
+	return nil
+}
+
 // slot writes one slot's value.
 func (c *composer) slot(name string) {
 	switch name {

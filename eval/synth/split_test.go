@@ -382,3 +382,17 @@ func TestSlotsHandled(t *testing.T) {
 }
 
 func newTestRand() *rand.Rand { return rand.New(rand.NewPCG(1, 2)) }
+
+func TestSummarize(t *testing.T) {
+	s := []Sample{
+		{Text: "Dr. Lee saw LEE", Frames: []string{"a", "b"}, Spans: []Span{{Type: Title, Start: 0, End: 3, Value: "Dr."}, {Type: Person, Start: 4, End: 7, Value: "Lee"}, {Type: Person, Start: 12, End: 15, Value: "LEE"}}},
+		{Text: "x", Frames: []string{"a"}},
+	}
+	got := Summarize(s)
+	if got.Samples != 2 || got.Spans != 3 || got.Families != 2 || got.Labels[Person] != 2 || got.Distinct[Person] != 1 || got.Labels[Title] != 1 {
+		t.Fatalf("Summarize = %+v", got)
+	}
+	if want := "2 samples, 3 spans, 2 frame families\nPERSON 2 (1 distinct), TITLE 1 (1 distinct)"; got.String() != want {
+		t.Fatalf("String = %q, want %q", got.String(), want)
+	}
+}
