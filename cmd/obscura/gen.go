@@ -97,6 +97,7 @@ func genSplits(out, splitList, styleList, domain string, seed uint64, n int, std
 		if err := writeSamples(out, name, samples, stdout); err != nil {
 			return err
 		}
+		fmt.Fprintf(stdout, "%s: %s\n", name, synth.Summarize(samples))
 	}
 	return nil
 }
