@@ -14,6 +14,7 @@ const maxRedraws = 4
 const (
 	Age   = "AGE"
 	Title = "TITLE"
+	Misc  = "MISC"
 )
 
 // piece is one stretch of a document: literal text (typ == "") or an entity.

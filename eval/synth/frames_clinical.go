@@ -63,6 +63,7 @@ Pt [from|lives in] {CITYST}, [lives alone|w/ family]; [PCP|primary] {DR}
 [Glucose|BG] {NUM}0 before [lunch|dinner]; {MED} {DOSE} [given|held] per sliding scale
 Pt [denies|reports] [CP|SOB|pain]; [hx|h/o] {COND} {YEAR}
 [Pt|Patient] {PT} (DOB {DOB}) [received|rec'd] from {HOSP2} via [stretcher|w/c]
+Pt {NAT}, [chaplain|interpreter] [requested|called] at {TIME}
 `},
 	{"progress-head", `
 PROGRESS NOTE - {DATE}
@@ -119,6 +120,8 @@ Pt [lives|living] [alone|with family] in {CITY}; [works as|retired] {JOB}.
 [Next|Return] visit {DATE} at {HOSP}, {ADDR}.
 [His|Her] [wife|husband|son|daughter] {NAME} ({PHONE}) [helps with|manages] [meds|appointments].
 [Work note|Note] given: [off work|light duty] until {DATE}; employer {ORG}.
+Pt is {NAT}[, prefers|; requests] [an interpreter|female providers|family present]; [daughter|son] {NAME} [interprets|translates].
+[Social|SOCIAL] [history|HX]: {NAT}, [moved|immigrated] from {COUNTRY} in {YEAR}; works as {JOB}.
 `},
 	{"triage", `
 {AGEP} {SEX} presents to ED [c/o|with|complaining of] {COND} [x{NUM} days|since {SDATE}|since {TIME}].
@@ -145,5 +148,6 @@ Pt [took|ingested] {MED} {DOSE} at {TIME}[ per family|].
 [Reg|Registration]: {PT}, MRN {MRN}, phone {PHONE}.
 [Last|LAST] dose of {MED} {DOSE} [at|@] {TIME} [yesterday|today].
 [Police|EMS] [report|states] pt found at {ADDR} at {TIME}.
+{AGEP} {NAT} {SEX} [brought in by|with] [family|daughter] w/ {COND}; [interpreter|language line] used.
 `},
 }

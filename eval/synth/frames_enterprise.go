@@ -108,6 +108,8 @@ Our {JOB}, {NAME}, [is based|works remotely] in {CITY}, {COUNTRY}.
 {HON} from {ORG2} [can meet|is free] [on {DOW}|{DATE}] at {TIME}; [does that work|is that ok]?
 The tenant at {ADDR} is {NAME}; [contact number|mobile] {PHONE}.
 I'm [sharing|forwarding] {CONTACTF}'s [resume|CV]: {AGE}, [based in|living in] {CITYST}, currently {JOB} at {ORG2}.
+We are hosting a {NAT} delegation from {ORG2} on {DATE}; {NAME} will [meet them|give the tour].
+[The|Our] {NAT} [distributor|partner], {ORG2}, [has asked|wants] to renegotiate by {DATE}.
 `},
 	{"email-close", `
 Thanks,\n{MEF}
@@ -225,6 +227,9 @@ Mailing address for {CONTACT}: {ADDR}.
 {ORG} [HQ|office] moved from {CITY} to {CITYST} in {YEAR}.
 [Renewal|Upsell] call with {CONTACT} set for {DATETIME}.
 {CONTACTF} ({EMAIL}) [opened|clicked] the [campaign|newsletter] on {DATE}.
+{ORG} is a {NAT} [multinational|supplier|family-owned company] [based in|with offices in] {CITY}.
+{CONTACTF} is {NAT} and [prefers|asked for] meetings [in the morning|before {TIME}].
+[Prospect|Lead] {ORG2} [was bought by|merged with] a {NAT} [group|fund] in {YEAR}.
 `},
 	{"chat", `
 hey [can you|could you] ping {CONTACTF} about the {CITY} trip?
@@ -263,5 +268,8 @@ my ssn is {SSN} [for the form|if u need it]
 {FIRST} [wants|needs] the card number, [it's|its] {CC}
 [tell|remind] {HON} [about|re] the meeting on {DOW}
 [pls|plz] [email|send] it to {EMAIL} not my work one
+[there's|theres] a new {NAT} [place|restaurant|bakery] near {ADDR}
+{FIRST} is {NAT} [btw|lol], ask [him|her] about {CITY}
+[we're|were] doing {NAT} food [tonight|on {DOW}] at {FIRST}'s
 `},
 }

@@ -34,6 +34,8 @@ Give me talking points for my [call|meeting] with {HON}, {JOB} at {ORG2}, on {DO
 [Parse|Extract] the address from: "Deliver to {NAME}, {ADDR}, call {PHONE} on arrival"
 Who should {NAME} at {ORG} contact in {CITYST} about [the lease|the contract|payroll]?
 [Write|Draft] a dispute letter for card {CC}: charged {AMT} by {ORG} on {DATE}.
+Recommend a {NAT} restaurant in {CITY} for {NAME} and me on {DOW}.
+[Write|Draft] a [welcome|holiday] note for our {NAT} colleagues at {ORG} in {COUNTRY}.
 `},
 	{"wrap-ent", `
 Summarize the following [email|message|thread][ in two sentences| for my manager|]:\n\n{INNER}

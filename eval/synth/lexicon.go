@@ -18,6 +18,7 @@ type lexicon struct {
 	drug, brand          *vocab
 	cond, condAbbr       *vocab
 	job                  *vocab
+	nat                  *vocab
 }
 
 // buildLexicon assembles the vocabularies from this package's lists and
@@ -38,10 +39,11 @@ func buildLexicon() *lexicon {
 		cond:        newVocab("condition", conditionNames),
 		condAbbr:    newVocab("condabbr", conditionAbbrevs),
 		job:         newVocab("job", jobTitles, data.Job["title"]),
+		nat:         newVocab("nationality", nationalities),
 	}
 }
 
 // vocabs lists every vocabulary, for counting and tests.
 func (l *lexicon) vocabs() []*vocab {
-	return []*vocab{l.given, l.family, l.city, l.country, l.street, l.hospStem, l.company, l.companyStem, l.drug, l.brand, l.cond, l.condAbbr, l.job}
+	return []*vocab{l.given, l.family, l.city, l.country, l.street, l.hospStem, l.company, l.companyStem, l.drug, l.brand, l.cond, l.condAbbr, l.job, l.nat}
 }

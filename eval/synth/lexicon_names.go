@@ -66,3 +66,17 @@ var (
 	honorificsAny    = []string{"Mx.", "Prof."}
 	doctorTitles     = []string{"Dr.", "Dr.", "Dr.", "Dr", "Doctor"}
 )
+
+// nationalities are adjectives and demonyms of nationalities, peoples and
+// religious groups, written for Obscura. They are labelled MISC, as
+// CoNLL-2003 tags "German" and as eval maps presidio-synth's NRP.
+var nationalities = words(`
+American Argentinian Armenian Australian Austrian Bangladeshi Belgian Bolivian Brazilian British Bulgarian Cambodian Cameroonian Canadian
+Chilean Chinese Colombian Congolese Croatian Cuban Czech Danish Dominican Dutch Ecuadorian Egyptian Eritrean Estonian Ethiopian Filipino
+Finnish French Georgian German Ghanaian Greek Guatemalan Haitian Honduran Hungarian Icelandic Indian Indonesian Iranian Iraqi Irish Israeli
+Italian Jamaican Japanese Jordanian Kazakh Kenyan Korean Kurdish Lebanese Lithuanian Malaysian Mexican Moroccan Nepali Nigerian Norwegian
+Pakistani Palestinian Peruvian Polish Portuguese Puerto_Rican Romanian Russian Salvadoran Samoan Saudi Scottish Senegalese Serbian Slovak
+Slovenian Somali South_African Spanish Sri_Lankan Sudanese Swedish Swiss Syrian Taiwanese Thai Tongan Turkish Ugandan Ukrainian Uruguayan
+Venezuelan Vietnamese Welsh Yemeni Zimbabwean Catholic Protestant Muslim Jewish Hindu Buddhist Sikh Mormon Orthodox Baptist Methodist Lutheran
+Democrat Republican Latino Hispanic Asian-American African-American Navajo Cherokee Maori Inuit Yoruba Igbo Hmong Tamil Punjabi Bengali
+`)

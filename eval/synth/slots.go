@@ -24,6 +24,7 @@ import (
 //	LOCATION  CITY, CITYST (city and state, two spans), STATE, COUNTRY
 //	MEDICATION / DOSAGE  MED, DOSE, MEDLINE, MEDS (a list)
 //	CONDITION  COND, CONDS (a list)
+//	MISC    NAT (a nationality, people or religious group: "Haitian")
 //	structured  PHONE, PHONEX (with extension), EMAIL (the addressee's),
 //	        MYEMAIL, SSN, MRN, NPI, CC, ADDR
 //	unlabelled  SEX, VITALS, LABS, BED, TKT, AMT, NUM, INNER (an inner
@@ -34,7 +35,7 @@ var slotNames = []string{
 	"AGE", "AGEP", "DATE", "DOB", "SDATE", "YEAR", "TIME", "DATETIME", "DOW",
 	"ORG", "ORG2", "HOSP", "HOSP2", "CITY", "CITYST", "STATE", "COUNTRY",
 	"MED", "DOSE", "MEDLINE", "MEDS", "COND", "CONDS",
-	"PHONE", "PHONEX", "EMAIL", "MYEMAIL", "SSN", "MRN", "NPI", "CC", "ADDR",
+	"PHONE", "PHONEX", "EMAIL", "MYEMAIL", "SSN", "MRN", "NPI", "CC", "ADDR", "NAT",
 	"SEX", "VITALS", "LABS", "BED", "TKT", "AMT", "NUM", "INNER",
 }
 
@@ -80,6 +81,8 @@ func slotTypes(name string) []string {
 		return []string{CreditCard}
 	case "ADDR":
 		return []string{Address}
+	case "NAT":
+		return []string{Misc}
 	}
 	return nil
 }
@@ -227,6 +230,8 @@ func (c *composer) slot(name string) {
 		c.ent(CreditCard, Card(c.r))
 	case "ADDR":
 		c.ent(Address, c.address())
+	case "NAT":
+		c.ent(Misc, c.from(c.lex.nat))
 	case "SEX":
 		c.lit(c.pick([]string{"M", "F", "male", "female", "man", "woman", "gentleman", "lady", "W/M", "B/F"}))
 	case "VITALS":

@@ -148,7 +148,7 @@ func surfaceValues(samples []Sample) map[string]map[string]bool {
 						add(Person, w)
 					}
 				}
-			case Medication, Condition, Location, Organization, Title:
+			case Medication, Condition, Location, Organization, Title, Misc:
 				if !closedClass(sp.Type, sp.Value) {
 					add(sp.Type, sp.Value)
 				}
@@ -276,7 +276,7 @@ func TestEveryStyle(t *testing.T) {
 func TestLabelsCasingAndValidity(t *testing.T) {
 	s := genSplit(t, 11, 2000, "train")
 	want := []string{Person, Location, Organization, Date, Age, Title, Medication, Condition, Dosage,
-		SSNType, Phone, Email, MRNType, CreditCard, NPIType, Address}
+		Misc, SSNType, Phone, Email, MRNType, CreditCard, NPIType, Address}
 	seen := map[string]int{}
 	upper, lower := 0, 0
 	vitals := regexp.MustCompile(`(?i)\b(BP \d+/\d+|pain \d+/10|SpO2 \d+%)`)
