@@ -12,6 +12,10 @@
 //	GET  /readyz             200 once the model is loaded and warmed up; 503 before and while draining
 //	GET  /metrics            Prometheus text format, written by hand
 //	GET  /openapi.json       OpenAPI 3 (openapi.json, embedded; a test checks it against the routes)
+//	POST /analyze, POST /anonymize, GET /supportedentities, GET /health
+//	                         Presidio-compatible (presidio.go): Presidio's fields, entity names, code-point offsets
+//	POST /v1/chat/completions, POST /v1/completions
+//	                         the LLM proxy (package proxy), only when Config.Proxy is set (proxy.go)
 //
 // The server depends on a Redactor (a *redact.Engine in production) and a
 // Restorer (RedactRestorer by default), so handlers can be tested with a
