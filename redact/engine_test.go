@@ -32,8 +32,10 @@ func TestEngineConfig(t *testing.T) {
 	if res.MaskedText != want {
 		t.Fatalf("masked %q", res.MaskedText)
 	}
-	if _, err := NewEngine(Config{Types: []string{TypePerson}}); err == nil {
-		t.Fatal("PERSON enabled on an engine without a model")
+	// PERSON has patterns (a title or label before a name); MEDICATION
+	// only the model.
+	if _, err := NewEngine(Config{Types: []string{TypeMedication}}); err == nil {
+		t.Fatal("MEDICATION enabled on an engine without a model")
 	}
 	if _, err := NewEngine(Config{Defaults: Options{Mode: "slow"}}); err == nil {
 		t.Fatal("bad default mode accepted")

@@ -2,8 +2,10 @@ package redact
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"sort"
@@ -105,9 +107,28 @@ func parseNotesSource(t *testing.T) []note {
 	return out
 }
 
+var updateNotes = flag.Bool("update-notes", false, "rewrite testdata/notes/notes.jsonl from notes.txt")
+
 // TestNotesJSONLMatchesSource: the JSONL is exactly the markup source.
+// After editing notes.txt, regenerate it with
+//
+//	go test ./redact/ -run TestNotesJSONLMatchesSource -update-notes
 func TestNotesJSONLMatchesSource(t *testing.T) {
-	src, js := parseNotesSource(t), readNotesJSONL(t)
+	src := parseNotesSource(t)
+	if *updateNotes {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		for _, n := range src {
+			if err := enc.Encode(n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(notesDir, "notes.jsonl"), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	js := readNotesJSONL(t)
 	if len(src) != len(js) || len(src) < 30 {
 		t.Fatalf("%d notes in notes.txt, %d in notes.jsonl", len(src), len(js))
 	}
@@ -209,7 +230,13 @@ func pct(a, b int) float64 {
 // Minimum recall (gold spans of the type fully covered by an entity of
 // that type, percent) of the regex-only engine on the notes, for the types
 // its patterns cover.
-var notesRegexFloor = map[string]float64{}
+// Before the clinical detectors (commit fe42a8f) these were DATE 27.6,
+// AGE 0, PHONE 85.7, PERSON 0.
+var notesRegexFloor = map[string]float64{TypeDate: 95, TypeAge: 95, TypePhone: 95, TypePerson: 85, TypeMRN: 95}
+
+// notesRegexMaxExtra bounds the regex engine's detected spans on the notes
+// that overlap no gold span (false positives).
+const notesRegexMaxExtra = 2
 
 // TestNotesRecallRegex measures the regex layer (no model) on the notes,
 // per type, and holds it to notesRegexFloor.
@@ -217,6 +244,9 @@ func TestNotesRecallRegex(t *testing.T) {
 	per, extra := notesRecall(t, fastEngine(t), readNotesJSONL(t))
 	logRecall(t, "regex", per)
 	t.Logf("regex: %d detected spans overlap no gold span: %q", len(extra), extra)
+	if len(extra) > notesRegexMaxExtra {
+		t.Errorf("%d false positives on the notes, more than %d", len(extra), notesRegexMaxExtra)
+	}
 	for typ, floor := range notesRegexFloor {
 		if c := per[typ]; c == nil || pct(c.typed, c.gold) < floor {
 			t.Errorf("%s recall below %.0f%%", typ, floor)

@@ -13,11 +13,24 @@ import (
 // returns the span to report, which may be trimmed, and whether to keep it.
 type pattern struct {
 	typ   string
-	re    *regexp.Regexp
+	re    matcher
 	group int // submatch holding the entity; 0 = whole match
 	score float64
 	check func(text string, s, e int) (int, int, bool)
 }
+
+// matcher finds a pattern's candidates: a *regexp.Regexp, or a finder (a
+// word scan is much faster than a case-insensitive alternation of many
+// words in RE2).
+type matcher interface {
+	FindAllStringSubmatchIndex(s string, n int) [][]int
+}
+
+// finder is a matcher written in Go; it returns every candidate (n is
+// ignored) in FindAllStringSubmatchIndex's shape.
+type finder func(text string) [][]int
+
+func (f finder) FindAllStringSubmatchIndex(s string, _ int) [][]int { return f(s) }
 
 // Context words (lower-case) that license formats too ambiguous alone.
 var (
@@ -27,12 +40,12 @@ var (
 )
 
 // DefaultMRNContext are the words that introduce a medical record number.
-var DefaultMRNContext = []string{"mrn", "medical record number", "medical record no", "medical record", "med rec", "record number", "record no", "patient id", "chart number", "chart no"}
+var DefaultMRNContext = []string{"mrn", "mr#", "mr #", "medical record number", "medical record no", "medical record", "med rec", "record number", "record no", "patient id", "chart number", "chart no"}
 
 var (
 	reSSN = regexp.MustCompile(`\b(?:\d{3}-\d{2}-\d{4}|\d{3} \d{2} \d{4}|\d{9})\b`)
 
-	rePhoneUS   = regexp.MustCompile(`(?:\+1[-. ]?|\b1[-. ])?(?:\(\d{3}\) ?|\b\d{3}[-. ])\d{3}[-. ]\d{4}(?: ?(?:x|ext\.?|extension) ?\d{1,6})?\b`)
+	rePhoneUS   = regexp.MustCompile(`(?:\+1[-. ]?|\b1[-. ])?(?:\(\d{3}\) ?|\b\d{3}[-. ])\d{3}[-. ]\d{4}(?: ?(?:[xX]|[eE][xX][tT]\.?|[eE]xtension|EXTENSION) ?\d{1,6})?\b`)
 	rePhoneIntl = regexp.MustCompile(`(?:\+|\b00)[1-9]\d{0,3}[-. ]?(?:\(0\)[-. ]?)?(?:\(\d{1,4}\)[-. ]?)?\d{1,5}(?:[-. ]?\d{1,5}){1,5}\b`)
 	rePhoneNat  = regexp.MustCompile(`(?:\(0?\d{1,4}\) ?\d{2,4}(?:[-. ]\d{2,4}){1,3}|\b0\d{1,4}[-. ]\d{2,8}(?:[-. ]\d{2,4}){0,3})\b`)
 	rePhoneCtx  = regexp.MustCompile(`\b(?:\d{2,4}(?:[-. ]\d{2,4}){1,4}|\d{7,12})\b`)
@@ -53,7 +66,8 @@ var (
 // Date patterns: numeric (ISO y-m-d with an optional time, m/d/y or d/m/y)
 // and textual (January 5, 2020; 5th of Jan 2020; Jan. 2020). Month names
 // must be capitalised or upper-case, so "may" the verb is not a date. A bare
-// year or weekday is not reported: alone it does not identify a date.
+// weekday is not reported, nor a bare year outside the history context of
+// clinical_patterns.go (S/P MI 1992, in 2004, (2011)).
 var (
 	reDateISO = regexp.MustCompile(`\b(\d{4})([-/.])(\d{1,2})([-/.])(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\b`)
 	reDateNum = regexp.MustCompile(`\b(\d{1,2})([-/.])(\d{1,2})([-/.])(\d{4}|\d{2})\b`)
@@ -418,7 +432,7 @@ func NewRegexDetector(types []string, mrnContext []string) *RegexDetector {
 	if mrnContext == nil {
 		mrnContext = DefaultMRNContext
 	}
-	all := append([]pattern{}, basePatterns...)
+	all := append(append([]pattern{}, basePatterns...), clinicalPatterns...)
 	if re := mrnPattern(mrnContext); re != nil {
 		all = append(all, pattern{TypeMRN, re, 1, 0.9, checkMRN})
 	}
@@ -442,7 +456,7 @@ func NewRegexDetector(types []string, mrnContext []string) *RegexDetector {
 }
 
 // PatternTypes are the types the regex detector can find.
-var PatternTypes = []string{TypeSSN, TypePhone, TypeEmail, TypeMRN, TypeCreditCard, TypeIP, TypeDate, TypeURL, TypeAddress, TypeNPI, TypeIBAN}
+var PatternTypes = []string{TypeSSN, TypePhone, TypeEmail, TypeMRN, TypeCreditCard, TypeIP, TypeDate, TypeURL, TypeAddress, TypeNPI, TypeIBAN, TypeAge, TypePerson}
 
 func (d *RegexDetector) Name() string    { return SourceRegex }
 func (d *RegexDetector) Types() []string { return append([]string(nil), d.types...) }
@@ -455,7 +469,8 @@ func (d *RegexDetector) Detect(ctx context.Context, text string) ([]Entity, erro
 
 func (d *RegexDetector) detect(ctx context.Context, text string, only map[string]bool) ([]Entity, error) {
 	var out []Entity
-	for _, p := range d.patterns {
+	for i := range d.patterns {
+		p := &d.patterns[i]
 		if only != nil && !only[p.typ] {
 			continue
 		}

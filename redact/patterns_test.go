@@ -145,7 +145,7 @@ var patternCases = map[string]struct{ match, reject []patternCase }{
 			{"you may 12 times", ""}, // "may" the verb
 			{"version 1.2.21", ""},   // dotted two-digit year
 			{"ratio 3/4", ""},
-			{"in 1977", ""},         // bare year is not reported
+			{"1977 was a vintage", ""}, // a bare year without history context
 			{"IP 10.12.97.248", ""}, // inside an IP address
 		},
 	},
@@ -216,8 +216,10 @@ func TestPatterns(t *testing.T) {
 	d := NewRegexDetector(nil, nil)
 	ctx := context.Background()
 	for _, typ := range PatternTypes {
-		cases, ok := patternCases[typ]
-		if !ok || len(cases.match) == 0 || len(cases.reject) == 0 {
+		cases := patternCases[typ]
+		cases.match = append(append([]patternCase{}, cases.match...), clinicalCases[typ].match...)
+		cases.reject = append(append([]patternCase{}, cases.reject...), clinicalCases[typ].reject...)
+		if len(cases.match) == 0 || len(cases.reject) == 0 {
 			t.Errorf("type %s has no must-match or no must-reject cases", typ)
 			continue
 		}
