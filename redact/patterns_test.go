@@ -146,7 +146,7 @@ var patternCases = map[string]struct{ match, reject []patternCase }{
 			{"version 1.2.21", ""},   // dotted two-digit year
 			{"ratio 3/4", ""},
 			{"1977 was a vintage", ""}, // a bare year without history context
-			{"IP 10.12.97.248", ""}, // inside an IP address
+			{"IP 10.12.97.248", ""},    // inside an IP address
 		},
 	},
 	TypeURL: {
