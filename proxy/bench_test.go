@@ -11,6 +11,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/obscura-ai/obscura/internal/testenv"
+	"github.com/obscura-ai/obscura/ner"
+	"github.com/obscura-ai/obscura/redact"
 )
 
 // Streaming benchmark settings: the stamping upstream sends benchEvents
@@ -70,9 +74,30 @@ func percentile(ds []time.Duration, q float64) time.Duration {
 // (arrival minus the upstream's send time), p50 and p99.
 //
 //	go test -run NONE -bench Stream -benchtime 200x ./proxy
-func BenchmarkStream(b *testing.B) {
+func BenchmarkStream(b *testing.B) { benchStream(b, nil) }
+
+// BenchmarkStreamModel is BenchmarkStream with the baseline model (fp32)
+// redacting the request: time to first byte then includes one NER pass.
+func BenchmarkStreamModel(b *testing.B) {
+	dir := testenv.Shared(b, "models", "obscura-minilm-conll")
+	rec, _, err := ner.Load(dir, ner.LoadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := redact.NewEngine(redact.Config{Recognizer: rec})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchStream(b, eng)
+}
+
+func benchStream(b *testing.B, eng Redactor) {
 	up := stampUpstream(b)
-	px, _ := proxyTo(b, up.URL+"/v1", nil)
+	px, _ := proxyTo(b, up.URL+"/v1", func(c *Config) {
+		if eng != nil {
+			c.Engine = func() Redactor { return eng }
+		}
+	})
 	body, _ := json.Marshal(map[string]any{"model": "bench", "stream": true, "messages": []any{
 		map[string]any{"role": "user", "content": "I am reachable at " + email + ", SSN " + ssn + "; call " + phone + "."}}})
 	for _, target := range []struct{ name, url string }{{"direct", up.URL}, {"proxy", px.URL}} {
