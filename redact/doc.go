@@ -15,8 +15,9 @@
 // Every entity has a type, byte offsets, a score and a source ("ner",
 // "regex", "dictionary", or "literal" for token-like input, below).
 //
-//   - NER (NERDetector over ner.Recognizer): PERSON, LOCATION,
-//     ORGANIZATION, MISC.
+//   - NER (NERDetector over ner.Recognizer): the labels' types — PERSON,
+//     LOCATION, ORGANIZATION, MISC for the CoNLL model; also DATE, AGE,
+//     TITLE, MEDICATION, CONDITION, DOSAGE for a PII/PHI model.
 //   - Regex with validation (RegexDetector): SSN (area not 000/666/9xx, group
 //     not 00, serial not 0000; dashed, spaced or bare — bare nine digits only
 //     with "SSN"/"social security"/... in the 40 bytes before, because bare
@@ -28,15 +29,27 @@
 //     Config.MRNContext); CREDIT_CARD (12–19 digits, Luhn, a major issuer
 //     prefix, one separator kind); IP (v4 and v6, parsed by net/netip);
 //     DATE (ISO with optional time, m/d/y or d/m/y when either reading is a
-//     real date, textual with capitalised month names; a bare year or a
-//     weekday is not a date here — alone it identifies nothing, and HIPAA
-//     Safe Harbor keeps years); URL (scheme or www., trailing punctuation
+//     real date, textual with capitalised month names; a weekday is not a
+//     date here); URL (scheme or www., trailing punctuation
 //     trimmed); US street ADDRESS (number, capitalised street name, suffix,
 //     optional unit and "City, ST 12345"; PO boxes; military PSC/Unit boxes;
 //     a lone Apt/Suite); NPI (10 digits, 1 or 2 first, Luhn over the 80840
 //     prefix, and only after "NPI"/"national provider": a Luhn-valid
 //     10-digit number is otherwise just as likely a phone number); IBAN
 //     (registered country and length, ISO 7064 mod 97).
+//   - Clinical detectors (clinical_patterns.go), for what notes write:
+//     DATE without a year (7/22; not a score, vital, dose, fraction or
+//     card expiry), JAN-05-2019, bare years in history context (S/P MI
+//     1992, in 2004, (2011); never a lab value or quantity), times (14:30,
+//     2 PM, and 0800 after a time word, beside a date or opening a note's
+//     line: times are DATE, the plan has no TIME type); AGE (58 YEAR OLD,
+//     58 yo, 58 y/o, 58-year-old, aged 58, and 58M/52 F where a patient
+//     description opens, never a temperature); PHONE extensions (EXT. 12,
+//     X22 after a number, x1234 after a phone word); PERSON after a title
+//     (DR. JANE DOE, Mr. Smith; MR./MS. need their dot), a field label
+//     (PT:, PATIENT NAME:, SURGEON:) or a relation word (WIFE ROSA
+//     DELACROIX, DAUGHTER (SUSAN MCALLISTER)), capitalised tokens that are
+//     not common note words.
 //   - Dictionary (DictionaryDetector): deny lists, whole-word and
 //     case-insensitive; deployment lists keep their configured type, the
 //     request's Options.Deny terms are CUSTOM and are always redacted, even
