@@ -50,6 +50,7 @@ type composer struct {
 	used  []string // families of the frames used in the current document
 	// innerClinical selects clinical documents for an {INNER} slot.
 	innerClinical bool
+	lastDrug      string // the MEDICATION drawn last, whose unit DOSE uses
 }
 
 func (c *composer) lit(s string)           { c.out = append(c.out, piece{text: s}) }
@@ -217,13 +218,16 @@ func (c *composer) newCompany() string {
 }
 
 func (c *composer) drug() string {
+	var d string
 	if c.chance(18) {
-		return c.from(c.lex.brand)
+		d = c.from(c.lex.brand)
+	} else {
+		d = c.from(c.lex.drug)
+		if c.chance(15) {
+			d = strings.ToUpper(d[:1]) + d[1:]
+		}
 	}
-	d := c.from(c.lex.drug)
-	if c.chance(15) {
-		d = strings.ToUpper(d[:1]) + d[1:]
-	}
+	c.lastDrug = d
 	return d
 }
 
@@ -234,12 +238,17 @@ func (c *composer) condition() string {
 	return c.from(c.lex.cond)
 }
 
-// dose writes a DOSAGE value: a strength or a count of units, then, when
-// they follow directly, a route and a frequency.
+// dose writes a DOSAGE value for the drug drawn last: a strength in the
+// drug's usual unit (doseClasses) or a count of units, then, when they follow
+// directly, a route and a frequency.
 func (c *composer) dose() string {
 	var d string
-	if c.chance(80) {
-		d = c.pick(doseNumbers) + " " + c.pick(doseUnitsSplit)
+	cl, ok := doseClasses[strings.ToLower(c.lastDrug)]
+	if !ok {
+		cl = mgClass
+	}
+	if c.chance(80) || cl.name != "mg" {
+		d = c.pick(cl.numbers) + " " + c.pick(cl.units)
 		if c.chance(8) {
 			d = strings.Replace(d, " ", "", 1) // "500mg" is one word; keep it whole
 		}

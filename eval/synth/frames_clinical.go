@@ -34,7 +34,7 @@ Fall risk; bed alarm on; call light in reach
 [BS|FSBG|Accucheck] {NUM}0 at {TIME}, [covered w/|gave] {MED} {DOSE}
 Pt {PTL} refused {MED} [this AM|at {TIME}|x2]
 [Report|Handoff] given to {NURSE}[, {CRED}|] at {TIME}
-{NURSEF} [RN|LPN] [assumed care|at bedside] at {TIME}
+{NURSEF} {CRED} [assumed care|at bedside] at {TIME}
 IV [site|line] [L|R] forearm [c/d/i|patent]; [NS|LR] @ {NUM}0 mL/hr
 [Wound|Dressing] to [sacrum|L heel|abd] changed, no s/s infection
 [Pain|Discomfort] {NUM}/10, [given|medicated w/] {MEDLINE}
@@ -46,7 +46,7 @@ MRN {MRN}[, room {NUM}0{NUM}|]
 Pt {HONPT} [discharged|d/c'd] home w/ [wife|daughter|family] at {TIME}
 [Consult|Consulted] [PT/OT|SW|case mgmt] for {COND}; {NAME} [to see|saw] pt
 Pt is a {AGEP} [with|w/] {COND}, [here for|admitted for] {COND}
-[Insulin|Lantus] {DOSE} [given|held] at {TIME}; BG {NUM}0
+{MED} {DOSE} [given|held] at {TIME}; BG {NUM}0
 [Skin|SKIN] [intact|warm and dry]; turned q2h
 [Noted|Pt noted] [diaphoretic|SOB|anxious] at {TIME}, {VITALS}
 [Cont|Continue] {MED}[, hold if SBP < 100|, monitor K|]
@@ -73,10 +73,8 @@ Hospital Day {NUM} - {PT} (MRN {MRN})
 Clinic visit - {PT} - DOB {DOB}
 Telehealth visit {DATE} with {PT}
 Follow-up visit, {HOSP}, {DATE}
-OFFICE VISIT {DATE}
-{PT} \| {AGEP} {SEX} \| MRN {MRN}
-{HOSP} - Clinic note - {DATETIME}
-Provider: {DR}
+OFFICE VISIT {DATE}\n{PT} \| {AGEP} {SEX} \| MRN {MRN}
+{HOSP} - Clinic note - {DATETIME}\nProvider: {DR}
 Encounter {DATE}: {PT}, DOB {DOB}, MRN {MRN}
 SOAP note - {PT} - {DATE}
 Internal medicine follow-up {SDATE} - {DR}
@@ -104,7 +102,7 @@ Family history: [mother|father|brother|sister] with {COND}[, died {YEAR}|].
 [Pt|Patient] {HONPT} [agrees with|understands] the plan.
 Return [precautions|to ED] for {COND} [given|discussed].
 BP [118/76|142/90|130/84|156/98|124/70|165/101] [today|in clinic]; [goal|target] < 130/80. [Continue|Add] {MED}.
-Seen with {NAME}, [PA-C|NP|resident]. Attending {DR}.
+Seen with {NAME}, [{CRED}|resident]. Attending {DR}.
 [Time spent|Total time]: {NUM}0 minutes[ with {PTF}|].
 {MED} level {SDATE} [therapeutic|low|high]; [continue|adjust] {DOSE}.
 Pt [lives|living] [alone|with family] in {CITY}; [works as|retired] {JOB}.

@@ -36,7 +36,7 @@ Dear {HONC},
 Dear {CONTACT},
 Hey {CONTACTF}!
 Good morning {CONTACTF},
-Dear Mr. and Mrs. {CONTACTL},
+Dear {TMR} and {TMRS} {CONTACTL},
 {CONTACTF} -
 Hi team,
 Hello all,
@@ -47,7 +47,7 @@ Dear {CONTACT} ({JOB}),
 To whom it may concern,
 Morning {CONTACTF} -
 Hi {HONC},
-Dear Dr. {CONTACTL},
+Dear {TDR} {CONTACTL},
 Hiya {CONTACTF},
 Greetings {CONTACT},
 Dear {ORG} team,
@@ -124,23 +124,12 @@ Talk soon,\n{MEF}
 Many thanks,\n{ME}\n{ORG} \| {ADDR}
 - {MEF}
 Warmly,\n{MEF}
-Best,
-{ME}
-{JOB}
-{ORG}
-{ADDR}
-Thanks again,
-{ME}
-M: {PHONE}
-All the best,
-{MEF}
-Regards,
-{ME}
-Sent from my phone
-Cordially,
-{ME}, {JOB}
-Thanks!
-{MEF} ({MYEMAIL})
+Best,\n{ME}\n{JOB}\n{ORG}\n{ADDR}
+Thanks again,\n{ME}\nM: {PHONE}
+All the best,\n{MEF}
+Regards,\n{ME}\nSent from my phone
+Cordially,\n{ME}, {JOB}
+Thanks!\n{MEF} ({MYEMAIL})
 `},
 	{"ticket-head", `
 Ticket {TKT} - opened by {ME} on {DATE}

@@ -10,25 +10,11 @@ DISCHARGE SUMMARY\n{PT} \| {AGEP} {SEX} \| MRN {MRN}\nAdmit {SDATE} / D/C {SDATE
 Discharge note for {PT} (MRN {MRN}), {HOSP}, {DATE}
 DISCHARGE SUMMARY\nPatient: {PT}  DOB: {DOB}\nAdmitting diagnosis: {COND}\nDischarge diagnosis: {COND}
 Discharge Summary\nPt: {PT}\nAge: {AGE}\nService: [Medicine|Cardiology|Surgery|Neurology]\nAttending physician: {DR}
-DISCHARGE SUMMARY
-Name: {PT}
-MRN: {MRN}
-Admission: {DATE}
-Discharge: {DATE}
-Discharging physician: {DR}, {CRED}
+DISCHARGE SUMMARY\nName: {PT}\nMRN: {MRN}\nAdmission: {DATE}\nDischarge: {DATE}\nDischarging physician: {DR}, {CRED}
 {HOSP} \| Discharge Summary \| {PT} \| MRN {MRN} \| DOB {DOB}
-Discharge Summary for {HONPT} ({AGEP} {SEX})
-Admit date: {SDATE}/{YEAR}
-Attending: {DR}
-DISCHARGE SUMMARY - {HOSP}
-PATIENT: {PT}
-AGE: {AGE}
-MRN: {MRN}
-PCP: {DR}
-Patient: {PT}
-DOB: {DOB}
-SSN: {SSN}
-Admitted {DATE} to {HOSP}
+Discharge Summary for {HONPT} ({AGEP} {SEX})\nAdmit date: {SDATE}/{YEAR}\nAttending: {DR}
+DISCHARGE SUMMARY - {HOSP}\nPATIENT: {PT}\nAGE: {AGE}\nMRN: {MRN}\nPCP: {DR}
+Patient: {PT}\nDOB: {DOB}\nSSN: {SSN}\nAdmitted {DATE} to {HOSP}
 `},
 	{"discharge", `
 [Principal|Primary] diagnosis: {COND}. Secondary diagnoses: {CONDS}.
@@ -62,31 +48,15 @@ The patient is a {AGEP} {SEX} admitted to {HOSP} on {DATE} [for|with] {COND}.
 `},
 	{"referral-open", `
 Dear {DR},
-Dear Dr. {DOCL},
+Dear {DRL},
 {HOSP}\n{ADDR}\n{DATE}\n\nRe: {PT}, DOB {DOB}\n\nDear {DR},
 Re: {PT} (MRN {MRN})\n\nDear Colleague,
 To: {DR}, {HOSP2}\nFrom: {ME}, {CRED}\nDate: {DATE}\nRe: {PT}
 Referral to {HOSP2} - {PT}, DOB {DOB}\n\nDear {DR},
 {DATE}\n\nDear {DR},
-Dr. {DOCL}
-{HOSP2}
-{ADDR}
-
-Re: {PT}, {AGEP} {SEX}, MRN {MRN}
-
-Dear Dr. {DOCL},
-REFERRAL
-To: {DR} ({HOSP2})
-Patient: {PT}
-DOB: {DOB}
-Phone: {PHONE}
-
-Dear {DR},
-{DATE}
-
-RE: {HONPT}, DOB {DOB}, NPI of referring provider {NPI}
-
-Dear Colleague,
+{DRL}\n{HOSP2}\n{ADDR}\n\nRe: {PT}, {AGEP} {SEX}, MRN {MRN}\n\nDear {DRL},
+REFERRAL\nTo: {DR} ({HOSP2})\nPatient: {PT}\nDOB: {DOB}\nPhone: {PHONE}\n\nDear {DR},
+{DATE}\n\nRE: {HONPT}, DOB {DOB}, NPI of referring provider {NPI}\n\nDear Colleague,
 Dear {DR} and team,
 `},
 	{"referral", `
@@ -120,20 +90,9 @@ Sincerely,\n{ME}, {CRED}\nNPI {NPI}
 Best wishes,\n{ME}\n{HOSP} \| {PHONE} \| {MYEMAIL}
 Yours faithfully,\n{ME}\ncc: {DR}
 Thank you,\n{ME}, {CRED}
-Yours sincerely,
-
-{DR}
-{HOSP}
-{ADDR}
-Many thanks,
-{ME}, {CRED}
-{JOB}
-{PHONEX}
-Regards,
-{ME}
-NPI: {NPI}
-{HOSP}
-Best regards,
-{ME}, {CRED}
+Yours sincerely,\n\n{DR}\n{HOSP}\n{ADDR}
+Many thanks,\n{ME}, {CRED}\n{JOB}\n{PHONEX}
+Regards,\n{ME}\nNPI: {NPI}\n{HOSP}
+Best regards,\n{ME}, {CRED}
 `},
 }

@@ -51,25 +51,12 @@ Is anything in this message [a security risk|confidential|urgent]?\n\n{INNER}
 [TL;DR|tldr] please:\n{INNER}
 Context:\n{INNER}\n\nQuestion: [who should I follow up with|what did {FIRST} ask for|when is the deadline]?
 [Write|Generate] meeting minutes from these notes:\n{INNER}
-Below is a [customer|support] [ticket|email]. [Classify|Tag] it by urgency and explain why.
-
-{INNER}
-[Redact|Anonymize] nothing; just [summarize|shorten] this for {NAME}:
-{INNER}
-Reply to {CONTACTF} [politely|firmly] based on this thread:
-
-{INNER}
-[Convert|Turn] the following into a CRM note:
-{INNER}
-[Write|Draft] a [response|follow-up] [as|from] {NAME}, {JOB}, to:
-
-{INNER}
-
-[Keep it short.|Be polite.|Use bullet points.]
-### Input
-{INNER}
-### Task
-[Summarize|List the next steps|Identify the customer].
+Below is a [customer|support] [ticket|email]. [Classify|Tag] it by urgency and explain why.\n\n{INNER}
+[Redact|Anonymize] nothing; just [summarize|shorten] this for {NAME}:\n{INNER}
+Reply to {CONTACTF} [politely|firmly] based on this thread:\n\n{INNER}
+[Convert|Turn] the following into a CRM note:\n{INNER}
+[Write|Draft] a [response|follow-up] [as|from] {NAME}, {JOB}, to:\n\n{INNER}\n\n[Keep it short.|Be polite.|Use bullet points.]
+### Input\n{INNER}\n### Task\n[Summarize|List the next steps|Identify the customer].
 `},
 	{"clinprompt", `
 Is {MED} safe with {MED} for a patient with {COND}? Patient is {PT}, MRN {MRN}.
@@ -102,19 +89,10 @@ What ICD-10 codes apply?\n\n{INNER}
 [Translate|Please translate] for the family [into Spanish|into Vietnamese|into Arabic]:\n{INNER}
 [Check|Review] this [note|summary] for missing information:\n---\n{INNER}\n---
 Here is a note from {HOSP}. [Summarize|Explain] it for {NAME}, the patient's [daughter|son|caregiver].\n\n{INNER}
-Below is a nursing note. [List|Extract] the vital signs and medications.
-
-{INNER}
-[Summarize|Condense] for the [receiving|accepting] team at {HOSP2}:
-{INNER}
-### Note
-{INNER}
-### Task
-[Write a one-line summary|List the problems|Suggest follow-up].
-[Rewrite|Expand] the abbreviations in this note:
-
-{INNER}
-[Draft|Write] discharge instructions in plain English from:
-{INNER}
+Below is a nursing note. [List|Extract] the vital signs and medications.\n\n{INNER}
+[Summarize|Condense] for the [receiving|accepting] team at {HOSP2}:\n{INNER}
+### Note\n{INNER}\n### Task\n[Write a one-line summary|List the problems|Suggest follow-up].
+[Rewrite|Expand] the abbreviations in this note:\n\n{INNER}
+[Draft|Write] discharge instructions in plain English from:\n{INNER}
 `},
 }

@@ -42,14 +42,43 @@ var (
 	doseNumbers = []string{"0.1", "0.25", "0.5", "1", "1.25", "2", "2.5", "3", "4", "5", "6.25", "7.5", "8", "10", "12", "12.5", "15", "17", "20",
 		"24", "25", "30", "32", "37.5", "40", "45", "50", "60", "75", "80", "81", "88", "100", "112", "120", "125", "150", "160", "175", "200",
 		"220", "240", "250", "300", "325", "400", "450", "500", "600", "625", "650", "750", "800", "850", "875", "900", "1000", "1200", "1500", "2000"}
-	doseUnitsSplit = []string{"mg", "mg", "mg", "mg", "mcg", "mcg", "g", "mL", "units", "unit", "mg/kg", "mEq", "mg/mL", "mcg/hr", "mg/hr", "units/hr", "MG", "mgs", "mg", "mcg"}
-	doseCounts     = []string{"1", "2", "1-2", "one", "two", "half a", "1/2"}
-	doseForms      = []string{"tab", "tabs", "tablet", "tablets", "cap", "caps", "capsule", "puff", "puffs", "drop", "drops", "patch", "spray", "sprays", "vial", "ampule"}
-	doseRoutes     = []string{"PO", "po", "IV", "IVP", "IM", "SQ", "SC", "subcut", "SL", "PR", "NG", "per tube", "by mouth", "intravenously", "inhaled", "nebulized", "topically", "transdermal", "ophthalmic", "intranasal"}
-	doseFreqs      = []string{"daily", "once daily", "twice daily", "three times daily", "four times daily", "BID", "TID", "QID", "QD", "qd", "bid", "tid",
+	doseCounts = []string{"1", "2", "1-2", "one", "two", "half a", "1/2"}
+	doseForms  = []string{"tab", "tabs", "tablet", "tablets", "cap", "caps", "capsule", "puff", "puffs", "drop", "drops", "patch", "spray", "sprays", "vial", "ampule"}
+	doseRoutes = []string{"PO", "po", "IV", "IVP", "IM", "SQ", "SC", "subcut", "SL", "PR", "NG", "per tube", "by mouth", "intravenously", "inhaled", "nebulized", "topically", "transdermal", "ophthalmic", "intranasal"}
+	doseFreqs  = []string{"daily", "once daily", "twice daily", "three times daily", "four times daily", "BID", "TID", "QID", "QD", "qd", "bid", "tid",
 		"q4h", "q6h", "q8h", "q12h", "q4-6h PRN", "QHS", "qhs", "at bedtime", "every morning", "every evening", "with meals", "AC", "PRN", "prn",
 		"as needed", "weekly", "every other day", "QOD", "STAT", "x1", "once", "q2h PRN", "BID with food", "nightly", "every 6 hours as needed"}
 )
+
+// doseClass is the strengths and units a drug is usually written with.
+type doseClass struct {
+	name    string
+	numbers []string
+	units   []string
+}
+
+var (
+	mgClass    = doseClass{"mg", doseNumbers, []string{"mg", "mg", "mg", "mg", "mg", "mg", "MG", "mgs", "mg/kg", "mg/hr", "milligrams"}}
+	unitsClass = doseClass{"units", []string{"2", "4", "5", "6", "8", "10", "12", "14", "15", "18", "20", "22", "24", "25", "30", "35", "40", "50", "1000", "5000"}, []string{"units", "units", "unit", "U", "units/hr"}}
+	mcgClass   = doseClass{"mcg", []string{"12", "25", "50", "75", "88", "100", "112", "125", "137", "150", "175", "200", "250"}, []string{"mcg", "mcg", "mcg/hr", "micrograms", "MCG"}}
+	gClass     = doseClass{"g", []string{"1", "1.5", "2", "3.375", "4.5", "17"}, []string{"g", "g", "gm", "grams"}}
+	mEqClass   = doseClass{"mEq", []string{"10", "20", "40", "50"}, []string{"mEq", "MEQ"}}
+	mLClass    = doseClass{"mL", []string{"5", "10", "15", "20", "30"}, []string{"mL", "ml", "cc"}}
+)
+
+// doseClasses gives the drugs not dosed in milligrams their usual unit;
+// keys are lower case.
+var doseClasses = map[string]doseClass{
+	"insulin glargine": unitsClass, "insulin lispro": unitsClass, "insulin aspart": unitsClass, "nph insulin": unitsClass,
+	"heparin": unitsClass, "lantus": unitsClass, "humalog": unitsClass, "novolog": unitsClass, "levemir": unitsClass, "tresiba": unitsClass,
+	"levothyroxine": mcgClass, "synthroid": mcgClass, "fentanyl": mcgClass, "fluticasone": mcgClass, "flonase": mcgClass,
+	"cyanocobalamin": mcgClass, "tiotropium": mcgClass, "spiriva": mcgClass, "ipratropium": mcgClass, "budesonide": mcgClass,
+	"salmeterol": mcgClass, "calcitriol": mcgClass,
+	"vancomycin": gClass, "ceftriaxone": gClass, "cefazolin": gClass, "meropenem": gClass, "piperacillin-tazobactam": gClass,
+	"zosyn": gClass, "vancocin": gClass, "polyethylene glycol": gClass,
+	"potassium chloride": mEqClass, "sodium bicarbonate": mEqClass,
+	"lactulose": mLClass,
+}
 
 // Conditions as clinicians and patients write them, with the abbreviations
 // notes use; written for Obscura. CONDITION spans cover the condition name,

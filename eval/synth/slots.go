@@ -16,7 +16,8 @@ import (
 //	        CONTACTL (the addressee)
 //	TITLE + PERSON  DR / DRL (Dr. and the doctor), HONPT (Mr./Ms. and the
 //	        patient's family name), HONC (the addressee), HON (a new person)
-//	TITLE   JOB (a job title), CRED (MD, RN, ...)
+//	TITLE   JOB (a job title), CRED (MD, RN, ...), TDR (Dr.), TMR (Mr.),
+//	        TMRS (Mrs.): honorifics alone, before a PERSON slot
 //	AGE     AGE (the number), AGEP (a number and its unit, "58 yo")
 //	DATE    DATE, DOB, SDATE (no year: 7/22), YEAR, TIME, DATETIME, DOW
 //	ORGANIZATION  ORG (the company), ORG2 (another), HOSP (the care
@@ -31,7 +32,7 @@ import (
 //	        document, for prompts)
 var slotNames = []string{
 	"NAME", "FIRST", "LAST", "PT", "PTF", "PTL", "DOC", "DOCL", "NURSE", "NURSEF", "ME", "MEF", "CONTACT", "CONTACTF", "CONTACTL",
-	"DR", "DRL", "HONPT", "HONC", "HON", "JOB", "CRED",
+	"DR", "DRL", "HONPT", "HONC", "HON", "JOB", "CRED", "TDR", "TMR", "TMRS",
 	"AGE", "AGEP", "DATE", "DOB", "SDATE", "YEAR", "TIME", "DATETIME", "DOW",
 	"ORG", "ORG2", "HOSP", "HOSP2", "CITY", "CITYST", "STATE", "COUNTRY",
 	"MED", "DOSE", "MEDLINE", "MEDS", "COND", "CONDS",
@@ -49,7 +50,7 @@ func slotTypes(name string) []string {
 		return []string{Person}
 	case "DR", "DRL", "HONPT", "HONC", "HON":
 		return []string{Title, Person}
-	case "JOB", "CRED":
+	case "JOB", "CRED", "TDR", "TMR", "TMRS":
 		return []string{Title}
 	case "AGE", "AGEP":
 		return []string{Age}
@@ -155,6 +156,12 @@ func (c *composer) slot(name string) {
 		c.ent(Title, c.from(c.lex.job))
 	case "CRED":
 		c.ent(Title, c.pick(credentials))
+	case "TDR":
+		c.ent(Title, c.pick(doctorTitles))
+	case "TMR":
+		c.ent(Title, c.pick(honorificsMale))
+	case "TMRS":
+		c.ent(Title, c.pick([]string{"Mrs.", "Mrs", "Ms."}))
 	case "AGE":
 		c.ent(Age, c.age())
 	case "AGEP":

@@ -312,6 +312,15 @@ func TestLabelsCasingAndValidity(t *testing.T) {
 				t.Errorf("%s: invalid %s value", x.ID, sp.Type)
 			}
 		}
+		// A dose written right after an insulin is in units.
+		for k := 0; k+1 < len(x.Spans); k++ {
+			m, d := x.Spans[k], x.Spans[k+1]
+			if m.Type == Medication && d.Type == Dosage && d.Start == m.End+1 && doseClasses[strings.ToLower(m.Value)].name == "units" {
+				if !strings.Contains(strings.ToLower(d.Value), "u") {
+					t.Errorf("%s: insulin dose without units", x.ID)
+				}
+			}
+		}
 		// Vitals and pain scores look like dates and numbers but are not
 		// personal data: no span may cover them.
 		for _, m := range vitals.FindAllStringIndex(x.Text, -1) {
