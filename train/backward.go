@@ -16,7 +16,7 @@ func (n *Net[F]) Backward(b *Batch, dlogits, grads []F) {
 	n.d2 = dr
 	n.dI, n.dI2 = growF(n.dI, T*I), growF(n.dI2, T*I)
 	n.dqkv = growF(n.dqkv, T*3*H)
-	for li := a.Layers - 1; li >= 0; li-- {
+	for li := a.Layers - 1; li >= max(n.FreezeBelow, 0); li-- {
 		lc, ls := &c.layers[li], p.layers[li]
 		// y2 = LN2(y1 + drop(fc2(gelu(fc1(y1))))).
 		lnBwd(dr, g(ls.ln2G), g(ls.ln2B), dx, lc.xhat2, lc.rstd2, p.at(ls.ln2G), T, H, false)
@@ -35,7 +35,14 @@ func (n *Net[F]) Backward(b *Batch, dlogits, grads []F) {
 		n.d3 = dctx
 		linearBwd(dctx, g(ls.oW), g(ls.oB), dr, lc.ctx, p.at(ls.oW), n.xt, T, H, H, false)
 		n.attnBwd(lc, b, dctx, a.Scale[li])
+		if li == n.FreezeBelow && li > 0 {
+			linearBwd(nil, g(ls.qkvW), g(ls.qkvB), n.dqkv, lc.x, p.at(ls.qkvW), n.xt, T, H, 3*H, true)
+			return // nothing below trains
+		}
 		linearBwd(dx, g(ls.qkvW), g(ls.qkvB), n.dqkv, lc.x, p.at(ls.qkvW), n.xt, T, H, 3*H, true)
+	}
+	if n.FreezeBelow > 0 {
+		return
 	}
 	// Embeddings: x0 = drop(LN(word + pos + type)).
 	mulKeep(dx, c.embKeep)

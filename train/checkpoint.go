@@ -40,8 +40,8 @@ func (t *Trainer) Fingerprint() string {
 		}
 	}
 	c := t.Cfg
-	return fmt.Sprintf("%016x/e%d/b%d/lr%g/w%g/d%g/c%g/%g,%g/s%d/p%d", h, c.Epochs, c.BatchSize, c.LR,
-		c.WarmupFrac, c.WeightDecay, c.ClipNorm, c.Dropout.Hidden, c.Dropout.Attention, c.Seed, len(t.P.Data))
+	return fmt.Sprintf("%016x/e%d/b%d/lr%g/w%g/d%g/c%g/%g,%g/s%d/f%d/p%d", h, c.Epochs, c.BatchSize, c.LR,
+		c.WarmupFrac, c.WeightDecay, c.ClipNorm, c.Dropout.Hidden, c.Dropout.Attention, c.Seed, c.FreezeBelow, len(t.P.Data))
 }
 
 // SaveCheckpoint writes the parameters, the optimizer state and the run's

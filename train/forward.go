@@ -115,7 +115,10 @@ type cache[F Float] struct {
 // scratch buffers between calls; one Net is not safe for concurrent use.
 type Net[F Float] struct {
 	P *Params[F]
-	c cache[F]
+	// FreezeBelow skips the backward pass below this encoder layer (and
+	// the embeddings): their gradients stay zero. 0 computes them all.
+	FreezeBelow int
+	c           cache[F]
 	// scratch for the backward pass
 	d1, d2, d3, dI, dI2, xt []F
 	dqkv, dprobs, tprobs    []F

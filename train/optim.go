@@ -15,10 +15,12 @@ type AdamW struct {
 	segs                           []segment
 }
 
-// segment is a run of the parameter buffer with one decay setting.
+// segment is a run of the parameter buffer with one decay setting;
+// frozen runs are not updated at all.
 type segment struct {
 	off, n int
 	decay  bool
+	frozen bool
 }
 
 // NewAdamW makes the optimizer state for p with torch's defaults for β and
@@ -34,15 +36,43 @@ func NewAdamW[F Float](p *Params[F], weightDecay float64) *AdamW {
 			continue
 		}
 		if s.off > at {
-			o.segs = append(o.segs, segment{at, s.off - at, false})
+			o.segs = append(o.segs, segment{off: at, n: s.off - at})
 		}
-		o.segs = append(o.segs, segment{s.off, s.n, true})
+		o.segs = append(o.segs, segment{off: s.off, n: s.n, decay: true})
 		at = s.off + s.n
 	}
 	if at < len(p.Data) {
-		o.segs = append(o.segs, segment{at, len(p.Data) - at, false})
+		o.segs = append(o.segs, segment{off: at, n: len(p.Data) - at})
 	}
 	return o
+}
+
+// FreezeBelow stops updates of the embeddings and of the encoder layers
+// below layer (0 freezes nothing; p.Arch.Layers leaves only the head), so
+// that only the top layers and the head train (what DP-SGD recommends).
+// The same layer must be given to Net.FreezeBelow, which then skips the
+// frozen part of the backward pass.
+func (o *AdamW) FreezeBelow(p *Params[float32], layer int) {
+	if layer <= 0 {
+		return
+	}
+	end := p.clsW.off // the head always trains
+	if layer < len(p.layers) {
+		end = p.layers[layer].qkvW.off
+	}
+	var segs []segment
+	for _, sg := range o.segs {
+		switch {
+		case sg.off+sg.n <= end:
+			sg.frozen = true
+			segs = append(segs, sg)
+		case sg.off < end:
+			segs = append(segs, segment{sg.off, end - sg.off, sg.decay, true}, segment{end, sg.off + sg.n - end, sg.decay, false})
+		default:
+			segs = append(segs, sg)
+		}
+	}
+	o.segs = segs
 }
 
 // Update applies one AdamW step with learning rate lr to w given the
@@ -56,6 +86,9 @@ func (o *AdamW) Update(w, g []float32, lr float64) {
 	sq2 := math.Sqrt(bc2)
 	const blk = 1 << 14
 	for _, sg := range o.segs {
+		if sg.frozen {
+			continue
+		}
 		decay := float32(1)
 		if sg.decay {
 			decay = float32(1 - lr*o.WeightDecay)

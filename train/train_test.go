@@ -414,3 +414,54 @@ func evalExample(n int) eval.Example {
 	}
 	return ex
 }
+
+// TestFreezeBelow checks that freezing the lower layers leaves them (and
+// the embeddings) unchanged, trains the rest, and that the gradients of the
+// trained part equal those of a full backward pass.
+// It uses the MiniLM encoder: the small test graphs tie their LayerNorm
+// parameters across layers (the exporter merged equal initializers), so
+// no layer of theirs can be frozen alone.
+func TestFreezeBelow(t *testing.T) {
+	path := filepath.Join(testenv.Shared(t, "models", "all-minilm-l6-base", "onnx"), "model.onnx")
+	p := loadParams[float32](t, path, 0)
+	b := randomBatch(p.Arch, 2, 6, 9)
+	full, part := NewNet(p), NewNet(p)
+	part.FreezeBelow = 4
+	grad := func(n *Net[float32]) []float32 {
+		lg, err := n.Forward(b, Dropout{}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dl := make([]float32, len(lg))
+		Loss(dl, lg, b.Labels, p.Arch.Labels)
+		g := p.Grads()
+		n.Backward(b, dl, g)
+		return g
+	}
+	gf, gp := grad(full), grad(part)
+	cut := p.layers[4].qkvW.off
+	for i := range gp {
+		if i < cut && gp[i] != 0 {
+			t.Fatalf("frozen gradient %d is %g", i, gp[i])
+		}
+		if i >= cut && gp[i] != gf[i] {
+			t.Fatalf("gradient %d: %g with freezing, %g without", i, gp[i], gf[i])
+		}
+	}
+	before := append([]float32(nil), p.Data...)
+	o := NewAdamW(p, 0.01)
+	o.FreezeBelow(p, 4)
+	o.Update(p.Data, gp, 1e-3)
+	changedAbove := false
+	for i := range p.Data {
+		if i < cut && p.Data[i] != before[i] {
+			t.Fatalf("frozen weight %d changed", i)
+		}
+		if i >= cut && p.Data[i] != before[i] {
+			changedAbove = true
+		}
+	}
+	if !changedAbove {
+		t.Error("no trainable weight changed")
+	}
+}

@@ -24,6 +24,7 @@ type Config struct {
 	CheckpointN  int    // write a checkpoint every N steps (0: never)
 	Checkpoint   string // its path
 	MaxSteps     int    // stop after this many steps in all (0: run every epoch); for tests and resumable runs
+	FreezeBelow  int    // train only encoder layers ≥ this and the head (0: everything)
 	Progress     io.Writer
 	ProgressTick time.Duration // how often the progress line is redrawn (0: every step)
 }
@@ -87,8 +88,14 @@ func NewTrainer(cfg Config, p *Params[float32], labels *Labels, trainSeqs []Sequ
 	if len(labels.Names) != p.Arch.Labels {
 		return nil, fmt.Errorf("train: %d labels for a head of %d", len(labels.Names), p.Arch.Labels)
 	}
-	return &Trainer{Cfg: cfg, P: p, Opt: NewAdamW(p, cfg.WeightDecay), Labels: labels, Train: trainSeqs,
-		Valid: valid, net: NewNet(p), grads: p.Grads(), bestF1: -1}, nil
+	if cfg.FreezeBelow < 0 || cfg.FreezeBelow > p.Arch.Layers {
+		return nil, fmt.Errorf("train: freeze below layer %d of %d", cfg.FreezeBelow, p.Arch.Layers)
+	}
+	t := &Trainer{Cfg: cfg, P: p, Opt: NewAdamW(p, cfg.WeightDecay), Labels: labels, Train: trainSeqs,
+		Valid: valid, net: NewNet(p), grads: p.Grads(), bestF1: -1}
+	t.net.FreezeBelow = cfg.FreezeBelow
+	t.Opt.FreezeBelow(p, cfg.FreezeBelow)
+	return t, nil
 }
 
 // StepsPerEpoch is the number of optimizer steps in one epoch.
