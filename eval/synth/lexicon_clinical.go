@@ -58,7 +58,7 @@ type doseClass struct {
 }
 
 var (
-	mgClass    = doseClass{"mg", doseNumbers, []string{"mg", "mg", "mg", "mg", "mg", "mg", "MG", "mgs", "mg/kg", "mg/hr", "milligrams"}}
+	mgClass    = doseClass{"mg", doseNumbers, []string{"mg", "mg", "mg", "mg", "mg", "mg", "mg", "mg", "mg", "mg", "MG", "mgs", "mg/kg", "milligrams"}}
 	unitsClass = doseClass{"units", []string{"2", "4", "5", "6", "8", "10", "12", "14", "15", "18", "20", "22", "24", "25", "30", "35", "40", "50", "1000", "5000"}, []string{"units", "units", "unit", "U", "units/hr"}}
 	mcgClass   = doseClass{"mcg", []string{"12", "25", "50", "75", "88", "100", "112", "125", "137", "150", "175", "200", "250"}, []string{"mcg", "mcg", "mcg/hr", "micrograms", "MCG"}}
 	gClass     = doseClass{"g", []string{"1", "1.5", "2", "3.375", "4.5", "17"}, []string{"g", "g", "gm", "grams"}}
