@@ -195,8 +195,14 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	var ex exchange
 	err := p.serve(w, r, start, &ex)
+	route := "unmatched" // never the raw path, which could carry text
+	for _, rt := range Routes {
+		if r.URL.Path == rt {
+			route = rt
+		}
+	}
 	attrs := []any{
-		"route", r.URL.Path, "stream", ex.stream, "strings", ex.strings, "entities", ex.entities,
+		"route", route, "stream", ex.stream, "strings", ex.strings, "entities", ex.entities,
 		"upstream_status", ex.upstreamStatus, "redact_ms", ex.redactMS, "upstream_headers_ms", ex.firstByteMS,
 		"events", ex.events, "unresolved", ex.unresolved, "bytes_up", ex.bytesUp,
 		"duration_ms", ms(time.Since(start)),
