@@ -543,6 +543,7 @@ func TestOwnErrors(t *testing.T) {
 	wantOpenAIError(t, send("POST", "/v1/chat/completions", "application/json", `{"messages":[{"role":"user","content":"`+strings.Repeat(email+" ", 400)+`"}]}`), 413, CodeTooLarge)
 	wantOpenAIError(t, send("GET", "/v1/chat/completions", "", ""), 405, CodeMethod)
 	wantOpenAIError(t, send("POST", "/v1/embeddings", "application/json", `{}`), 404, CodeNotFound)
+	wantOpenAIError(t, send("POST", "/v1/"+email, "application/json", `{}`), 404, CodeNotFound) // the path is not logged
 	wantOpenAIError(t, send("POST", "/v1/completions", "application/json", `{"model":"echo"}`), 400, CodeInvalidRequest)
 	noOriginals(t, "the log", logs.String())
 
