@@ -64,6 +64,8 @@ Pt [from|lives in] {CITYST}, [lives alone|w/ family]; [PCP|primary] {DR}
 Pt [denies|reports] [CP|SOB|pain]; [hx|h/o] {COND} {YEAR}
 [Pt|Patient] {PT} (DOB {DOB}) [received|rec'd] from {HOSP2} via [stretcher|w/c]
 Pt {NAT}, [chaplain|interpreter] [requested|called] at {TIME}
+[Verbal|Telephone] order from {DR} (NPI {NPI}) at {TIME}: {MEDLINE}
+[Order|Orders] rec'd from {DRL}, NPI {NPI}; {MED} {DOSE} started {TIME}
 `},
 	{"progress-head", `
 PROGRESS NOTE - {DATE}
@@ -120,6 +122,8 @@ Pt [lives|living] [alone|with family] in {CITY}; [works as|retired] {JOB}.
 [Work note|Note] given: [off work|light duty] until {DATE}; employer {ORG}.
 Pt is {NAT}[, prefers|; requests] [an interpreter|female providers|family present]; [daughter|son] {NAME} [interprets|translates].
 [Social|SOCIAL] [history|HX]: {NAT}, [moved|immigrated] from {COUNTRY} in {YEAR}; works as {JOB}.
+[Order|Orders] signed by {DR}, {CRED}, NPI {NPI}, on {DATETIME}.
+[Ordering|Referring] provider: {DR} (NPI {NPI}), {HOSP}.
 `},
 	{"triage", `
 {AGEP} {SEX} presents to ED [c/o|with|complaining of] {COND} [x{NUM} days|since {SDATE}|since {TIME}].
@@ -147,5 +151,7 @@ Pt [took|ingested] {MED} {DOSE} at {TIME}[ per family|].
 [Last|LAST] dose of {MED} {DOSE} [at|@] {TIME} [yesterday|today].
 [Police|EMS] [report|states] pt found at {ADDR} at {TIME}.
 {AGEP} {NAT} {SEX} [brought in by|with] [family|daughter] w/ {COND}; [interpreter|language line] used.
+[Transferring|Sending] physician {DR}, NPI {NPI}, {HOSP2}.
+[PCP|Primary] on file: {DR} NPI {NPI} ph {PHONE}.
 `},
 }

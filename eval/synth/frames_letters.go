@@ -45,6 +45,8 @@ The patient is a {AGEP} {SEX} admitted to {HOSP} on {DATE} [for|with] {COND}.
 [Home|HOME] [address|ADDRESS]: {ADDR}; [phone|PHONE] {PHONE}.
 [Discharged|D/C'd] [home|to {HOSP2}] on {DATE} at {TIME} [in stable condition|by wheelchair].
 [Signed|Dictated] by {DR} (NPI {NPI}) on {DATE}.
+[Attending|Discharging] physician: {DR}, NPI {NPI}.
+[PCP|Primary care provider] {DR} (NPI {NPI}) notified of discharge on {DATE}.
 `},
 	{"referral-open", `
 Dear {DR},

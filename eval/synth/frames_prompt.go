@@ -76,6 +76,8 @@ My [mother|father|husband|wife], {NAME}, {AGE}, has {COND} and takes {MEDLINE}. 
 Is {DOSE} of {MED} [too much|ok|safe] for a {AGE} year old with {COND}?
 [Draft|Write] an appeal to the insurer for {PT} (DOB {DOB}): {MED} denied for {COND}.
 [Write|Draft] a message to {DR} at {HOSP} about {PT}'s [worsening|new] {COND}.
+[Check|Validate] this order: {MEDLINE} for {PT}, prescriber {DR}, NPI {NPI}.
+[Write|Draft] a fax cover to {HOSP} for {PT} (MRN {MRN}); sender NPI {NPI}, phone {PHONE}.
 `},
 	{"wrap-clin", `
 Summarize this [note|nursing note|discharge summary|H&P][ for handoff| in 3 bullet points| for the patient|]:\n\n{INNER}

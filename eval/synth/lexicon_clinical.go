@@ -105,10 +105,31 @@ atopic_dermatitis psoriasis acne shingles chest_pain shortness_of_breath abdomin
 palpitations fever cough fatigue weight_loss edema leg_swelling altered_mental_status delirium falls hip_fracture fall alcohol_use_disorder
 opioid_use_disorder tobacco_use anorexia_nervosa hyperkalemia hypokalemia hyponatremia hypoglycemia hyperglycemia diabetic_ketoacidosis
 dehydration pressure_ulcer plantar_fasciitis carpal_tunnel_syndrome rotator_cuff_tear
+hypertensive_urgency hypertensive_emergency orthostatic_hypotension bradycardia tachycardia supraventricular_tachycardia ventricular_tachycardia
+heart_block long_QT_syndrome aortic_aneurysm aortic_dissection carotid_stenosis varicose_veins venous_insufficiency lymphedema Raynaud's_phenomenon
+interstitial_lung_disease sarcoidosis pneumothorax bronchiectasis cystic_fibrosis pulmonary_hypertension respiratory_failure hypoxia hypercapnia
+croup bronchiolitis RSV_infection pertussis mononucleosis cytomegalovirus_infection herpes_zoster herpes_simplex candidiasis thrush scabies
+impetigo MRSA_infection C._difficile_colitis gastroenteritis food_poisoning celiac_disease lactose_intolerance hiatal_hernia esophagitis
+Barrett's_esophagus achalasia gastroparesis hemorrhoids anal_fissure inguinal_hernia umbilical_hernia biliary_colic choledocholithiasis
+hepatic_encephalopathy ascites portal_hypertension hemochromatosis Wilson's_disease polycystic_kidney_disease nephrotic_syndrome glomerulonephritis
+interstitial_cystitis overactive_bladder urinary_incontinence erectile_dysfunction prostatitis testicular_torsion endometriosis polycystic_ovary_syndrome
+uterine_fibroids preeclampsia gestational_diabetes hyperemesis_gravidarum postpartum_depression menorrhagia menopause infertility
+Addison's_disease Cushing's_syndrome hyperparathyroidism hypoparathyroidism adrenal_insufficiency diabetes_insipidus pituitary_adenoma
+thyroid_nodule goiter metabolic_syndrome vitamin_D_deficiency B12_deficiency hypomagnesemia hypercalcemia hyperuricemia
+trigeminal_neuralgia Bell's_palsy myasthenia_gravis Guillain-Barré_syndrome restless_legs_syndrome essential_tremor narcolepsy
+cluster_headache concussion traumatic_brain_injury spinal_stenosis sciatica cervical_radiculopathy degenerative_disc_disease scoliosis
+ankylosing_spondylitis polymyalgia_rheumatica giant_cell_arteritis vasculitis scleroderma Sjögren's_syndrome bursitis tendinitis
+osteonecrosis compartment_syndrome ankle_sprain wrist_fracture vertebral_compression_fracture obsessive-compulsive_disorder
+social_anxiety_disorder borderline_personality_disorder bulimia_nervosa binge_eating_disorder suicidal_ideation psychosis catatonia
+conjunctivitis uveitis retinal_detachment dry_eye_syndrome tinnitus hearing_loss vertigo Meniere's_disease epistaxis tonsillitis
+peritonsillar_abscess dental_abscess TMJ_disorder urticaria angioedema anaphylaxis contact_dermatitis rosacea hidradenitis_suppurativa
+basal_cell_carcinoma squamous_cell_carcinoma bladder_cancer kidney_cancer thyroid_cancer cervical_cancer endometrial_cancer gastric_cancer
+esophageal_cancer liver_cancer brain_tumor glioblastoma myelodysplastic_syndrome polycythemia_vera hemophilia von_Willebrand_disease
+neutropenia pancytopenia hypercoagulable_state heparin-induced_thrombocytopenia chronic_pain failure_to_thrive malnutrition cachexia
 `)
 
 var conditionAbbrevs = words(`
-HTN HLD T2DM T1DM DM2 DM IDDM NIDDM CHF HFrEF HFpEF CAD MI NSTEMI STEMI AFib A-fib AF PAD COPD OSA CKD ESRD AKI UTI GERD PUD IBS IBD BPH
+HTN HLD T2DM T1DM DM2 DM IDDM NIDDM CHF HFrEF HFpEF CAD MI NSTEMI STEMI AFib A-fib AF PAD COPD OSA CKD ESRD AKI UTI GERD PUD IBS IBD BPH PVD ASHD DJD LBP N/V HA SVT VT PAH ILD RSV MRSA CDI GI_bleed UGIB LGIB SAH SDH ICH TBI OCD BPD SI PPD PCOS GDM HLD
 DVT PE CVA TIA PNA CAP MDD GAD PTSD ADHD OA RA SLE RLS HCV HBV SBO DKA AMS BPPV URI CHB MS ALS CLL AML NASH HFmrEF T2D ETOH_abuse SOB CP
 `)
 
