@@ -442,7 +442,8 @@ func isAlphaWord(w string) bool {
 
 // checkTimeColon accepts h:mm times not inside a longer number or ratio.
 func checkTimeColon(text string, s, e int) (int, int, bool) {
-	if partOfLongerNumber(text, s, e) || (s > 0 && text[s-1] == ':') || (e < len(text) && text[e] == ':') {
+	// 12:30:45:10 is no time; "ADDENDUM 14:05: ..." is.
+	if partOfLongerNumber(text, s, e) || (s >= 2 && text[s-1] == ':' && isDigit(text[s-2])) || (e+1 < len(text) && text[e] == ':' && isDigit(text[e+1])) {
 		return 0, 0, false
 	}
 	p, _ := prevToken(text, s)

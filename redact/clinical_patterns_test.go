@@ -49,6 +49,7 @@ var clinicalCases = map[string]struct{ match, reject []patternCase }{
 			{"triage at 14:30 today", "14:30"},
 			{"meds due at 2 PM", "2 PM"},
 			{"BP checked 0800 hrs", "0800"},
+			{"ADDENDUM 14:05: RESULTS CALLED", "14:05"},
 		},
 		reject: []patternCase{
 			{"BP 120/80 HR 88", ""},                     // vitals
@@ -73,6 +74,7 @@ var clinicalCases = map[string]struct{ match, reject []patternCase }{
 			{"walked 1200 feet", ""},                    // no time context
 			{"CKD 3. CR 3.1", ""},                       // decimals
 			{"dilution 1:10 prepared", ""},              // ratio
+			{"frame 12:30:45:10", ""},                   // a timecode, not a time of day
 			{"version 2.10.33", ""},                     // not a time
 			{"grade 3/4 toxicity", ""},                  // grade
 			{"ratio of 3/4 was seen", ""},               // fraction after a non-date word
