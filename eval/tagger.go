@@ -17,6 +17,9 @@ type WordTagger struct {
 	tok    *tokenize.Tokenizer
 	model  *bert.Model
 	labels []string
+	// CaseChannel runs the model with the case channel as token types
+	// (for bundles whose schema declares it).
+	CaseChannel bool
 }
 
 // NewWordTagger checks that labels (id2label, one per logit column) fit the
@@ -46,7 +49,11 @@ func (w *WordTagger) TagWords(ctx context.Context, ex Example) ([]string, error)
 	for i, v := range enc.IDs {
 		ids[i] = int64(v)
 	}
-	logits, err := w.model.Run(bert.Batch{IDs: ids, Size: 1, SeqLen: len(ids)})
+	b := bert.Batch{IDs: ids, Size: 1, SeqLen: len(ids)}
+	if w.CaseChannel {
+		b.TypeIDs = tokenize.CaseTypes(ex.Text, &enc)
+	}
+	logits, err := w.model.Run(b)
 	if err != nil {
 		return nil, err
 	}

@@ -65,6 +65,7 @@ func Load(dir string, o LoadOptions) (*Recognizer, *weights.Model, error) {
 		BatchSize:   o.BatchSize,
 		Threshold:   wm.Schema.ConfidenceThreshold,
 		Aggregation: Aggregation(wm.Schema.Aggregation),
+		CaseChannel: wm.Schema.CaseChannel,
 		Epsilon:     o.Epsilon,
 		Types:       o.Types,
 	}

@@ -56,6 +56,10 @@ type Config struct {
 	// Types lists the entity types that are reported at all; nil means every
 	// type the labels can produce.
 	Types []string
+	// CaseChannel sets token_type_ids to the case channel
+	// (tokenize.CaseTypes), for models trained with it (schema.json's
+	// case_channel).
+	CaseChannel bool
 }
 
 // Options are per-call settings; zero values mean the deployment default.
@@ -206,7 +210,7 @@ func (r *Recognizer) RecognizeStats(ctx context.Context, text string, opts Optio
 	if NoiseOn(eps) {
 		rng = NewRand(opts.Seed)
 	}
-	probs, err := r.infer(ctx, windows, plan, len(tokens), eps, rng)
+	probs, err := r.infer(ctx, text, windows, plan, len(tokens), eps, rng)
 	st.Infer = time.Since(t1)
 	if err != nil {
 		return nil, st, err
@@ -343,7 +347,7 @@ func spaceAround(text string, i int) bool {
 
 // infer runs the classifier over the windows in batches and returns each
 // token's probabilities.
-func (r *Recognizer) infer(ctx context.Context, windows []tokenize.Window, plan []slot, ntok int, eps float64, rng *rand.Rand) ([][]float64, error) {
+func (r *Recognizer) infer(ctx context.Context, text string, windows []tokenize.Window, plan []slot, ntok int, eps float64, rng *rand.Rand) ([][]float64, error) {
 	nl := r.cfg.Labels.Len()
 	probs := make([][]float64, ntok)
 	need := make([][]int, len(windows)) // window -> tokens it supplies
@@ -375,6 +379,9 @@ func (r *Recognizer) infer(ctx context.Context, windows []tokenize.Window, plan 
 				} else {
 					in.IDs[i*seq+j] = r.cfg.PadID
 				}
+			}
+			if r.cfg.CaseChannel {
+				copy(in.TypeIDs[i*seq:], tokenize.CaseTypes(text, &w.Encoding))
 			}
 		}
 		logits, err := r.cfg.Classifier.Run(in)

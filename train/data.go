@@ -5,8 +5,6 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/obscura-ai/obscura/eval"
 	"github.com/obscura-ai/obscura/tokenize"
@@ -83,8 +81,9 @@ type Sequence struct {
 // EncodeOptions control how examples become sequences.
 type EncodeOptions struct {
 	MaxLen int // tokens per sequence including [CLS] and [SEP]
-	// CaseChannel sets token type 1 on every piece of a word that starts
-	// with an upper-case letter (so an uncased encoder sees capitals).
+	// CaseChannel sets the token types to tokenize.CaseTypes (1 on every
+	// piece of a word that starts with an upper-case letter), so that an
+	// uncased encoder sees capitals; inference applies the same function.
 	CaseChannel bool
 	// DropTypes maps gold types outside the label set to O instead of
 	// failing (for data whose structured types the regex layer handles).
@@ -117,6 +116,10 @@ func Encode(tok *tokenize.Tokenizer, exs []eval.Example, labels *Labels, o Encod
 			wordTag[wi] = id
 		}
 		enc := tok.Encode(ex.Text)
+		var caseTypes []int64
+		if o.CaseChannel {
+			caseTypes = tokenize.CaseTypes(ex.Text, &enc)
+		}
 		// Assign each content token to the example word holding its start.
 		var ids, types, labs []int32
 		var wordOf []int
@@ -138,8 +141,8 @@ func Encode(tok *tokenize.Tokenizer, exs []eval.Example, labels *Labels, o Encod
 				lab = wordTag[wi]
 			}
 			ty := int32(0)
-			if o.CaseChannel && wi >= 0 && startsUpper(ex.Text[ex.Words[wi].Start:ex.Words[wi].End]) {
-				ty = 1
+			if caseTypes != nil {
+				ty = int32(caseTypes[t])
 			}
 			ids = append(ids, enc.IDs[t])
 			types = append(types, ty)
@@ -182,33 +185,6 @@ func Encode(tok *tokenize.Tokenizer, exs []eval.Example, labels *Labels, o Encod
 		}
 	}
 	return out, nil
-}
-
-func startsUpper(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
-	return unicode.IsUpper(r)
-}
-
-// CaseTypes computes the case-channel token types of an encoding of text:
-// 1 on every piece of a pre-tokenized word that starts with an upper-case
-// letter, 0 elsewhere. It is what Encode applies in training, for use at
-// inference.
-func CaseTypes(text string, enc *tokenize.Encoding) []int64 {
-	out := make([]int64, enc.Len())
-	for t := range out {
-		if enc.Special[t] {
-			continue
-		}
-		// The word's first piece decides: walk back to it.
-		f := t
-		for f > 0 && !enc.Special[f-1] && enc.WordIDs[f-1] == enc.WordIDs[t] {
-			f--
-		}
-		if startsUpper(text[enc.Offsets[f][0]:enc.Offsets[f][1]]) {
-			out[t] = 1
-		}
-	}
-	return out
 }
 
 // Batches groups sequences into mini-batches of at most size sequences:

@@ -18,6 +18,7 @@ import (
 	"github.com/obscura-ai/obscura/eval"
 	"github.com/obscura-ai/obscura/internal/testenv"
 	"github.com/obscura-ai/obscura/ner"
+	"github.com/obscura-ai/obscura/tokenize"
 	"github.com/obscura-ai/obscura/weights"
 )
 
@@ -295,10 +296,26 @@ func TestFitWritesLoadableBundle(t *testing.T) {
 	if _, _, err := ner.Load(out, ner.LoadOptions{}); err != nil {
 		t.Fatalf("ner.Load: %v", err)
 	}
-	// The trainer's own forward pass on the exported weights.
+	// The trainer's own forward pass on the exported weights, with the
+	// case channel as inference computes it.
 	p := loadParams[float32](t, filepath.Join(out, "model.onnx"), 0)
-	ids := []int32{101, 2000, 3000, 4000, 5000, 102}
+	tok, err := tokenize.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Maria Lopez visited Lisbon and acme corp"
+	enc := tok.Encode(text)
+	caseTypes := tokenize.CaseTypes(text, &enc)
+	ids := enc.IDs
 	b := &Batch{IDs: ids, Types: make([]int32, len(ids)), Starts: []int{0}, Lens: []int{len(ids)}}
+	ones := 0
+	for i, v := range caseTypes {
+		b.Types[i] = int32(v)
+		ones += int(v)
+	}
+	if ones != 3 {
+		t.Fatalf("case channel marks %d tokens, want the 3 of Maria Lopez Lisbon", ones)
+	}
 	want, err := NewNet(p).Forward(b, Dropout{}, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -311,7 +328,7 @@ func TestFitWritesLoadableBundle(t *testing.T) {
 	for i, v := range ids {
 		ids64[i] = int64(v)
 	}
-	got, err := bm.Run(bert.Batch{IDs: ids64, Size: 1, SeqLen: len(ids)})
+	got, err := bm.Run(bert.Batch{IDs: ids64, TypeIDs: caseTypes, Size: 1, SeqLen: len(ids)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,6 +336,14 @@ func TestFitWritesLoadableBundle(t *testing.T) {
 		if math.Abs(float64(got[i]-want[i])) > logitTol32 {
 			t.Fatalf("fused plan logit %d: %g, trainer %g", i, got[i], want[i])
 		}
+	}
+	// ONNX Runtime (token types all zero there) against the trainer.
+	for i := range b.Types {
+		b.Types[i] = 0
+	}
+	want, err = NewNet(p).Forward(b, Dropout{}, 0)
+	if err != nil {
+		t.Fatal(err)
 	}
 	// ONNX Runtime on the exported graph.
 	qdir := filepath.Join(testenv.ModuleRoot(), "scripts", "quant")

@@ -38,6 +38,7 @@ type evalModel struct {
 	labels  []string    // id2label of the logit columns
 	opts    bert.Options
 	threads int
+	caseCh  bool // the schema's case channel
 }
 
 // loadEvalModel loads a model directory (resolved as --model is everywhere)
@@ -70,7 +71,7 @@ func loadEvalModel(flagDir string, int8 bool, threads int, threshold float64, ag
 		return nil, err
 	}
 	name := filepath.Base(filepath.Clean(dir))
-	return &evalModel{name: name, onnx: wm.ONNXPath, bytes: st.Size(), tok: tok, rec: rec, model: bm, labels: wm.Labels(), opts: bo, threads: threads}, nil
+	return &evalModel{name: name, onnx: wm.ONNXPath, bytes: st.Size(), tok: tok, rec: rec, model: bm, labels: wm.Labels(), opts: bo, threads: threads, caseCh: wm.Schema.CaseChannel}, nil
 }
 
 // nerDetector adapts the recogniser to eval.Detector.
@@ -89,7 +90,11 @@ func (m *evalModel) nerDetector() eval.Detector {
 }
 
 func (m *evalModel) newWordTagger() (*eval.WordTagger, error) {
-	return eval.NewWordTagger(m.tok, m.model, m.labels)
+	wt, err := eval.NewWordTagger(m.tok, m.model, m.labels)
+	if err == nil {
+		wt.CaseChannel = m.caseCh
+	}
+	return wt, err
 }
 
 // pipeline is the full redaction engine around the model, with its log
