@@ -119,6 +119,11 @@ func TestPresidioSplit(t *testing.T) {
 	if n["train"]+n["valid"]+n["test"] != len(js) {
 		t.Fatalf("splits %v do not cover %d records", n, len(js))
 	}
+	// Pinned: these counts change only if the hash or the ids change, which
+	// would silently move test records into training.
+	if n["train"] != 1182 || n["valid"] != 151 || n["test"] != 167 {
+		t.Errorf("split sizes %v, want train 1182, valid 151, test 167", n)
+	}
 	// With 1,500 records the held-out splits have about 150 each; a share
 	// below 100 or above 200 would mean the hash is not spreading ids.
 	for _, sp := range []string{"valid", "test"} {

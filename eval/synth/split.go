@@ -2,7 +2,6 @@ package synth
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -114,41 +113,4 @@ func newVocabBy(name string, key func(string) string, lists ...[]string) *vocab 
 		}
 	}
 	return v
-}
-
-// rankSplit assigns the keys of one pool to splits by the rank of their
-// hash, so that a pool of at least len(Splits) keys has at least one key in
-// every split, in roughly the shares above. The result maps key → split.
-func rankSplit(salt string, keys []string) map[string]Split {
-	type kh struct {
-		k string
-		h uint64
-	}
-	hs := make([]kh, len(keys))
-	for i, k := range keys {
-		hs[i] = kh{k, hash64(salt + k)}
-	}
-	sort.Slice(hs, func(i, j int) bool {
-		if hs[i].h != hs[j].h {
-			return hs[i].h < hs[j].h
-		}
-		return hs[i].k < hs[j].k
-	})
-	n := len(hs)
-	nTest := max(1, n*(shareTotal-trainShare-validShare)/shareTotal)
-	nValid := max(1, n*validShare/shareTotal)
-	out := make(map[string]Split, n)
-	for i, x := range hs {
-		switch {
-		case n < len(Splits):
-			out[x.k] = Train
-		case i < nTest:
-			out[x.k] = Test
-		case i < nTest+nValid:
-			out[x.k] = Valid
-		default:
-			out[x.k] = Train
-		}
-	}
-	return out
 }
