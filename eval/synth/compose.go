@@ -111,8 +111,21 @@ func (c *composer) newPerson() person {
 	return p
 }
 
-// full writes a person's name in one of the forms notes and mail use.
+// full writes a person's name in one of the forms notes and mail use;
+// now and then upper case, as record headers write it ("OKAFOR, ADAEZE").
 func (c *composer) full(p person) string {
+	s := c.fullForm(p)
+	if c.chance(upperNamePct) {
+		s = strings.ToUpper(s)
+	}
+	return s
+}
+
+// upperNamePct is the share (percent) of full names written upper case in
+// text that is otherwise as written.
+const upperNamePct = 4
+
+func (c *composer) fullForm(p person) string {
 	switch k := c.r.IntN(100); {
 	case k < 55:
 		if p.suffix != "" {

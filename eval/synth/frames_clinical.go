@@ -54,7 +54,7 @@ Pt {PTL} [is|] {AGEP} [w/|with] {COND}; MRN {MRN}
 [Ins|Insurance] [card|info] on file; SSN {SSN} [verified|per pt]
 [Daughter|Son|Spouse] {NAME} [updated|notified] by phone {PHONE} at {TIME}
 Pt [from|lives in] {CITYST}, [lives alone|w/ family]; [PCP|primary] {DR}
-[Dr|Provider] {DOCL} [at bedside|rounded] {TIME}; plan to [start|cont] {MEDLINE}
+[{DRL}|Provider {DOCL}] [at bedside|rounded] {TIME}; plan to [start|cont] {MEDLINE}
 [PRN|prn] {MED} {DOSE} given x1 at {TIME} for [pain|anxiety|nausea] {NUM}/10
 [Transfer|D/C] to {HOSP2} [planned|arranged] {SDATE}; [report called to|spoke w/] {NURSE}
 [Pt|PT] A&O x[1|2|3], [confused|forgetful] at times; sitter at bedside
