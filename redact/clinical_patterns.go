@@ -53,7 +53,7 @@ var (
 	reTimeMilitary = regexp.MustCompile(`\b(?:[01]\d|2[0-3])[0-5]\d\b`)
 
 	// 58 YEAR OLD, 58-year-old, 58 yo, 58 y/o, 38 y.o., 3 years of age,
-	// 18 months old.
+	// 18 months old (the number is reported).
 	reAgeUnit = regexp.MustCompile(`(?i)\b\d{1,3}(?:[ -]?(?:years?|yrs?|y)[ -]?(?:old|o)\b|[ -]?y/o\b|[ -]?y\.o\.?|[ -]?yoa?\b|[ -]years? of age\b|[ -]?(?:months?|mos?|weeks?|wks?|days?)[ -]old\b)`)
 	// 58M, 52 F: the number, in a clinical position (see checkAgeSex).
 	reAgeSex = regexp.MustCompile(`\b(\d{1,3}) ?[MF]\b`)
@@ -482,7 +482,8 @@ func ageOK(digits string) bool {
 }
 
 // checkAgeUnit accepts "58 yo"-style ages: at most maxAge, not the end of a
-// longer number, not glued to a following letter ("38 y.o.x").
+// longer number, not glued to a following letter ("38 y.o.x"); it reports
+// the number.
 func checkAgeUnit(text string, s, e int) (int, int, bool) {
 	if !ageOK(leadingDigits(text[s:e])) || partOfLongerNumber(text, s, s+len(leadingDigits(text[s:e]))) {
 		return 0, 0, false
@@ -492,7 +493,10 @@ func checkAgeUnit(text string, s, e int) (int, int, bool) {
 			return 0, 0, false
 		}
 	}
-	return s, e, true
+	// Only the number is reported, as presidio and i2b2 annotate ages: the
+	// unit stays in the text ("[AGE_1] YEAR OLD MALE"), which tells the LLM
+	// what the token is, and a bare age is never propagated.
+	return s, s + len(leadingDigits(text[s:e])), true
 }
 
 func leadingDigits(s string) string {

@@ -19,9 +19,9 @@ var piiLabels = []string{"O",
 
 var piiWords = map[string]int32{
 	"Dr.": 7, "Amara": 1, "Osei": 2, "Metformin": 9, "500": 13, "mg": 14, "type": 11, "2": 12, "diabetes": 12,
-	// The model calls "58 yo" a DATE and "7/22" a CONDITION; the patterns
-	// (structured types) must win those exact overlaps.
-	"58": 3, "yo": 4, "7/22": 11,
+	// The model calls the "58" of "58 yo" a DATE and "7/22" a CONDITION;
+	// the patterns (structured types) must win those exact overlaps.
+	"58": 3, "7/22": 11,
 }
 
 type spaceTokenizer struct{}
@@ -98,7 +98,7 @@ func TestPIIModelLabelsEndToEnd(t *testing.T) {
 	}
 	text := "Dr. Amara Osei: 58 yo, type 2 diabetes since 7/22, takes Metformin 500 mg daily"
 	res := redactOK(t, e, text, Options{})
-	want := "[TITLE_1] [PERSON_1]: [AGE_1], [CONDITION_1] since [DATE_1], takes [MEDICATION_1] [DOSAGE_1] daily"
+	want := "[TITLE_1] [PERSON_1]: [AGE_1] yo, [CONDITION_1] since [DATE_1], takes [MEDICATION_1] [DOSAGE_1] daily"
 	if res.MaskedText != want {
 		t.Errorf("masked\n got %q\nwant %q", res.MaskedText, want)
 	}
