@@ -21,7 +21,7 @@ Labs [{SDATE}|this AM]: {LABS}
 [Given|Gave|Administered] {MED} {DOSE} at {TIME} [for|d/t] {COND}
 {MED} {DOSE} given [@|at] {TIME} [w/ relief|w/o relief|per order]
 [Meds|Home meds|Current meds]: {MEDS}
-[Allergies|Allergic to|ALLERGY]: {MED}[ (rash)| (hives)| (anaphylaxis)|]
+[Allergies|Allergic to|ALLERGY]: {MED}[ (rash)| (hives)| (throat swelling)|]
 NKDA[, on {MEDLINE}|]
 A&Ox[3|4], resting [comfortably|quietly] in {BED}
 [Family|Daughter|Son|Wife|Husband] ({NAME}) [called|at bedside|visited] at {TIME}, [updated on plan|questions answered]
@@ -48,24 +48,39 @@ Pt {HONPT} [discharged|d/c'd] home w/ [wife|daughter|family] at {TIME}
 Pt is a {AGEP} [with|w/] {COND}, [here for|admitted for] {COND}
 {MED} {DOSE} [given|held] at {TIME}; BG {NUM}0
 [Skin|SKIN] [intact|warm and dry]; turned q2h
-[Noted|Pt noted] [diaphoretic|SOB|anxious] at {TIME}, {VITALS}
+[Noted|Pt noted] [diaphoretic|{COND}|restless] at {TIME}, {VITALS}
 [Cont|Continue] {MED}[, hold if SBP < 100|, monitor K|]
 Pt {PTL} [is|] {AGEP} [w/|with] {COND}; MRN {MRN}
 [Ins|Insurance] [card|info] on file; SSN {SSN} [verified|per pt]
 [Daughter|Son|Spouse] {NAME} [updated|notified] by phone {PHONE} at {TIME}
 Pt [from|lives in] {CITYST}, [lives alone|w/ family]; [PCP|primary] {DR}
 [{DRL}|Provider {DOCL}] [at bedside|rounded] {TIME}; plan to [start|cont] {MEDLINE}
-[PRN|prn] {MED} {DOSE} given x1 at {TIME} for [pain|anxiety|nausea] {NUM}/10
+[PRN|prn] {MED} {DOSE} given x1 at {TIME} for [pain|discomfort|agitation] {NUM}/10
 [Transfer|D/C] to {HOSP2} [planned|arranged] {SDATE}; [report called to|spoke w/] {NURSE}
 [Pt|PT] A&O x[1|2|3], [confused|forgetful] at times; sitter at bedside
 {AGEP} [on|w/] {MEDS}
 [New|NEW] admit from ED {TIME}; dx {COND}; {VITALS}
 [Glucose|BG] {NUM}0 before [lunch|dinner]; {MED} {DOSE} [given|held] per sliding scale
-Pt [denies|reports] [CP|SOB|pain]; [hx|h/o] {COND} {YEAR}
+Pt [denies|reports] {COND}; [hx|h/o] {COND} {YEAR}
 [Pt|Patient] {PT} (DOB {DOB}) [received|rec'd] from {HOSP2} via [stretcher|w/c]
 Pt {NAT}, [chaplain|interpreter] [requested|called] at {TIME}
 [Verbal|Telephone] order from {DR} (NPI {NPI}) at {TIME}: {MEDLINE}
 [Order|Orders] rec'd from {DRL}, NPI {NPI}; {MED} {DOSE} started {TIME}
+0700-1900: pt {PTL} [slept|rested] [well|poorly], [no acute events|one episode of {COND} at {TIME}]
+[Received|Rec'd] pt from PACU at {TIME}; {VITALS}; [dressing|incision] c/d/i
+[PIV|Peripheral IV] [placed|removed] [L|R] AC at {TIME} by {NURSEF}
+[Tele|Telemetry]: [NSR|sinus tach|SR w/ PVCs] [60s|80s|110s]; {DR} aware
+[I&O|I/O]: [in|IN] {NUM}00 / [out|OUT] {NUM}00; [foley|void] [clear yellow|amber]
+[Pt|PT] [resting|sleeping] w/ eyes closed, [resp even & unlabored|no distress], {VITALS}
+[Blood|PRBC] [transfusion|1 unit] [started|completed] at {TIME} for [Hgb 6.8|{COND}]; no reaction
+[Restraints|Soft wrist restraints] [d/c'd|applied] at {TIME} per {DRL}
+Pt {PTF} [tearful|anxious], [emotional support given|spiritual care called]
+{AGEP} {SEX} POD #{NUM} [s/p|S/P] [lap appy|hip replacement|CABG x3]; [hx|h/o] {COND}
+[Dtr|Son|Wife] {FIRST} at bedside, [asking about|concerned re] {COND}
+[Admit|ADMIT] wt {NUM}0 kg; [allergies|ALLERGIES] {MED}; [code|CODE] full
+[Stool|BM] x1 [soft, brown|loose]; [C diff|stool] sample sent {TIME}
+[Pt|PT] [educated|teaching done] on [new dx of|home care for] {COND}; [handout|teach-back] given
+{MEDLINE} [held|HELD] [for|d/t] [SBP < 90|HR < 55|NPO status]; {DRL} [made aware|notified]
 `},
 	{"progress-head", `
 PROGRESS NOTE - {DATE}
@@ -84,7 +99,7 @@ Internal medicine follow-up {SDATE} - {DR}
 	{"progress", `
 S: Pt reports [improved|ongoing|worsening] {COND} [x{NUM} days|since {SDATE}|overnight].
 Subjective: {AGEP} {SEX} seen for {COND}; [denies|endorses] {COND}.
-O: {VITALS}. [Exam unremarkable.|Lungs clear.|Mild edema.]
+O: {VITALS}. [Exam unremarkable.|Lungs clear.|Trace pedal swelling.]
 Objective: {VITALS}; labs {LABS}.
 A/P: {COND} - [continue|increase|start] {MEDLINE}.
 A/P:\n1. {COND} - {MEDLINE}\n2. {COND} - [cont|hold] {MED}
@@ -104,7 +119,7 @@ Family history: [mother|father|brother|sister] with {COND}[, died {YEAR}|].
 [Pt|Patient] {HONPT} [agrees with|understands] the plan.
 Return [precautions|to ED] for {COND} [given|discussed].
 BP [118/76|142/90|130/84|156/98|124/70|165/101] [today|in clinic]; [goal|target] < 130/80. [Continue|Add] {MED}.
-Seen with {NAME}, [{CRED}|resident]. Attending {DR}.
+Seen with {NAME}, {CRED}. Attending {DR}.
 [Time spent|Total time]: {NUM}0 minutes[ with {PTF}|].
 {MED} level {SDATE} [therapeutic|low|high]; [continue|adjust] {DOSE}.
 Pt [lives|living] [alone|with family] in {CITY}; [works as|retired] {JOB}.
@@ -124,6 +139,16 @@ Pt is {NAT}[, prefers|; requests] [an interpreter|female providers|family presen
 [Social|SOCIAL] [history|HX]: {NAT}, [moved|immigrated] from {COUNTRY} in {YEAR}; works as {JOB}.
 [Order|Orders] signed by {DR}, {CRED}, NPI {NPI}, on {DATETIME}.
 [Ordering|Referring] provider: {DR} (NPI {NPI}), {HOSP}.
+Interval history: since [last visit|discharge] on {DATE}, {PTF} [has had|reports] {COND}.
+[ROS|Review of systems]: [positive for|+] {COND}; [negative for|-] {COND}.
+Exam: [gen|General]: NAD. [CV|Heart]: RRR. [Lungs|Resp]: [CTAB|crackles at bases]. {VITALS}.
+Impression: {AGEP} [with|w/] {CONDS}, [stable|improving|decompensated].
+[Recommendations|Recs]: [increase|decrease|continue] {MED} to {DOSE}; [recheck|repeat] [BMP|CBC|A1c] in {NUM} weeks.
+[Vaccines|Immunizations]: [flu|Tdap|pneumococcal] [given|declined] {SDATE}.
+[Screening|Health maintenance]: [colonoscopy|mammogram] [due|done] {YEAR}.
+[Counseled|Counselled] {PTF} on [diet|exercise|smoking cessation] for {COND}; [total|] {NUM}0 min.
+[Patient|Pt] [brought|came with] [her|his] [sister|brother|partner], {NAME}, who [drove|helps at home].
+[Addendum|ADDENDUM] {DATETIME}: [labs back|culture result]: {LABS}. [No change in plan|Start {MEDLINE}].
 `},
 	{"triage", `
 {AGEP} {SEX} presents to ED [c/o|with|complaining of] {COND} [x{NUM} days|since {SDATE}|since {TIME}].
@@ -141,7 +166,7 @@ Pt [took|ingested] {MED} {DOSE} at {TIME}[ per family|].
 [Fell|Fall] at home {SDATE}, [+|-] head strike; on {MED}.
 [Seen|Evaluated] [in|at] urgent care {SDATE}[, given {MED}|].
 [EKG|ECG] [done|obtained] at {TIME}; {DRL} [at bedside|notified].
-[Sepsis|Stroke] alert called at {TIME}.
+[Rapid response|Code blue|Trauma alert] called at {TIME}.
 [Pt|Patient] is a {AGE} [y/o|yo|year old] [from|living in] {CITYST}.
 [Pain|PAIN] {NUM}/10 [chest|abd|back]; {VITALS}.
 {AGEP} {SEX} from {CITY} w/ {COND} [x{NUM}d|since {SDATE}]; [PMH|hx] {CONDS}.
@@ -153,5 +178,10 @@ Pt [took|ingested] {MED} {DOSE} at {TIME}[ per family|].
 {AGEP} {NAT} {SEX} [brought in by|with] [family|daughter] w/ {COND}; [interpreter|language line] used.
 [Transferring|Sending] physician {DR}, NPI {NPI}, {HOSP2}.
 [PCP|Primary] on file: {DR} NPI {NPI} ph {PHONE}.
+[CC|Chief complaint]: ["{COND}"|"can't breathe"|"fell"] - {AGEP} {SEX} [hx|w/ hx] {CONDS}.
+[Pt|Patient] [states|reports] {COND} [started|began] [at {TIME}|on {DOW}|{SDATE}], [worse|better] [lying flat|with food].
+[GCS|G.C.S.] 15, {VITALS}, [ambulatory|on stretcher].
+[Registered|Checked in] as {PT}, [DOB|D.O.B.] {DOB}, [ins|insurance] [verified|pending].
+[Accompanied by|With] {NAME}, [caregiver|wife|husband|friend], [phone|ph] {PHONEX}.
 `},
 }

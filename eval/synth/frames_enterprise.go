@@ -110,6 +110,13 @@ The tenant at {ADDR} is {NAME}; [contact number|mobile] {PHONE}.
 I'm [sharing|forwarding] {CONTACTF}'s [resume|CV]: {AGE}, [based in|living in] {CITYST}, currently {JOB} at {ORG2}.
 We are hosting a {NAT} delegation from {ORG2} on {DATE}; {NAME} will [meet them|give the tour].
 [The|Our] {NAT} [distributor|partner], {ORG2}, [has asked|wants] to renegotiate by {DATE}.
+[Apologies|Sorry] for the delay - {NAME} [was out|was travelling] [until|through] {DATE}.
+Could you [add|invite] {NAME} ({EMAIL}) to the [{CITY}|project] [channel|distribution list]?
+[As a reminder|Reminder], [timesheets|expenses] are due {DOW} by {TIME}.
+{ORG2} [confirmed|declined] the [order|PO] for {AMT}; {NAME} will [follow up|update you].
+[I've|We've] [booked|reserved] a room at the {CITY} [office|hotel] for {CONTACTF} from {SDATE} to {SDATE}.
+[Please find attached|Attached is] the [agreement|statement] for {CONTACT}, account {TKT}.
+[Per|As per] {HON}, the [deadline|go-live] [moved|slipped] to {DATE}.
 `},
 	{"email-close", `
 Thanks,\n{MEF}
@@ -184,6 +191,11 @@ Customer's new employer is {ORG2}; update the account.
 Account holder's DOB on file is {DOB}, but caller gave {DATE}; [flagged|escalated].
 Refund of {AMT} issued on {DATE} to card {CC}.
 [Laptop|Phone] [left|forgotten] at the {CITY} airport; {CONTACTF} [needs|wants] a loaner.
+[Steps to reproduce|Repro]: log in as {EMAIL}, open [reports|billing], [click export|refresh].
+[Affects|Impacted users]: {NAME}, {NAME} and the {CITY} [team|branch].
+[Workaround|Temp fix] [given|sent] to {CONTACTF} on {DATE}; [awaiting|pending] confirmation.
+[Customer|Caller] [asked|wants] to [close|cancel] the account and [mail|send] the balance to {ADDR}.
+SLA breach risk: [opened|logged] {DATETIME}, [no response|no update] since.
 `},
 	{"crm", `
 [Call|Meeting|Lunch] with {CONTACT} ({JOB}, {ORG}) on {DATE}: [interested in|asked about|pushing back on] the [enterprise plan|renewal|pilot].
@@ -219,6 +231,10 @@ Mailing address for {CONTACT}: {ADDR}.
 {ORG} is a {NAT} [multinational|supplier|family-owned company] [based in|with offices in] {CITY}.
 {CONTACTF} is {NAT} and [prefers|asked for] meetings [in the morning|before {TIME}].
 [Prospect|Lead] {ORG2} [was bought by|merged with] a {NAT} [group|fund] in {YEAR}.
+[Q{NUM}|Quarterly] [review|QBR] with {CONTACT} and {NAME} at {ORG} on {DATE}; [renewal at risk|expansion likely].
+{CONTACTF} [mentioned|said] [their|the] {JOB}, {NAME}, [is leaving|just joined].
+[Gift|Swag] [sent|shipped] to {CONTACT} at {ADDR} for [the holidays|signing].
+[Objection|Concern]: [price|security review|timing]; {CONTACTF} [needs|wants] [a discount|SOC 2 report] by {DATE}.
 `},
 	{"chat", `
 hey [can you|could you] ping {CONTACTF} about the {CITY} trip?
@@ -260,5 +276,10 @@ my ssn is {SSN} [for the form|if u need it]
 [there's|theres] a new {NAT} [place|restaurant|bakery] near {ADDR}
 {FIRST} is {NAT} [btw|lol], ask [him|her] about {CITY}
 [we're|were] doing {NAT} food [tonight|on {DOW}] at {FIRST}'s
+[brb|one sec], {FIRST} [is calling|at the door]
+[so|ok] [{NAME}|{FIRST}] [said|says] the [party|meeting] is at {ADDR}
+[can you|could u] [grab|pick up] {FIRST} from [the airport|school] at {TIME}?
+[who is|whos] {NAME}? [got|received] an email from {EMAIL}
+[lol|haha] [remember|rmbr] when {FIRST} [got lost|missed the flight] in {CITY}?
 `},
 }

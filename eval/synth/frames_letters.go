@@ -47,6 +47,9 @@ The patient is a {AGEP} {SEX} admitted to {HOSP} on {DATE} [for|with] {COND}.
 [Signed|Dictated] by {DR} (NPI {NPI}) on {DATE}.
 [Attending|Discharging] physician: {DR}, NPI {NPI}.
 [PCP|Primary care provider] {DR} (NPI {NPI}) notified of discharge on {DATE}.
+[Brief|BRIEF] hospital course: [admitted|presented] with {COND}; [treated|managed] with {MEDLINE}; [course complicated by|no complications apart from] {COND}.
+[Medication changes|MED CHANGES]: [start|START] {MEDLINE}; [stop|STOP] {MED}; [continue|CONTINUE] {MEDLINE}.
+[Patient|Pt] [and|&] [family|{NAME}] [verbalized|voiced] understanding; [copy|AVS] given.
 `},
 	{"referral-open", `
 Dear {DR},
@@ -83,6 +86,9 @@ I enclose [a copy of|] [her|his] [ECG|echo report|imaging] from {DATE}.
 [I saw|I reviewed] {PTF} on {DATE} [with|for] {COND}, and [started|stopped] {MEDLINE}.
 [She|He] has [no known allergies|an allergy to {MED}] and takes {MEDS}.
 [Please|Kindly] [contact|call] me on {PHONEX} or at {MYEMAIL} if you need more information.
+[I|We] [suspect|are concerned about] {COND} and would value your [opinion|assessment].
+[Imaging|CT] on {DATE} at {HOSP2} [showed|suggested] {COND}.
+[She|He] [is|remains] [anxious|keen] to [avoid|start] {MED} [given|because of] {COND}.
 `},
 	{"referral-close", `
 Yours sincerely,\n\n{ME}, {CRED}\n{HOSP}

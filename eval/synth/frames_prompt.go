@@ -7,7 +7,7 @@ var promptPools = []framePool{
 [Please|Can you] summarize the case for {NAME} (SSN: {SSN}), who lives at {ADDR} and can be reached at {PHONE}.
 Draft a [reply|follow-up] to {CONTACT} <{EMAIL}> confirming the renewal with {ORG}.
 Write a short bio for {NAME}, {JOB} at {ORG}, based in {CITY}.
-[Translate|Translate this] into [French|Spanish|German]: {NAME} will move to {ADDR} next month.
+[Translate|Translate this] into [Mandarin|Arabic|Tagalog|Hindi]: {NAME} will move to {ADDR} next month.
 Format this as a table - name: {NAME}, email: {EMAIL}, phone: {PHONE}, city: {CITY}
 Write a [LinkedIn recommendation|reference] for {NAME}, who worked with me at {ORG} until {DATE}.
 [Is this|Could this be] a phishing email? From: {EMAIL}. [Subject|Re]: Your {ORG} account is locked.
@@ -36,12 +36,15 @@ Who should {NAME} at {ORG} contact in {CITYST} about [the lease|the contract|pay
 [Write|Draft] a dispute letter for card {CC}: charged {AMT} by {ORG} on {DATE}.
 Recommend a {NAT} restaurant in {CITY} for {NAME} and me on {DOW}.
 [Write|Draft] a [welcome|holiday] note for our {NAT} colleagues at {ORG} in {COUNTRY}.
+[Draft|Write] an email to {HON} at {ORG} [asking for|requesting] a [refund|meeting|quote] by {DATE}.
+[Summarize|Outline] the key points for {NAME}'s [onboarding|exit interview] at {ORG} on {DATE}.
+[Create|Make] a contact card: {NAME}, {JOB}, {ORG}, {PHONEX}, {EMAIL}, {ADDR}.
 `},
 	{"wrap-ent", `
 Summarize the following [email|message|thread][ in two sentences| for my manager|]:\n\n{INNER}
 [Rewrite|Rephrase] this so it sounds [friendlier|more professional|shorter]:\n"""\n{INNER}\n"""
 Extract every [name, date and phone number|person and company|action item] from the text below.\n\n{INNER}
-[Translate|Please translate] to [Spanish|German|Japanese|Portuguese]:\n{INNER}
+[Translate|Please translate] to [Cantonese|Swahili|Farsi|Urdu]:\n{INNER}
 Classify the sentiment of this [ticket|message|note] (positive/negative/neutral):\n{INNER}
 [Draft|Write] a reply to this[ for {NAME}|]:\n---\n{INNER}\n---
 You are a helpful assistant for {ORG}. [Answer|Respond to] the customer below.\n\n{INNER}
@@ -78,6 +81,9 @@ Is {DOSE} of {MED} [too much|ok|safe] for a {AGE} year old with {COND}?
 [Write|Draft] a message to {DR} at {HOSP} about {PT}'s [worsening|new] {COND}.
 [Check|Validate] this order: {MEDLINE} for {PT}, prescriber {DR}, NPI {NPI}.
 [Write|Draft] a fax cover to {HOSP} for {PT} (MRN {MRN}); sender NPI {NPI}, phone {PHONE}.
+[Summarize|Write up] this for the chart: {AGEP} {SEX}, {COND}, started {MEDLINE} on {DATE}, [f/u|follow-up] with {DR}.
+[What labs|Which tests] should I order for {PTF}, {AGEP} with {CONDS}?
+[Turn|Convert] into a discharge med list for {PT}: {MEDS}.
 `},
 	{"wrap-clin", `
 Summarize this [note|nursing note|discharge summary|H&P][ for handoff| in 3 bullet points| for the patient|]:\n\n{INNER}
@@ -88,7 +94,7 @@ Identify any drug interactions in the following:\n"""\n{INNER}\n"""
 You are a clinical documentation assistant. [Clean up|Improve] this note:\n{INNER}
 [Draft|Write] a referral letter to {DR} based on:\n{INNER}
 What ICD-10 codes apply?\n\n{INNER}
-[Translate|Please translate] for the family [into Spanish|into Vietnamese|into Arabic]:\n{INNER}
+[Translate|Please translate] for the family [into Amharic|into Mandarin|into Arabic]:\n{INNER}
 [Check|Review] this [note|summary] for missing information:\n---\n{INNER}\n---
 Here is a note from {HOSP}. [Summarize|Explain] it for {NAME}, the patient's [daughter|son|caregiver].\n\n{INNER}
 Below is a nursing note. [List|Extract] the vital signs and medications.\n\n{INNER}

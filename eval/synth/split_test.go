@@ -407,3 +407,61 @@ func TestSummarize(t *testing.T) {
 		t.Fatalf("String = %q, want %q", got.String(), want)
 	}
 }
+
+// literals returns the literal text of a sequence and all its
+// alternatives, slots replaced by a newline so that no word spans a slot.
+func (q seq) literals(b *strings.Builder) {
+	for _, nd := range q {
+		switch {
+		case nd.slot != "":
+			b.WriteByte('\n')
+		case nd.alts != nil:
+			for _, a := range nd.alts {
+				b.WriteByte('\n')
+				a.literals(b)
+			}
+			b.WriteByte('\n')
+		default:
+			b.WriteString(nd.lit)
+		}
+	}
+}
+
+// TestFrameLiteralsUnlabelled checks that no frame writes, as unlabelled
+// literal text, a value that a slot labels elsewhere (a drug, a condition,
+// a nationality): the model would see the same word both labelled and not.
+func TestFrameLiteralsUnlabelled(t *testing.T) {
+	cat, lex, err := catalogAndLexicon()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vals []string
+	for _, v := range []*vocab{lex.drug, lex.brand, lex.cond, lex.condAbbr, lex.nat} {
+		vals = append(vals, v.all...)
+	}
+	isWordByte := func(s string, i int) bool {
+		return i >= 0 && i < len(s) && (s[i] == '_' || s[i] >= '0' && s[i] <= '9' || s[i] >= 'a' && s[i] <= 'z' || s[i] >= 0x80)
+	}
+	for _, p := range cat.pools {
+		for _, f := range cat.frames[p] {
+			var b strings.Builder
+			f.seq.literals(&b)
+			lit := strings.ToLower(b.String())
+			for _, v := range vals {
+				lv := strings.ToLower(v)
+				for i := 0; ; {
+					j := strings.Index(lit[i:], lv)
+					if j < 0 {
+						break
+					}
+					s, e := i+j, i+j+len(lv)
+					if !isWordByte(lit, s-1) && !isWordByte(lit, e) {
+						t.Errorf("frame %s writes %q as literal text", f.Family(), v)
+						break
+					}
+					i = s + 1
+				}
+			}
+		}
+	}
+}
