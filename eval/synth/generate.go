@@ -178,6 +178,7 @@ func (c *composer) document(st style) (Sample, error) {
 	c.used = c.used[:0]
 	st.build(c)
 	c.applyCasing(0, c.pickCasing(st))
+	c.tidySpaces()
 	var b strings.Builder
 	var spans []Span
 	for _, p := range c.out {
@@ -221,6 +222,31 @@ func (c *composer) applyCasing(from int, cs casing) {
 		case lowerCase:
 			c.out[i].text = strings.ToLower(c.out[i].text)
 		}
+	}
+}
+
+// tidySpaces collapses the runs of spaces that empty alternatives leave
+// ("[my|] [new|] number") in literal pieces, across piece boundaries too,
+// and drops spaces at the start of the document and of each line. Entity
+// pieces are never changed: they neither start nor end with a space.
+func (c *composer) tidySpaces() {
+	prevSpace := true // start of document
+	for i := range c.out {
+		p := &c.out[i]
+		if p.typ != "" {
+			prevSpace = false
+			continue
+		}
+		var b strings.Builder
+		for j := 0; j < len(p.text); j++ {
+			ch := p.text[j]
+			if ch == ' ' && prevSpace {
+				continue
+			}
+			b.WriteByte(ch)
+			prevSpace = ch == ' ' || ch == '\n'
+		}
+		p.text = b.String()
 	}
 }
 

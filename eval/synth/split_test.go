@@ -286,6 +286,9 @@ func TestLabelsCasingAndValidity(t *testing.T) {
 		if err := CheckSample(x); err != nil {
 			t.Fatalf("%s: %v", x.ID, err)
 		}
+		if strings.Contains(x.Text, "  ") || strings.HasPrefix(x.Text, " ") || strings.Contains(x.Text, "\n ") {
+			t.Errorf("%s: runs of spaces or a line starting with a space", x.ID)
+		}
 		hasLetter := strings.IndexFunc(x.Text, unicode.IsLetter) >= 0
 		switch {
 		case hasLetter && x.Text == strings.ToUpper(x.Text):
