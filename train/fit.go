@@ -23,9 +23,12 @@ type Source struct {
 	Path   string
 	Format eval.Format // "" guesses from the extension
 	Weight float64     // 1 keeps the file as it is; 2 repeats it; 0.5 samples half
+	Split  string      // keep only the examples eval.SplitOf assigns here ("" keeps all)
 }
 
-// ParseSources reads "FILE[=WEIGHT],..." lists.
+// ParseSources reads "FILE[@SPLIT][=WEIGHT],..." lists: FILE@train keeps
+// the examples of a file's train split (eval.SplitOf), =2 doubles its
+// weight.
 func ParseSources(list []string) ([]Source, error) {
 	var out []Source
 	for _, item := range list {
@@ -41,6 +44,14 @@ func ParseSources(list []string) ([]Source, error) {
 					return nil, fmt.Errorf("train: data %s: weight %q is not a number ≥ 0", filepath.Base(f[:i]), f[i+1:])
 				}
 				s.Path, s.Weight = f[:i], w
+			}
+			if i := strings.LastIndex(s.Path, "@"); i > 0 {
+				switch sp := s.Path[i+1:]; sp {
+				case "train", "valid", "test":
+					s.Path, s.Split = s.Path[:i], sp
+				default:
+					return nil, fmt.Errorf("train: data %s: unknown split %q (train, valid or test)", filepath.Base(s.Path[:i]), sp)
+				}
 			}
 			out = append(out, s)
 		}
@@ -95,6 +106,7 @@ type Report struct {
 // DataSummary describes one training source.
 type DataSummary struct {
 	File      string  `json:"file"`
+	Split     string  `json:"split,omitempty"`
 	Weight    float64 `json:"weight"`
 	Examples  int     `json:"examples"`
 	Sequences int     `json:"sequences"`
@@ -170,13 +182,18 @@ func Fit(ctx context.Context, o Options) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
+		if s.Split != "" {
+			if exs = eval.FilterSplit(exs, s.Split); len(exs) == 0 {
+				return nil, fmt.Errorf("train: %s has no examples in its %s split", filepath.Base(s.Path), s.Split)
+			}
+		}
 		ss, err := Encode(tok, exs, labels, EncodeOptions{MaxLen: o.MaxLen, CaseChannel: o.CaseChannel, DropTypes: o.DropTypes, Source: i}, filepath.Base(s.Path))
 		if err != nil {
 			return nil, err
 		}
 		seqs = append(seqs, ss...)
 		wts = append(wts, s.Weight)
-		rep.Data = append(rep.Data, DataSummary{File: filepath.Base(s.Path), Weight: s.Weight, Examples: len(exs), Sequences: len(ss)})
+		rep.Data = append(rep.Data, DataSummary{File: filepath.Base(s.Path), Split: s.Split, Weight: s.Weight, Examples: len(exs), Sequences: len(ss)})
 	}
 	seqs = Weighted(seqs, wts, o.Config.Seed)
 	rep.Sequences = len(seqs)
@@ -186,10 +203,18 @@ func Fit(ctx context.Context, o Options) (*Report, error) {
 	var valid *Validation
 	if len(o.Valid) > 0 {
 		var vex []eval.Example
-		for _, f := range o.Valid {
+		vsrc, err := ParseSources(o.Valid)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vsrc {
+			f := v.Path
 			exs, err := loadData(f, "")
 			if err != nil {
 				return nil, err
+			}
+			if v.Split != "" {
+				exs = eval.FilterSplit(exs, v.Split)
 			}
 			vex = append(vex, exs...)
 			rep.Valid = append(rep.Valid, filepath.Base(f))

@@ -42,6 +42,19 @@ none on biases and LayerNorm), linear warm-up then linear decay, gradient
 clipping and length-bucketed batches; the same seed repeats a run bit for bit
 on one machine. The epoch with the best validation F1 is kept.
 
+Differential privacy: --dp-epsilon E (with --dp-delta, default 1e-5)
+trains with DP-SGD instead: each step draws a Poisson sample of the
+training sequences (each with probability q = batch/N), computes every
+example's own gradient, clips it to L2 norm --dp-clip, adds Gaussian noise
+σ·C to the sum (σ the smallest noise multiplier that keeps all the run's
+steps within (E, D) under the Rényi-DP accountant), and divides by q·N. The
+progress line shows the ε spent; a step past the budget is refused. Noise
+comes from the operating system's CSPRNG (--dp-seeded-noise: reproducible,
+for experiments only). The unit of privacy is one training sequence; the
+frozen part (--freeze-below) is the public starting model's. Under DP,
+--freeze-below 4 (train the top layers and the head) is what keeps F1.
+--dp-epsilon inf runs the same per-example path without noise.
+
 flags:
 `
 
@@ -51,7 +64,7 @@ func cmdTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.Usage = func() { fmt.Fprint(stderr, trainHelp); fs.PrintDefaults() }
 	var data, valid listFlag
 	model := fs.String("model", "", "starting bundle or Hugging Face model directory (required)")
-	fs.Var(&data, "data", "training data FILE[=WEIGHT], repeatable or comma-separated (required)")
+	fs.Var(&data, "data", "training data FILE[@SPLIT][=WEIGHT] (SPLIT: train|valid|test of eval.SplitOf), repeatable or comma-separated (required)")
 	fs.Var(&valid, "valid", "validation data file, repeatable; scored after each epoch")
 	labels := fs.String("labels", "", "entity types of a new label set, comma-separated (e.g. PERSON,LOCATION,ORGANIZATION,MISC); empty keeps the model's")
 	drop := fs.Bool("drop-other-types", false, "train gold types outside --labels as O instead of stopping with an error")
@@ -70,6 +83,12 @@ func cmdTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	resume := fs.String("resume", "", "continue from a checkpoint of the same recipe and data")
 	maxSteps := fs.Int("max-steps", 0, "stop after this many steps, leaving the checkpoint (0: run every epoch)")
 	out := fs.String("out", "", "bundle directory to write (required)")
+	freeze := fs.Int("freeze-below", 0, "train only encoder layers ≥ this and the head (0: everything)")
+	dpEps := fs.Float64("dp-epsilon", 0, "train with DP-SGD to this target ε (inf: per-example path, no noise; 0: off)")
+	dpDelta := fs.Float64("dp-delta", train.DefaultDPDelta, "DP-SGD target δ")
+	dpClip := fs.Float64("dp-clip", train.DefaultDPClip, "DP-SGD per-example gradient L2 clip norm C")
+	dpSigma := fs.Float64("dp-sigma", 0, "DP-SGD noise multiplier (0: the smallest that meets --dp-epsilon)")
+	dpSeeded := fs.Bool("dp-seeded-noise", false, "DP-SGD noise and sampling from --seed (reproducible experiments; not for a released model)")
 	report := fs.String("report", "", "also write the training report (JSON) and loss curve (PNG beside it) here")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -95,17 +114,30 @@ func cmdTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		CaseChannel: *caseCh, Out: *out, Resume: *resume, Log: stderr,
 		Config: train.Config{Epochs: *epochs, BatchSize: *batch, LR: *lr, WarmupFrac: *warm, WeightDecay: *wd,
 			ClipNorm: *clip, Dropout: train.Dropout{Hidden: *dropH, Attention: *dropA}, Seed: *seed,
-			CheckpointN: *ckptN, MaxSteps: *maxSteps},
+			CheckpointN: *ckptN, MaxSteps: *maxSteps, FreezeBelow: *freeze},
 	}
-	rep, err := train.Fit(ctx, o)
-	if err != nil {
-		return err
+	var rep *train.Report
+	var record any
+	if *dpEps != 0 {
+		var dr *train.DPReport
+		rep, dr, err = train.FitDP(ctx, o, train.DPOptions{Epsilon: *dpEps, Delta: *dpDelta, Clip: *dpClip, Sigma: *dpSigma, Seeded: *dpSeeded, Seed: *seed})
+		if err != nil {
+			return err
+		}
+		record = train.DPTraining{Report: rep, DP: dr}
+		fmt.Fprintf(stdout, "DP-SGD: ε spent %.4g at δ %g over %d steps (σ %.4g, C %g, q %.4g); %d%% of per-example gradients clipped\n",
+			dr.Spent, dr.Delta, dr.Steps, dr.Sigma, dr.Clip, dr.SampleRate, int(100*dr.ClippedFrac+0.5))
+	} else {
+		if rep, err = train.Fit(ctx, o); err != nil {
+			return err
+		}
+		record = rep
 	}
 	if *report != "" {
 		if err := os.MkdirAll(filepath.Dir(*report), 0o755); err != nil {
 			return err
 		}
-		js, _ := json.MarshalIndent(rep, "", "  ")
+		js, _ := json.MarshalIndent(record, "", "  ")
 		if err := os.WriteFile(*report, append(js, '\n'), 0o644); err != nil {
 			return err
 		}
