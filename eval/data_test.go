@@ -251,3 +251,45 @@ func TestTagWordsFirstSubword(t *testing.T) {
 		t.Fatalf("mid-word start: %q", got)
 	}
 }
+
+// TestSplitSamplesLoad checks that the split generator's JSONL, read the way
+// the trainer reads it, gives the words and IOB2 tags the generator meant:
+// the same tokens as synth.Tokenize and the tags of Sample.Tag, the new
+// types (AGE, TITLE, MEDICATION, CONDITION, DOSAGE) unchanged by Canonical.
+func TestSplitSamplesLoad(t *testing.T) {
+	samples, err := synth.GenerateSplit(3, 300, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := synth.WriteJSONL(&b, samples); err != nil {
+		t.Fatal(err)
+	}
+	exs, err := ReadJSONL(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(exs) != len(samples) {
+		t.Fatalf("%d examples for %d samples", len(exs), len(samples))
+	}
+	types := map[string]bool{}
+	for i, ex := range exs {
+		toks := samples[i].Tag()
+		if ex.ID != samples[i].ID || len(ex.Words) != len(toks) {
+			t.Fatalf("%s: %d words, %d tokens", samples[i].ID, len(ex.Words), len(toks))
+		}
+		for k, tk := range toks {
+			if ex.Words[k].Start != tk.Start || ex.Words[k].End != tk.End || ex.Gold[k] != tk.Tag {
+				t.Fatalf("%s: word %d is %v %s, token %d-%d %s", ex.ID, k, ex.Words[k], ex.Gold[k], tk.Start, tk.End, tk.Tag)
+			}
+		}
+		for _, c := range Chunks(ex.Gold) {
+			types[c.Type] = true
+		}
+	}
+	for _, typ := range []string{"AGE", "TITLE", "MEDICATION", "CONDITION", "DOSAGE", "PERSON", "DATE"} {
+		if !types[typ] {
+			t.Errorf("no %s in the loaded gold", typ)
+		}
+	}
+}
