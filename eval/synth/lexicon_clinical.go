@@ -25,6 +25,23 @@ tadalafil latanoprost timolol brimonidine adalimumab etanercept infliximab ritux
 anastrozole bicalutamide leuprolide imatinib capecitabine docusate senna polyethylene_glycol bisacodyl lactulose loperamide metoclopramide
 prochlorperazine promethazine meclizine scopolamine rifaximin ursodiol mesalamine infliximab-dyyb ezetimibe fenofibrate gemfibrozil niacin
 chlorthalidone torsemide bumetanide metolazone eplerenone sacubitril-valsartan ivabradine ranolazine cilostazol pentoxifylline
+benazepril enalapril ramipril quinapril irbesartan telmisartan candesartan nebivolol atenolol bisoprolol nadolol nifedipine felodipine
+prazosin doxazosin terazosin minoxidil dofetilide flecainide propafenone dronedarone edoxaban prasugrel alteplase tenecteplase
+glyburide repaglinide acarbose linagliptin saxagliptin alogliptin ertugliflozin pramlintide insulin_detemir insulin_degludec regular_insulin
+methimazole propylthiouracil liothyronine desmopressin cabergoline bromocriptine octreotide somatropin raloxifene denosumab zoledronic_acid
+teriparatide ibandronate risedronate febuxostat probenecid sulfasalazine leflunomide azathioprine tofacitinib baricitinib upadacitinib
+secukinumab ustekinumab dupilumab omalizumab mepolizumab benralizumab roflumilast theophylline umeclidinium formoterol arformoterol
+levalbuterol beclomethasone mometasone ciclesonide azelastine olopatadine fexofenadine desloratadine pseudoephedrine guaifenesin
+dextromethorphan benzonatate codeine oxymorphone tapentadol pregabalin duloxetine-DR milnacipran desvenlafaxine vortioxetine vilazodone
+trazodone-ER nefazodone phenelzine tranylcypromine clomipramine imipramine doxepin lurasidone ziprasidone paliperidone clozapine
+brexpiprazole cariprazine lisdexamfetamine methylphenidate atomoxetine guanfacine dexmethylphenidate modafinil armodafinil varenicline
+naltrexone acamprosate disulfiram oxcarbazepine lacosamide zonisamide clobazam phenobarbital primidone rizatriptan eletriptan
+topiramate-ER erenumab galcanezumab rimegepant ubrogepant amantadine rasagiline selegiline entacapone benztropine trihexyphenidyl
+rivastigmine galantamine riluzole dalfampridine interferon_beta ocrelizumab natalizumab fingolimod dimethyl_fumarate teriflunomide
+cefdinir cefuroxime cefepime ceftazidime aztreonam ertapenem imipenem linezolid daptomycin tigecycline gentamicin tobramycin amikacin
+rifampin isoniazid ethambutol pyrazinamide bedaquiline dolutegravir bictegravir emtricitabine tenofovir efavirenz raltegravir darunavir
+ritonavir nirmatrelvir remdesivir sofosbuvir ledipasvir entecavir ribavirin ivermectin albendazole praziquantel voriconazole
+posaconazole itraconazole micafungin amphotericin_B clotrimazole ketoconazole permethrin tretinoin isotretinoin clobetasol triamcinolone
 `)
 
 var drugBrand = words(`
