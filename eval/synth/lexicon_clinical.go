@@ -86,7 +86,7 @@ var (
 // doseClasses gives the drugs not dosed in milligrams their usual unit;
 // keys are lower case.
 var doseClasses = map[string]doseClass{
-	"insulin glargine": unitsClass, "insulin lispro": unitsClass, "insulin aspart": unitsClass, "nph insulin": unitsClass,
+	"insulin glargine": unitsClass, "insulin lispro": unitsClass, "insulin aspart": unitsClass, "nph insulin": unitsClass, "insulin detemir": unitsClass, "insulin degludec": unitsClass, "regular insulin": unitsClass,
 	"heparin": unitsClass, "lantus": unitsClass, "humalog": unitsClass, "novolog": unitsClass, "levemir": unitsClass, "tresiba": unitsClass,
 	"levothyroxine": mcgClass, "synthroid": mcgClass, "fentanyl": mcgClass, "fluticasone": mcgClass, "flonase": mcgClass,
 	"cyanocobalamin": mcgClass, "tiotropium": mcgClass, "spiriva": mcgClass, "ipratropium": mcgClass, "budesonide": mcgClass,
