@@ -171,6 +171,11 @@ func Fit(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The parameters hold their own copy; Export needs only the names and
+	// shapes, so drop the encoder's (about the model's size again).
+	for _, t := range enc.Tensors() {
+		t.Data = nil
+	}
 	rep := &Report{Model: filepath.Base(filepath.Clean(o.Model)), Labels: labels.Names, CaseChannel: o.CaseChannel,
 		Seed: o.Config.Seed, Epochs: o.Config.Epochs, Batch: o.Config.BatchSize, LR: o.Config.LR,
 		WarmupFrac: o.Config.WarmupFrac, WeightDecay: o.Config.WeightDecay, ClipNorm: o.Config.ClipNorm,
