@@ -46,9 +46,11 @@ var (
 	// A year 1900–2049 (context decides).
 	reHistoryYear = regexp.MustCompile(`\b(?:19\d\d|20[0-4]\d)\b`)
 	// 14:30, 02:15:09, 4:45 PM.
-	reTimeColon = regexp.MustCompile(`\b(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?: ?[AaPp]\.?[Mm]\b\.?)?`)
+	reTimeColon = regexp.MustCompile(`\b(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?: ?` + ampm + `)?`)
 	// 2 PM, 11am.
-	reTimeAMPM = regexp.MustCompile(`\b(?:1[0-2]|0?[1-9]) ?[AaPp]\.?[Mm]\b\.?`)
+	reTimeAMPM = regexp.MustCompile(`\b(?:1[0-2]|0?[1-9]) ?` + ampm)
+	// AM, pm, a.m. (a sentence's full stop after "pm" is not part of it).
+	ampm = `(?:[AaPp]\.[Mm]\.|[AaPp][Mm]\b)`
 	// 0800, 2300: four digits, a valid 24-hour clock time (context decides).
 	reTimeMilitary = regexp.MustCompile(`\b(?:[01]\d|2[0-3])[0-5]\d\b`)
 
@@ -470,7 +472,53 @@ func checkTimeMilitary(text string, s, e int) (int, int, bool) {
 	default:
 		return 0, 0, false
 	}
+	if m := reHoursSuffix.FindStringIndex(text[e:]); m != nil {
+		e += m[1] // "0755 HRS" is one time
+	}
 	return s, e, true
+}
+
+// reHoursSuffix is the "hrs" that may follow a four-digit time.
+var reHoursSuffix = regexp.MustCompile(`^ ?(?i:hrs|hours|h)\b`)
+
+// reDateTimeGap joins a date and the time right after it ("7/27 @ 1:25
+// PM", "on 3/6/2018 at 22:40", "2/9/05 07:30"), or a time and a date
+// ("0412 8/19").
+var reDateTimeGap = regexp.MustCompile(`^(?: | ?@ ?| (?i:at) |, )$`)
+
+// reTimeValue tells a time of day from a date among DATE values.
+var reTimeValue = regexp.MustCompile(`^(?:\d{1,2}:\d{2}|\d{4}(?: ?(?i:hrs|hours|h))?$|\d{1,2} ?[AaPp]\.?[Mm])`)
+
+// joinDateTimes adds, for every date followed by a time (or a time by a
+// date) with only a space, '@', "at" or ", " between them, one DATE entity
+// covering both; Merge then prefers it (longer wins), so "7/27 @ 1:25 PM"
+// is one token. es are the regex layer's entities, sorted by start.
+func joinDateTimes(text string, es []Entity) []Entity {
+	var dates []Entity
+	for _, e := range es {
+		if e.Type == TypeDate {
+			dates = append(dates, e)
+		}
+	}
+	n := len(es)
+	for i := 0; i+1 < len(dates); i++ {
+		a := dates[i]
+		for j := i + 1; j < len(dates) && dates[j].Start <= a.End+len(" at "); j++ {
+			b := dates[j]
+			if b.Start < a.End || !reDateTimeGap.MatchString(text[a.End:b.Start]) {
+				continue
+			}
+			ta, tb := reTimeValue.MatchString(text[a.Start:a.End]), reTimeValue.MatchString(text[b.Start:b.End])
+			if ta == tb {
+				continue // two dates, or two times
+			}
+			es = append(es, Entity{Type: TypeDate, Start: a.Start, End: b.End, Score: min(a.Score, b.Score), Source: SourceRegex})
+		}
+	}
+	if len(es) > n {
+		sortEntities(es)
+	}
+	return es
 }
 
 // maxAge bounds a plausible age in years.

@@ -14,14 +14,14 @@ var clinicalCases = map[string]struct{ match, reject []patternCase }{
 		match: []patternCase{
 			// Dates without a year.
 			{"ADM 7/22 FOR CP", "7/22"},
-			{"LAST SEEN 12/05 @ 2100", "12/05"},
+			{"LAST SEEN 12/05 @ 2100", "12/05 @ 2100"},
 			{"WHEEZING SINCE 3/14.", "3/14"},
 			{"PLAN D/C HOME 8/9 IF CLEARED", "8/9"},
 			{"LABS 2/7: HGB 13.9", "2/7"},
 			{"HOME HEALTH VISIT 9/4", "9/4"},
-			{"7/22 0830 PT FOUND ON FLOOR", "7/22"},
+			{"7/22 0830 PT FOUND ON FLOOR", "7/22 0830"},
 			// With a year, and month names.
-			{"NOTE 2/3/09 2300", "2/3/09"},
+			{"NOTE 2/3/09 2300", "2/3/09 2300"}, // a date and its time are one span
 			{"ADMITTED: 07-22-2019", "07-22-2019"},
 			{"F/U Jan 5 w/ cardiology", "Jan 5"},
 			{"TRIAGE 5 January 2019", "5 January 2019"},
@@ -40,15 +40,18 @@ var clinicalCases = map[string]struct{ match, reject []patternCase }{
 			// Times.
 			{"SEEN BY DR. OKAFOR @ 1430.", "1430"},
 			{"ONSET APPROX 0600 THIS AM", "0600"},
-			{"NOTE 2/3/09 2300", "2300"},
-			{"TIME OF DEATH 0412 8/19.", "0412"},
+			{"TIME OF DEATH 0412 8/19.", "0412 8/19"},
 			{"0700 REPORT RECEIVED FROM NIGHT RN", "0700"},
 			{"REPEAT BMP AT 2200.", "2200"},
 			{"CODE BLUE CALLED 03:12.", "03:12"},
-			{"10/31/22 4:45 PM SPOKE WITH DR", "4:45 PM"},
+			{"10/31/22 4:45 PM SPOKE WITH DR", "10/31/22 4:45 PM"},
 			{"triage at 14:30 today", "14:30"},
 			{"meds due at 2 PM", "2 PM"},
-			{"BP checked 0800 hrs", "0800"},
+			{"seen at 8:35pm.", "8:35pm"},
+			{"seen at 1:00 a.m. today", "1:00 a.m."},
+			{"on 12/23 @ 0515 hrs. Switch", "12/23 @ 0515 hrs"},
+			{"opened 2022-05-13 at 1:20 AM", "2022-05-13 at 1:20 AM"},
+			{"BP checked 0800 hrs", "0800 hrs"},
 			{"ADDENDUM 14:05: RESULTS CALLED", "14:05"},
 		},
 		reject: []patternCase{

@@ -42,7 +42,8 @@
 //     card expiry), JAN-05-2019, bare years in history context (S/P MI
 //     1992, in 2004, (2011); never a lab value or quantity), times (14:30,
 //     2 PM, and 0800 after a time word, beside a date or opening a note's
-//     line: times are DATE, the plan has no TIME type); AGE (58 YEAR OLD,
+//     line: times are DATE, the plan has no TIME type; a date with its
+//     time, "7/27 @ 1:25 PM", is one span); AGE (the number of 58 YEAR OLD,
 //     58 yo, 58 y/o, 58-year-old, aged 58, and 58M/52 F where a patient
 //     description opens, never a temperature); PHONE extensions (EXT. 12,
 //     X22 after a number, x1234 after a phone word); PERSON after a title

@@ -488,5 +488,8 @@ func (d *RegexDetector) detect(ctx context.Context, text string, only map[string
 		}
 	}
 	sortEntities(out)
+	if only == nil || only[TypeDate] {
+		out = joinDateTimes(text, out)
+	}
 	return out, nil
 }
