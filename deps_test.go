@@ -38,7 +38,7 @@ var allowed = map[string][]string{
 	"eval/synth":       {},
 	"train/dp":         {},
 	"train":            {"bert", "tensor", "tokenize", "weights", "weights/onnx", "eval", "eval/synth", "train/dp", "quant", "ner", "redact", "internal/cpu"},
-	"privacy":          {"eval", "eval/synth", "ner", "bert", "tokenize", "weights", "redact"},
+	"privacy":          {"eval", "eval/synth", "ner", "bert", "tokenize", "weights", "redact", "train", "train/dp"},
 	"proxy":            {"redact", "ner", "tokenize", "weights"},
 	"bench":            {"bert", "eval", "quant", "redact", "weights/onnx"},
 	"server":           {"proxy", "redact", "ner", "bert", "tokenize", "weights", "weights/onnx", "quant", "tensor", "internal/cpu"},
