@@ -117,9 +117,11 @@ type Proxy struct {
 	log      *slog.Logger
 }
 
-// New checks cfg and builds a Proxy.
-func New(cfg Config) (*Proxy, error) {
-	u, err := url.Parse(cfg.Upstream)
+// ParseUpstream checks an upstream base URL: absolute http or https, no
+// credentials (the caller's are passed through). Its errors do not repeat
+// the URL.
+func ParseUpstream(upstream string) (*url.URL, error) {
+	u, err := url.Parse(upstream)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, errors.New("proxy: upstream must be an absolute http or https URL")
 	}
@@ -127,6 +129,15 @@ func New(cfg Config) (*Proxy, error) {
 		return nil, errors.New("proxy: upstream must not carry credentials; the caller's Authorization is passed through")
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
+	return u, nil
+}
+
+// New checks cfg and builds a Proxy.
+func New(cfg Config) (*Proxy, error) {
+	u, err := ParseUpstream(cfg.Upstream)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Engine == nil {
 		return nil, errors.New("proxy: no engine")
 	}

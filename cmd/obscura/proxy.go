@@ -43,6 +43,9 @@ func (p *proxyFlags) config() (*proxy.Config, error) {
 		}
 		return nil, nil
 	}
+	if _, err := proxy.ParseUpstream(p.upstream); err != nil {
+		return nil, err
+	}
 	c := &proxy.Config{
 		Upstream:          p.upstream,
 		ReturnMapping:     p.returnMapping,
