@@ -270,6 +270,14 @@ func Fit(ctx context.Context, o Options) (*Report, error) {
 	if _, err := Export(p, enc, src, labels, o.Out, ExportOptions{CaseChannel: o.CaseChannel, Training: rep}); err != nil {
 		return nil, err
 	}
+	if rep.ValidScores != nil {
+		// The registry's most-accurate choice reads this figure.
+		m := rep.ValidScores.Micro
+		if err := weights.UpdateMeasured(o.Out, weights.Measurement{F1: &m.F1, Precision: &m.Precision, Recall: &m.Recall,
+			Dataset: "validation: " + strings.Join(rep.Valid, ", ")}); err != nil {
+			return nil, err
+		}
+	}
 	return rep, nil
 }
 

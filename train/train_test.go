@@ -296,6 +296,17 @@ func TestFitWritesLoadableBundle(t *testing.T) {
 	if _, _, err := ner.Load(out, ner.LoadOptions{}); err != nil {
 		t.Fatalf("ner.Load: %v", err)
 	}
+	if m.Manifest.Accuracy.F1 == nil {
+		t.Error("manifest.json has no validation F1")
+	}
+	// Re-bundling (as bundle --int8 does) keeps the contract and the record.
+	rb, err := weights.WriteBundle(m, filepath.Join(dir, "rebundled"), weights.BundleOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rb.Schema.CaseChannel || len(rb.Metadata.Training) == 0 {
+		t.Errorf("re-bundled: case channel %v, training record %d bytes", rb.Schema.CaseChannel, len(rb.Metadata.Training))
+	}
 	// The trainer's own forward pass on the exported weights, with the
 	// case channel as inference computes it.
 	p := loadParams[float32](t, filepath.Join(out, "model.onnx"), 0)

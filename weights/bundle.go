@@ -438,9 +438,23 @@ func WriteBundle(src *Model, outDir string, opt BundleOptions) (*Model, error) {
 		return nil, err
 	}
 	schema := DefaultSchema(src.Config, opt.Version)
-	if opt.Schema != nil {
+	switch {
+	case opt.Schema != nil:
 		schema = *opt.Schema
 		schema.ModelVersion = opt.Version
+	case src.IsBundle:
+		// Re-bundling (say, the INT8 variant of a trained bundle) keeps the
+		// source's contract: its threshold, aggregation and case channel.
+		schema = src.Schema
+		schema.ModelVersion = opt.Version
+	}
+	if src.Metadata != nil {
+		if opt.Thresholds == nil {
+			opt.Thresholds = src.Metadata.Thresholds
+		}
+		if opt.Training == nil {
+			opt.Training = src.Metadata.Training
+		}
 	}
 	if slices.Contains(src.Inputs, "token_type_ids") {
 		schema.Input.TokenTypeIDs = &TensorSpec{DType: "int64", Shape: []string{"batch", "seq_len"}}
