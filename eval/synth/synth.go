@@ -50,6 +50,8 @@ type Span struct {
 }
 
 // Sample is one generated text with its gold spans, sorted by Start.
+// Template is the index of Generate's template; GenerateWith leaves it 0 and
+// names the frames in Frames instead.
 type Sample struct {
 	ID       string `json:"id"`
 	Domain   Domain `json:"domain"`
