@@ -31,8 +31,8 @@ var tokenRE = regexp.MustCompile(`\[[A-Z][A-Z_]*_[0-9]+\]`)
 //	echo            the answer is the text of every message, joined by "\n"
 //	reorder         the tokens received, last first, joined by " | "
 //	drop            the tokens received in altered forms an LLM writes
-//	                (lower case, <>, no brackets), plus tokens of
-//	                indices the request never had
+//	                (lower case, <>, no brackets), after tokens of
+//	                indices the request never had and one without its index
 //	tools           a tool call whose arguments hold the tokens
 //	two             two choices: echo and reorder
 //	error           429 with an OpenAI error body
@@ -205,12 +205,13 @@ func reversed(toks []string) string {
 	return strings.Join(out, " | ")
 }
 
-// altered writes tokens of indices the request never had, then each token
+// altered writes tokens of indices the request never had and one with its
+// index dropped ("[EMAIL]", which no mapping can resolve), then each token
 // the way an LLM may: "[EMAIL_1]" becomes "email_1", "<EMAIL_1>" or
 // "[Email 1]" in turn, the last one bare (so a streaming restorer holds it
 // back to the end: more digits could follow).
 func altered(toks []string) string {
-	out := []string{"[EMAIL_97]", "[PERSON_98]"}
+	out := []string{"[EMAIL_97]", "[PERSON_98]", "[EMAIL]"}
 	for i, t := range toks {
 		body := t[1 : len(t)-1]
 		switch (len(toks) - 1 - i) % 3 {

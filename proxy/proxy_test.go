@@ -199,7 +199,7 @@ func expectedFor(t testing.TB, model string, m redact.Mapping, f *fakeUpstream) 
 		}
 		return strings.Join(vals, " | ")
 	}
-	return strings.Join(append([]string{"[EMAIL_97]", "[PERSON_98]"}, vals...), " ; ")
+	return strings.Join(append([]string{"[EMAIL_97]", "[PERSON_98]", "[EMAIL]"}, vals...), " ; ")
 }
 
 func TestChatWholeReorderDrop(t *testing.T) {
