@@ -55,8 +55,9 @@ var (
 	reTimeMilitary = regexp.MustCompile(`\b(?:[01]\d|2[0-3])[0-5]\d\b`)
 
 	// 58 YEAR OLD, 58-year-old, 58 yo, 58 y/o, 38 y.o., 3 years of age,
-	// 18 months old (the number is reported).
-	reAgeUnit = regexp.MustCompile(`(?i)\b\d{1,3}(?:[ -]?(?:years?|yrs?|y)[ -]?(?:old|o)\b|[ -]?y/o\b|[ -]?y\.o\.?|[ -]?yoa?\b|[ -]years? of age\b|[ -]?(?:months?|mos?|weeks?|wks?|days?)[ -]old\b)`)
+	// 18 months old, 47 YOM / 98 yoF (years old male/female); the number is
+	// reported.
+	reAgeUnit = regexp.MustCompile(`(?i)\b\d{1,3}(?:[ -]?(?:years?|yrs?|y)[ -]?(?:old|o)\b|[ -]?y/o\b|[ -]?y\.o\.?|[ -]?yo[amf]?\b|[ -]years? of age\b|[ -]?(?:months?|mos?|weeks?|wks?|days?)[ -]old\b)`)
 	// 58M, 52 F: the number, in a clinical position (see checkAgeSex).
 	reAgeSex = regexp.MustCompile(`\b(\d{1,3}) ?[MF]\b`)
 
@@ -223,13 +224,15 @@ func findPT(text string) [][]int {
 	return out
 }
 
-// findAgeWord finds "aged 58", "age 58", "AGE: 93", "age of 58" (any
-// case); group 1 is the number.
+// findAgeWord finds "aged 58", "age 58", "AGE: 93", "age of 58", "turned
+// 58" (any case); group 1 is the number.
 func findAgeWord(text string) [][]int {
 	var out [][]int
 	asciiWords(text, func(s, e int) {
-		w := text[s:e]
-		if !strings.EqualFold(w, "age") && !strings.EqualFold(w, "aged") {
+		w := strings.ToLower(text[s:e])
+		switch w {
+		case "age", "aged", "turned", "turns", "turning":
+		default:
 			return
 		}
 		i := e
@@ -562,7 +565,7 @@ func checkAgeNumber(text string, s, e int) (int, int, bool) {
 		return 0, 0, false
 	}
 	switch bareWord(nextToken(text, e)) {
-	case "WEEKS", "WKS", "WK", "DAYS", "MONTHS", "MOS", "HOURS", "HRS":
+	case "WEEKS", "WKS", "WK", "DAYS", "MONTHS", "MOS", "HOURS", "HRS", "DEGREES", "DEG", "TIMES", "X", "%", "PERCENT", "MG", "ML", "UNITS", "MINUTES", "MIN", "MINS", "SECONDS", "SEC":
 		return 0, 0, false
 	}
 	return s, e, true

@@ -109,6 +109,9 @@ var clinicalCases = map[string]struct{ match, reject []patternCase }{
 			{"JORGE ALMEIDA, 66M, POD 2", "66"},
 			{"SEEN IN CLINIC. 52 F W/ RA", "52"},
 			{"pt is a 29 M w/ MDD", "29"},
+			{"PT JOHNSTON 75 YOM WITH RA", "75"},
+			{"Pt Vincent 98 yoF w/ bladder ca", "98"},
+			{"Jayne turned 38 last week", "38"},
 		},
 		reject: []patternCase{
 			{"T 101 F, HR 110", ""},          // temperature
@@ -127,6 +130,8 @@ var clinicalCases = map[string]struct{ match, reject []patternCase }{
 			{"2.5 year old child", ""},       // decimal: leave to the model
 			{"HR 58, BP 120/80, RR 18", ""},  // vitals
 			{"CALL 555-010-4477 x22 F", ""},  // a phone
+			{"he turned 180 degrees", ""},    // not an age
+			{"turned 2 times per shift", ""}, // a count
 		},
 	},
 	TypePerson: {
