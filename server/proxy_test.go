@@ -1,12 +1,15 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/obscura-ai/obscura/proxy"
 )
@@ -96,5 +99,48 @@ func TestProxyRoutesAndReadiness(t *testing.T) {
 	}
 	if _, err := New(Config{Proxy: &proxy.Config{Upstream: "not a url"}}); err == nil {
 		t.Fatal("a bad upstream was accepted")
+	}
+}
+
+// slowAnswer is longer than the server's write and read timeouts in
+// TestProxyOutlivesServerTimeouts.
+const (
+	slowAnswer         = 800 * time.Millisecond
+	shortServerTimeout = 300 * time.Millisecond
+)
+
+// A proxied answer may take longer than the server's own write and read
+// timeouts (which suit /v1/redact): the proxy extends the deadlines of its
+// connection through Echo's response writer, over a real listener.
+func TestProxyOutlivesServerTimeouts(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body)
+		time.Sleep(slowAnswer)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"choices":[{"index":0,"message":{"role":"assistant","content":"late [EMAIL_1]"}}]}`)
+	}))
+	defer up.Close()
+	addr := secret("late.reply@example.com")
+	s := newTestServer(t, &fakeRedactor{}, func(c *Config) {
+		c.Proxy = &proxy.Config{Upstream: up.URL}
+		c.WriteTimeout, c.ReadTimeout = shortServerTimeout, shortServerTimeout
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+	defer func() { cancel(); <-done }()
+	resp, err := http.Post("http://"+ln.Addr().String()+"/v1/chat/completions", "application/json",
+		strings.NewReader(`{"messages":[{"role":"user","content":"write to `+addr+`"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), "late "+addr) {
+		t.Fatalf("%d %s", resp.StatusCode, b)
 	}
 }
