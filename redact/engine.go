@@ -114,6 +114,11 @@ func checkOptions(o Options) error {
 	if o.Epsilon < 0 || math.IsNaN(o.Epsilon) {
 		return inputErr(CodeBadOption, "epsilon must be positive (or +Inf for no noise)")
 	}
+	for _, v := range o.Thresholds {
+		if !(v > 0 && v <= 1) {
+			return inputErr(CodeBadOption, "a per-type threshold is outside (0, 1]")
+		}
+	}
 	if _, err := ner.ParseAggregation(o.Aggregation); err != nil {
 		return inputErr(CodeBadOption, "aggregation must be none, simple, first, average or max")
 	}
@@ -186,7 +191,7 @@ func (e *Engine) Redact(ctx context.Context, text string, opts Options) (*Result
 
 	// The model.
 	if e.nerDet != nil && o.Mode != ModeFast {
-		nopts := ner.Options{Threshold: o.Threshold, Aggregation: ner.Aggregation(o.Aggregation), Epsilon: o.Epsilon, Seed: o.Seed, Types: want}
+		nopts := ner.Options{Threshold: o.Threshold, Thresholds: o.Thresholds, Aggregation: ner.Aggregation(o.Aggregation), Epsilon: o.Epsilon, Seed: o.Seed, Types: want}
 		ents, st, err := e.nerDet.detect(ctx, text, nopts)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -255,6 +260,9 @@ func (e *Engine) withDefaults(o Options) Options {
 	}
 	if o.Threshold == 0 {
 		o.Threshold = d.Threshold
+	}
+	if o.Thresholds == nil {
+		o.Thresholds = d.Thresholds
 	}
 	if o.Epsilon == 0 {
 		o.Epsilon = d.Epsilon

@@ -126,3 +126,28 @@ func TestPIIModelLabelsEndToEnd(t *testing.T) {
 		t.Error("AGE must be structured; TITLE, MEDICATION, CONDITION, DOSAGE semantic")
 	}
 }
+
+// TestPerTypeThresholdOption: a request's per-type threshold reaches the
+// decoder (the fake model scores every entity about 0.99), and an
+// out-of-range one is an InputError.
+func TestPerTypeThresholdOption(t *testing.T) {
+	labels, _ := ner.NewLabels(piiLabels, nil)
+	rec, err := ner.NewRecognizer(ner.Config{Tokenizer: spaceTokenizer{}, Classifier: piiClassifier{}, Labels: labels})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEngine(Config{Recognizer: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "takes Metformin 500 mg daily"
+	res := redactOK(t, e, text, Options{Thresholds: map[string]float64{TypeMedication: 1}})
+	if res.MaskedText != "takes Metformin [DOSAGE_1] daily" {
+		t.Errorf("MEDICATION at threshold 1: %q", res.MaskedText)
+	}
+	if _, err := e.Redact(t.Context(), text, Options{Thresholds: map[string]float64{TypeMedication: 1.5}}); err == nil {
+		t.Error("per-type threshold 1.5 accepted")
+	} else if _, ok := err.(*InputError); !ok {
+		t.Errorf("per-type threshold 1.5: %v is not an InputError", err)
+	}
+}

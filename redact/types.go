@@ -25,9 +25,13 @@ const (
 // Options are per-request settings. The zero value means the engine's
 // defaults.
 type Options struct {
-	Entities    []string // entity types to redact; empty means all enabled types
-	Mode        Mode
-	Threshold   float64  // NER confidence threshold; 0 means the bundle default
+	Entities  []string // entity types to redact; empty means all enabled types
+	Mode      Mode
+	Threshold float64 // NER confidence threshold; 0 means the bundle default
+	// Thresholds are per-type NER thresholds (after the type map); they
+	// override Threshold and the bundle's tuned per-type thresholds for
+	// their types. nil means none.
+	Thresholds  map[string]float64
 	Epsilon     float64  // Laplace noise on logits; 0 or +Inf means off
 	Aggregation string   // none|simple|first|average|max; "" means the default
 	Allow       []string // terms never redacted
