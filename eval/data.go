@@ -123,7 +123,19 @@ func Canonical(typ string) string {
 // presidio-synth (ids "0" … "1499", the record's index, as ReadPresidio
 // numbers them) is never trained on. Trainers keep the "train" examples;
 // evaluations of held-out accuracy use "test".
-func SplitOf(id string) string { return string(synth.SplitOf("example:" + id)) }
+//
+// The split generator's ids already name their split ("test-000017", from
+// obscura gen --split): SplitOf returns that split, so that filtering a
+// generated file keeps all of it and never moves a generated test sample
+// into training.
+func SplitOf(id string) string {
+	if sp, num, ok := strings.Cut(id, "-"); ok && num != "" && strings.Trim(num, "0123456789") == "" {
+		if _, err := synth.ParseSplit(sp); err == nil {
+			return sp
+		}
+	}
+	return string(synth.SplitOf("example:" + id))
+}
 
 // FilterSplit returns the examples whose id SplitOf assigns to split.
 func FilterSplit(exs []Example, split string) []Example {

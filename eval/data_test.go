@@ -131,6 +131,15 @@ func TestPresidioSplit(t *testing.T) {
 			t.Errorf("%s has %d of %d records", sp, n[sp], len(js))
 		}
 	}
+	// Generated split files keep their own split whole.
+	for id, want := range map[string]string{"test-000017": "test", "valid-1": "valid", "train-000001": "train"} {
+		if got := SplitOf(id); got != want {
+			t.Errorf("SplitOf(%q) = %s, want %s", id, got, want)
+		}
+	}
+	if SplitOf("test-x1") != string(synth.SplitOf("example:test-x1")) || SplitOf("dev-000001") != string(synth.SplitOf("example:dev-000001")) {
+		t.Error("SplitOf treats a non-generated id as generated")
+	}
 	got := GoldTypes(js)
 	for _, typ := range []string{"PERSON", "LOCATION", "ORGANIZATION", "DATE", "AGE", "TITLE", "MISC", "ADDRESS", "PHONE", "EMAIL", "SSN", "CREDIT_CARD", "IBAN", "IP", "URL"} {
 		if !got[typ] {
