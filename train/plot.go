@@ -43,6 +43,7 @@ func PlotLoss(losses []float64, epochs []EpochResult, path string) error {
 	}
 	la.Width = vg.Points(1.5)
 	p.Add(lr, la)
+	p.Legend.Top = true
 	p.Legend.Add("loss per step", lr)
 	p.Legend.Add(fmt.Sprintf("moving average (%d steps)", lossSmooth), la)
 	step := 0

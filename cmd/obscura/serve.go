@@ -84,6 +84,9 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
+	if f.model == "" && filepath.Clean(dir) == filepath.Clean(weights.SharedModelDir) {
+		log.Warn("serving the CoNLL-only baseline (people, places, organisations, misc): the PII/PHI model obscura-minilm-pii is not built; build it into ./models with scripts/models/build-pii.sh (about an hour on 2 cores), then restart")
+	}
 	token, err := readToken(f.authFile)
 	if err != nil {
 		return err
