@@ -39,7 +39,9 @@ func tinyParams(t *testing.T) func(uint64) (*train.Params[float32], error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return func(seed uint64) (*train.Params[float32], error) { return train.FromEncoder[float32](e, tinyTypeLabels, seed) }
+	return func(seed uint64) (*train.Params[float32], error) {
+		return train.FromEncoder[float32](e, tinyTypeLabels, seed)
+	}
 }
 
 // tinyPoolSeqs draws sequences of random ids ([CLS]-like first and
