@@ -81,6 +81,9 @@ Pt {PTF} [tearful|anxious], [emotional support given|spiritual care called]
 [Stool|BM] x1 [soft, brown|loose]; [C diff|stool] sample sent {TIME}
 [Pt|PT] [educated|teaching done] on [new dx of|home care for] {COND}; [handout|teach-back] given
 {MEDLINE} [held|HELD] [for|d/t] [SBP < 90|HR < 55|NPO status]; {DRL} [made aware|notified]
+[Shift|SHIFT] [summary|SUMMARY]: {PTL}, {AGEP}, dx {COND}; [tol|tolerated] {MEDLINE}; {VITALS}
+[NPO|npo] after midnight for [procedure|surgery] {SDATE} w/ {DRL}
+[Pt|PT] [c/o|reports] {COND} [@|at] {TIME}; [notified|paged] {DRL}; [rec'd|received] order for {MEDLINE}
 `},
 	{"progress-head", `
 PROGRESS NOTE - {DATE}
@@ -149,6 +152,15 @@ Impression: {AGEP} [with|w/] {CONDS}, [stable|improving|decompensated].
 [Counseled|Counselled] {PTF} on [diet|exercise|smoking cessation] for {COND}; [total|] {NUM}0 min.
 [Patient|Pt] [brought|came with] [her|his] [sister|brother|partner], {NAME}, who [drove|helps at home].
 [Addendum|ADDENDUM] {DATETIME}: [labs back|culture result]: {LABS}. [No change in plan|Start {MEDLINE}].
+HPI: {AGEP} {SEX} w/ PMH [of |]{CONDS} p/w {COND} x{NUM}d. [Denies|Pt denies] {COND}. [+|Endorses] {COND}.
+HPI: {PTF} is a {AGEP} [w/|with] [hx|h/o] {COND} [s/p|S/P] {COND} {YEAR} who [p/w|presents w/] {COND} [since {SDATE}|x1 wk].
+CC: {COND}\nHPI: {AGEP} {SEX} [w/|with] {CONDS}; [sx|symptoms] began {SDATE}.
+[Exam|Physical exam]: {VITALS}. [HEENT|Neck] [wnl|supple]. [Abd|ABD] [soft, NT/ND|mildly tender].
+[Home meds|HOME MEDS]:\n1. {MEDLINE}\n2. {MEDLINE}\n3. {MEDLINE}
+[ALL|Allergies]: {MED} ([rash|GI upset|swelling]); {MED} ([hives|unknown]).
+[Dispo|Disposition]: [home|admit to medicine|obs] [w/|with] [f/u|follow-up] {DR} [in {NUM} wks|on {DATE}].
+[Problem list|PROBLEM LIST]: {CONDS}.
+[Labs|LABS] ({SDATE}): {LABS}; [imaging|CXR] [neg|w/o acute process].
 `},
 	{"triage", `
 {AGEP} {SEX} presents to ED [c/o|with|complaining of] {COND} [x{NUM} days|since {SDATE}|since {TIME}].
@@ -183,5 +195,7 @@ Pt [took|ingested] {MED} {DOSE} at {TIME}[ per family|].
 [GCS|G.C.S.] 15, {VITALS}, [ambulatory|on stretcher].
 [Registered|Checked in] as {PT}, [DOB|D.O.B.] {DOB}, [ins|insurance] [verified|pending].
 [Accompanied by|With] {NAME}, [caregiver|wife|husband|friend], [phone|ph] {PHONEX}.
+{AGEP} {SEX} p/w {COND} [and|&] {COND} x{NUM}d, [worse|better] since {SDATE}.
+[Pt|PT] [w/|with] [hx|h/o] {CONDS}; [on|takes] {MEDLINE}; [last|LKW] [seen well|normal] at {TIME}.
 `},
 }

@@ -281,5 +281,7 @@ my ssn is {SSN} [for the form|if u need it]
 [can you|could u] [grab|pick up] {FIRST} from [the airport|school] at {TIME}?
 [who is|whos] {NAME}? [got|received] an email from {EMAIL}
 [lol|haha] [remember|rmbr] when {FIRST} [got lost|missed the flight] in {CITY}?
+[can u|could you] [check|look at] {NAME}'s [ticket|case] {TKT}
+[omg|wow] {FIRST} [just|] [got|landed] the {ORG} [account|deal]
 `},
 }

@@ -50,6 +50,8 @@ The patient is a {AGEP} {SEX} admitted to {HOSP} on {DATE} [for|with] {COND}.
 [Brief|BRIEF] hospital course: [admitted|presented] with {COND}; [treated|managed] with {MEDLINE}; [course complicated by|no complications apart from] {COND}.
 [Medication changes|MED CHANGES]: [start|START] {MEDLINE}; [stop|STOP] {MED}; [continue|CONTINUE] {MEDLINE}.
 [Patient|Pt] [and|&] [family|{NAME}] [verbalized|voiced] understanding; [copy|AVS] given.
+[DISCHARGE DIAGNOSES|Discharge diagnoses]:\n1. {COND}\n2. {COND}\n3. {COND}
+[HPI|History]: {AGEP} {SEX} [w/|with] {CONDS} [admitted|presented] {DATE} [w/|with] {COND}.
 `},
 	{"referral-open", `
 Dear {DR},

@@ -39,6 +39,8 @@ Recommend a {NAT} restaurant in {CITY} for {NAME} and me on {DOW}.
 [Draft|Write] an email to {HON} at {ORG} [asking for|requesting] a [refund|meeting|quote] by {DATE}.
 [Summarize|Outline] the key points for {NAME}'s [onboarding|exit interview] at {ORG} on {DATE}.
 [Create|Make] a contact card: {NAME}, {JOB}, {ORG}, {PHONEX}, {EMAIL}, {ADDR}.
+Return JSON with keys name, company, phone for: "{NAME} ({JOB}, {ORG}) - {PHONEX}"
+\| Name \| Email \| City \|\n\| {NAME} \| {EMAIL} \| {CITY} \| - [sort|clean up] this table
 `},
 	{"wrap-ent", `
 Summarize the following [email|message|thread][ in two sentences| for my manager|]:\n\n{INNER}
@@ -60,6 +62,7 @@ Reply to {CONTACTF} [politely|firmly] based on this thread:\n\n{INNER}
 [Convert|Turn] the following into a CRM note:\n{INNER}
 [Write|Draft] a [response|follow-up] [as|from] {NAME}, {JOB}, to:\n\n{INNER}\n\n[Keep it short.|Be polite.|Use bullet points.]
 ### Input\n{INNER}\n### Task\n[Summarize|List the next steps|Identify the customer].
+<<<\n{INNER}\n>>>\n[Summarize the above|What does the sender want]?
 `},
 	{"clinprompt", `
 Is {MED} safe with {MED} for a patient with {COND}? Patient is {PT}, MRN {MRN}.
@@ -102,5 +105,6 @@ Below is a nursing note. [List|Extract] the vital signs and medications.\n\n{INN
 ### Note\n{INNER}\n### Task\n[Write a one-line summary|List the problems|Suggest follow-up].
 [Rewrite|Expand] the abbreviations in this note:\n\n{INNER}
 [Draft|Write] discharge instructions in plain English from:\n{INNER}
+<note>\n{INNER}\n</note>\n[Summarize the above note|List the diagnoses above] for {DR}.
 `},
 }

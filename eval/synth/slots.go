@@ -214,7 +214,15 @@ func (c *composer) slot(name string) {
 	case "COND":
 		c.ent(Condition, c.condition())
 	case "CONDS":
-		c.list(2+c.r.IntN(4), func() { c.ent(Condition, c.condition()) }, []string{", ", "; ", ", ", " + ", "\n- "})
+		var seen []string
+		c.list(2+c.r.IntN(4), func() {
+			v := c.condition()
+			for try := 0; try < maxRedraws && slices.Contains(seen, v); try++ {
+				v = c.condition()
+			}
+			seen = append(seen, v)
+			c.ent(Condition, v)
+		}, []string{", ", "; ", ", ", " + ", "\n- "})
 	case "PHONE":
 		c.ent(Phone, c.phone())
 	case "PHONEX":
