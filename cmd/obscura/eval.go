@@ -205,6 +205,7 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	limit := fs.Int("limit", 0, "evaluate only the first N examples (0 = all)")
 	types := fs.String("types", "", "comma-separated types to score (default: the data's gold types)")
 	threshold := fs.Float64("threshold", 0, "NER confidence threshold (0 = the model default)")
+	split := fs.String("split", "", "score only the examples eval.SplitOf assigns to this split (train, valid or test; presidio-synth's held-out records are test)")
 	agg := fs.String("aggregation", string(ner.AggFirst), "NER aggregation: none, simple, first, average, max (first: a word's label is its first subword's)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -225,6 +226,11 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	exs, err := eval.LoadFile(*data, f)
 	if err != nil {
 		return err
+	}
+	if *split != "" {
+		if exs = eval.FilterSplit(exs, *split); len(exs) == 0 {
+			return fmt.Errorf("eval: no examples of %s are in its %q split", filepath.Base(*data), *split)
+		}
 	}
 	if *limit > 0 && *limit < len(exs) {
 		exs = exs[:*limit]
