@@ -78,7 +78,9 @@
 // two letters or digits, or digits only and fewer than five, are not
 // propagated. An exact occurrence gets its value's token; a case variant
 // gets its own token of the same type, so that restore stays byte-exact.
-// The scan is one pass over the text (propagate.go).
+// The scan is one pass over the text (propagate.go). RedactConversation
+// applies the same rule across all messages of a conversation: a value
+// found in any message is masked in every message, with one mapping.
 //
 // # Tokens and token-like input
 //

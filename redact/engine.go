@@ -133,15 +133,48 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // Problems with the text or options are *InputError values.
 func (e *Engine) Redact(ctx context.Context, text string, opts Options) (*Result, error) {
 	t0 := time.Now()
+	if err := e.checkText(text); err != nil {
+		return nil, err
+	}
+	rq, err := e.request(opts)
+	if err != nil {
+		return nil, err
+	}
+	var res Result
+	merged, err := e.detect(ctx, text, rq, &res.Timings)
+	if err != nil {
+		return nil, err
+	}
+	e.finish(text, merged, rq, rq.o.Mapping, nil, &res)
+	res.Timings.Total = ms(time.Since(t0))
+	e.log.Debug("redacted", "bytes", len(text), "entities", len(res.Entities), "mode", string(rq.o.Mode), "ms", res.Timings.Total)
+	return &res, nil
+}
+
+// checkText refuses empty, invalid or oversized text.
+func (e *Engine) checkText(text string) error {
 	if text == "" {
-		return nil, inputErr(CodeEmptyText, "text is empty")
+		return inputErr(CodeEmptyText, "text is empty")
 	}
 	if !utf8.ValidString(text) {
-		return nil, inputErr(CodeInvalidUTF8, "text is not valid UTF-8")
+		return inputErr(CodeInvalidUTF8, "text is not valid UTF-8")
 	}
 	if len(text) > e.cfg.MaxBytes {
-		return nil, inputErr(CodeTooLong, "text is %d bytes, the limit is %d", len(text), e.cfg.MaxBytes)
+		return inputErr(CodeTooLong, "text is %d bytes, the limit is %d", len(text), e.cfg.MaxBytes)
 	}
+	return nil
+}
+
+// requestOpts are one request's checked options with what follows from
+// them.
+type requestOpts struct {
+	o         Options
+	want      map[string]bool // types to detect
+	prevTypes map[string]bool // types of earlier turns' values to propagate; nil = all
+	allow     allowList
+}
+
+func (e *Engine) request(opts Options) (*requestOpts, error) {
 	if err := checkOptions(opts); err != nil {
 		return nil, err
 	}
@@ -157,8 +190,22 @@ func (e *Engine) Redact(ctx context.Context, text string, opts Options) (*Result
 		}
 		want[t] = true
 	}
+	rq := &requestOpts{o: o, want: want, allow: e.allow}
+	if len(o.Allow) > 0 {
+		rq.allow = newAllowList(e.cfg.Allow, o.Allow)
+	}
+	// Earlier turns' values propagate whatever this engine can detect,
+	// unless the request names its entity types.
+	if len(o.Entities) > 0 {
+		rq.prevTypes = want
+	}
+	return rq, nil
+}
 
-	var res Result
+// detect runs the detectors on text, drops allow-listed values and merges
+// what is left; it fills the detection timings.
+func (e *Engine) detect(ctx context.Context, text string, rq *requestOpts, tm *Timings) ([]Entity, error) {
+	o, want := rq.o, rq.want
 	var found []Entity
 
 	// Patterns and dictionaries.
@@ -187,7 +234,7 @@ func (e *Engine) Redact(ctx context.Context, text string, opts Options) (*Result
 		}
 		found = append(found, ds...)
 	}
-	res.Timings.Regex = ms(time.Since(t1))
+	tm.Regex = ms(time.Since(t1))
 
 	// The model.
 	if e.nerDet != nil && o.Mode != ModeFast {
@@ -200,44 +247,40 @@ func (e *Engine) Redact(ctx context.Context, text string, opts Options) (*Result
 			e.log.Error("ner failed", "bytes", len(text), "err", err)
 			return nil, err
 		}
-		res.Timings.Tokenize, res.Timings.Infer, res.Timings.Decode = ms(st.Tokenize), ms(st.Infer), ms(st.Decode)
+		tm.Tokenize, tm.Infer, tm.Decode = ms(st.Tokenize), ms(st.Infer), ms(st.Decode)
 		found = append(found, ents...)
 	}
 
-	// Allow list, merge, and the token-like strings already in the text.
+	// Allow list and merge.
 	t2 := time.Now()
-	allow := e.allow
-	if len(o.Allow) > 0 {
-		allow = newAllowList(e.cfg.Allow, o.Allow)
-	}
 	kept := found[:0]
 	for _, f := range found {
-		if !allow.allowed(text[f.Start:f.End]) {
+		if !rq.allow.allowed(text[f.Start:f.End]) {
 			kept = append(kept, f)
 		}
 	}
 	merged := Merge(kept)
-	// Earlier turns' values propagate whatever this engine can detect,
-	// unless the request names its entity types.
-	var prevTypes map[string]bool
-	if len(o.Entities) > 0 {
-		prevTypes = want
-	}
-	merged = propagate(text, merged, o.Mapping, prevTypes, allow)
-	lits := newTokenScanner(e.literalTypes(o.Mapping), true).findAll(text)
+	tm.Merge = ms(time.Since(t2))
+	return merged, nil
+}
+
+// finish propagates the values (of merged, of prev, and extra ones from
+// other messages of a conversation), covers the token-like strings already
+// in the text, and masks it with prev's tokens; it fills res.
+func (e *Engine) finish(text string, merged []Entity, rq *requestOpts, prev Mapping, extra []propValue, res *Result) {
+	t2 := time.Now()
+	merged = propagate(text, merged, prev, rq.prevTypes, rq.allow, extra)
+	lits := newTokenScanner(e.literalTypes(prev), true).findAll(text)
 	merged = coverLiterals(merged, lits)
-	res.Timings.Merge = ms(time.Since(t2))
+	res.Timings.Merge += ms(time.Since(t2))
 
 	t3 := time.Now()
-	res.MaskedText, res.Mapping = mask(text, merged, o.Mapping)
+	res.MaskedText, res.Mapping = mask(text, merged, prev)
 	res.Entities = merged
 	if res.Entities == nil {
 		res.Entities = []Entity{}
 	}
 	res.Timings.Mask = ms(time.Since(t3))
-	res.Timings.Total = ms(time.Since(t0))
-	e.log.Debug("redacted", "bytes", len(text), "entities", len(merged), "mode", string(o.Mode), "ms", res.Timings.Total)
-	return &res, nil
 }
 
 // literalTypes are the type names whose token-like strings in the input

@@ -105,11 +105,11 @@ func propagatable(v string) bool {
 	return !unicode.IsSpace(r0) && !unicode.IsSpace(r1)
 }
 
-// newPropagator indexes the values of the kept entities of text and of the
-// previous mapping (types filtered by want; nil want means every type).
+// newPropagator indexes the values of the kept entities of text, the extra
+// values and the values of the previous mapping (types filtered by want; nil want means every type).
 // Values the allow list allows are skipped. It returns nil when there is
 // nothing to propagate.
-func newPropagator(text string, kept []Entity, prev Mapping, want map[string]bool, allow allowList) *propagator {
+func newPropagator(text string, kept []Entity, prev Mapping, want map[string]bool, allow allowList, extra []propValue) *propagator {
 	p := &propagator{exact: map[string][]int{}, folded: map[string][]int{}}
 	seen := map[string]bool{}
 	add := func(v, typ string, score float64) {
@@ -124,6 +124,9 @@ func newPropagator(text string, kept []Entity, prev Mapping, want map[string]boo
 			continue
 		}
 		add(text[e.Start:e.End], e.Type, e.Score)
+	}
+	for _, v := range extra {
+		add(v.value, v.typ, v.score)
 	}
 	keys := make([]string, 0, len(prev))
 	for k := range prev {
@@ -307,9 +310,10 @@ func isAllLower(s string) bool {
 }
 
 // propagate adds to the merged entities every further occurrence of their
-// values and of prev's values, and merges again (see the rules above).
-func propagate(text string, merged []Entity, prev Mapping, want map[string]bool, allow allowList) []Entity {
-	p := newPropagator(text, merged, prev, want, allow)
+// values, of extra's (values detected in other messages of a conversation)
+// and of prev's, and merges again (see the rules above).
+func propagate(text string, merged []Entity, prev Mapping, want map[string]bool, allow allowList, extra []propValue) []Entity {
+	p := newPropagator(text, merged, prev, want, allow, extra)
 	if p == nil {
 		return merged
 	}

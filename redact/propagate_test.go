@@ -122,7 +122,7 @@ func TestPropagateMergeRules(t *testing.T) {
 		{Type: TypePerson, Start: 14, End: 28, Score: 0.9, Source: SourceNER}, // Jo Baines-Hart
 		{Type: TypePerson, Start: 36, End: 42, Score: 0.9, Source: SourceNER}, // Baines
 	}
-	got := propagate(text, Merge(kept), nil, nil, nil)
+	got := propagate(text, Merge(kept), nil, nil, nil, nil)
 	var spans []string
 	for _, g := range got {
 		spans = append(spans, text[g.Start:g.End]+"/"+g.Source)
@@ -135,7 +135,7 @@ func TestPropagateMergeRules(t *testing.T) {
 	// "Jo Baines" (inside nothing) is added.
 	text = "Jo Baines; Baines; Jo Baines."
 	kept = []Entity{{Type: TypePerson, Start: 0, End: 9, Score: 0.9, Source: SourceNER}, {Type: TypePerson, Start: 22, End: 28, Score: 0.9, Source: SourceNER}}
-	got = propagate(text, Merge(kept), nil, nil, nil)
+	got = propagate(text, Merge(kept), nil, nil, nil, nil)
 	spans = spans[:0]
 	for _, g := range got {
 		spans = append(spans, text[g.Start:g.End]+"/"+g.Source)
@@ -180,7 +180,7 @@ func BenchmarkPropagate240KB(b *testing.B) {
 	kept := []Entity{{Type: TypePerson, Start: 0, End: 10, Score: 0.9, Source: SourceNER}}
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
-		if got := propagate(text, kept, nil, nil, nil); len(got) != 20000 {
+		if got := propagate(text, kept, nil, nil, nil, nil); len(got) != 20000 {
 			b.Fatalf("%d entities", len(got))
 		}
 	}
@@ -201,6 +201,6 @@ func BenchmarkPropagateManyValues(b *testing.B) {
 	text := sb.String()
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
-		propagate(text, kept, nil, nil, nil)
+		propagate(text, kept, nil, nil, nil, nil)
 	}
 }
