@@ -243,8 +243,13 @@ func cmdPrivacyMIA(ctx context.Context, args []string, stdout, stderr io.Writer)
 	nonMembers := fs.String("non-members", defaultNonMembers, "CoNLL file of sentences the model never saw")
 	sweepPath := fs.String("sweep", "", "sweep report whose macro F1 is plotted beside the AUC (default: the model's report in --out, if any)")
 	f1Data := fs.String("f1-data", "conll2003-valid", "data set of the sweep report to plot")
+	var sh shadowFlags
+	sh.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return errUsage
+	}
+	if sh.shadows != 0 {
+		return runShadowMIA(ctx, &c, &sh, stdout, stderr)
 	}
 	mem, err := eval.LoadFile(*members, eval.FormatCoNLL)
 	if err != nil {
