@@ -20,6 +20,9 @@ type Measurement struct {
 	MeasuredOn                 string
 	// Privacy, when set, replaces the recorded privacy parameters.
 	Privacy *Privacy
+	// Thresholds, when set, replace metadata.json's per-type confidence
+	// thresholds (each in (0, 1]).
+	Thresholds map[string]float64
 	// At is the time of measurement (default now).
 	At time.Time
 }
@@ -81,6 +84,14 @@ func UpdateMeasured(dir string, meas Measurement) error {
 	}
 	if meas.Privacy != nil {
 		md.Privacy = *meas.Privacy
+	}
+	for typ, v := range meas.Thresholds {
+		if !(v > 0 && v <= 1) {
+			return fmt.Errorf("weights: threshold %v for %s outside (0, 1]", v, typ)
+		}
+	}
+	if meas.Thresholds != nil {
+		md.Thresholds = meas.Thresholds
 	}
 	if err := writeJSONAtomic(filepath.Join(dir, fileManifest), man); err != nil {
 		return err

@@ -30,6 +30,7 @@ var commands = map[string]command{
 	"bench":    {"measure latency percentiles", cmdBench},
 	"gen":      {"generate synthetic labelled data", cmdGen},
 	"train":    {"fine-tune a token classifier in pure Go and write a bundle", cmdTrain},
+	"tune":     {"tune per-type confidence thresholds on validation data into a bundle", cmdTune},
 	"gate":     {"apply the go/no-go gates to the latest reports", cmdGate},
 	"privacy":  {"privacy analysis: ε sweep, membership-inference attack, plots (privacy sweep|mia|plot)", cmdPrivacy},
 }
