@@ -13,7 +13,8 @@
 // # Detectors
 //
 // Every entity has a type, byte offsets, a score and a source ("ner",
-// "regex", "dictionary", or "literal" for token-like input, below).
+// "regex", "dictionary", "literal" for token-like input, or "propagated"
+// for a further occurrence of a detected value; both below).
 //
 //   - NER (NERDetector over ner.Recognizer): the labels' types — PERSON,
 //     LOCATION, ORGANIZATION, MISC for the CoNLL model; also DATE, AGE,
