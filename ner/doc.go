@@ -14,8 +14,11 @@
 // subwords fused into words by the tokenizer's word ids), repairs IOB2 (an
 // I-X that does not continue an X starts a new entity), maps tags to types
 // (PER→PERSON, LOC→LOCATION, ORG→ORGANIZATION, MISC→MISC by default) and
-// drops entities under the confidence threshold (default 0.85, per type
-// overridable) or of types not enabled.
+// drops entities under the confidence threshold (default 0.85) or of types
+// not enabled. Thresholds may be set per type: tuned on a validation split
+// and stored in a bundle's metadata.json ("thresholds"), which Load hands
+// to the decoder; a request's (or an operator's) single threshold replaces
+// them, and a request's per-type thresholds override single types.
 //
 // Invariants: entity offsets are byte offsets into the input, half-open;
 // text longer than one model window is never silently truncated (a window
