@@ -96,6 +96,14 @@ func MatMulStridedAdd(c []float32, ldc int, a []float32, lda int, b []float32, l
 	Default().gemm(c, ldc, a, lda, b, ldb, m, k, n, transB, bias, nil, true)
 }
 
+// MatMulTransAAdd computes c += aᵀ·b for a given as its transpose: at is
+// k×m (row stride lda), b k×n (row stride ldb), c m×n (row stride ldc).
+// Packing reads aᵀ's rows directly, so the weight gradient xᵀ·dy of a
+// layer needs no transposed copy of x.
+func MatMulTransAAdd(c []float32, ldc int, at []float32, lda int, b []float32, ldb int, m, k, n int) {
+	Default().gemmTA(c, ldc, at, lda, b, ldb, m, k, n, true, false, nil, nil, true)
+}
+
 // MatMulPacked computes c = a·B + bias for row-major a [m×k] and c [m×n],
 // with B prepacked (k = pb.K(), n = pb.N()), using pb's kernel. bias may be
 // nil.
@@ -251,6 +259,23 @@ func (kn *Kernel) packABlocks(dst, a []float32, lda, m, k int, i0, i1 int) {
 	}
 }
 
+// packABlocksTrans is packABlocks for A given as its transpose at (k×m,
+// row stride lda): block i's step p is the MR contiguous values
+// at[p][i*MR : i*MR+MR].
+func (kn *Kernel) packABlocksTrans(dst, at []float32, lda, m, k int, i0, i1 int) {
+	mr := kn.mr
+	for i := i0; i < i1; i++ {
+		blk := dst[i*k*mr : (i+1)*k*mr]
+		r0 := i * mr
+		h := min(mr, m-r0)
+		for p := 0; p < k; p++ {
+			d := blk[p*mr : p*mr+mr]
+			copy(d[:h], at[p*lda+r0:p*lda+r0+h])
+			clear(d[h:])
+		}
+	}
+}
+
 // gemmScratch is the per-call packed-operand memory.
 type gemmScratch struct {
 	a, b []float32
@@ -311,6 +336,12 @@ const parallelMinPack = 1 << 16
 // is already packed for kn and b, ldb, transB are unused. When addC, the
 // product (plus bias) is added to c instead of overwriting it.
 func (kn *Kernel) gemm(c []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, k, n int, transB bool, bias, packedB []float32, addC bool) {
+	kn.gemmTA(c, ldc, a, lda, b, ldb, m, k, n, false, transB, bias, packedB, addC)
+}
+
+// gemmTA is gemm with A optionally given as its transpose (k×m, row
+// stride lda).
+func (kn *Kernel) gemmTA(c []float32, ldc int, a []float32, lda int, b []float32, ldb int, m, k, n int, transA, transB bool, bias, packedB []float32, addC bool) {
 	checkDims(m, k, n)
 	if m == 0 || n == 0 {
 		return
@@ -336,7 +367,11 @@ func (kn *Kernel) gemm(c []float32, ldc int, a []float32, lda int, b []float32, 
 		}
 		return
 	}
-	need(a, m, k, lda, "A")
+	if transA {
+		need(a, k, m, lda, "Aᵀ")
+	} else {
+		need(a, m, k, lda, "A")
+	}
 	if packedB == nil {
 		if transB {
 			need(b, n, k, ldb, "Bᵀ")
@@ -351,7 +386,7 @@ func (kn *Kernel) gemm(c []float32, ldc int, a []float32, lda int, b []float32, 
 	t := gemmTaskPool.get()
 	*t = gemmTask{
 		kn: kn, m: m, n: n, k: k,
-		a: a, lda: lda, b: b, ldb: ldb, transB: transB,
+		a: a, lda: lda, b: b, ldb: ldb, transA: transA, transB: transB,
 		c: c, ldc: ldc, bias: bias, addC: addC,
 		mBlocks: ceilDiv(m, kn.mr), nPanels: ceilDiv(n, kn.nr),
 	}
@@ -402,6 +437,7 @@ type gemmTask struct {
 	lda     int
 	b       []float32
 	ldb     int
+	transA  bool // a holds Aᵀ (k×m)
 	transB  bool
 	c       []float32
 	ldc     int
@@ -440,7 +476,11 @@ func (t *gemmTask) plan(procs int) {
 func (t *gemmTask) runRange(lo, hi int) {
 	if t.phase == 0 {
 		if lo < t.mBlocks {
-			t.kn.packABlocks(t.ap, t.a, t.lda, t.m, t.k, lo, min(hi, t.mBlocks))
+			if t.transA {
+				t.kn.packABlocksTrans(t.ap, t.a, t.lda, t.m, t.k, lo, min(hi, t.mBlocks))
+			} else {
+				t.kn.packABlocks(t.ap, t.a, t.lda, t.m, t.k, lo, min(hi, t.mBlocks))
+			}
 		}
 		if hi > t.mBlocks {
 			t.kn.packBPanels(t.bp, t.b, t.ldb, t.k, t.n, t.transB, max(lo, t.mBlocks)-t.mBlocks, hi-t.mBlocks)

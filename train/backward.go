@@ -7,10 +7,9 @@ func (n *Net[F]) Backward(b *Batch, dlogits, grads []F) {
 	p, c, a := n.P, &n.c, n.P.Arch
 	T, H, I, L := c.t, a.Hidden, a.Inter, a.Labels
 	g := func(s span) []F { return grads[s.off : s.off+s.n] }
-	n.xt = growF(n.xt, T*max(I, H))
 	dx := growF(n.d1, T*H) // gradient w.r.t. the current hidden state
 	n.d1 = dx
-	linearBwd(dx, g(p.clsW), g(p.clsB), dlogits, c.headIn, p.at(p.clsW), n.xt, T, H, L, false)
+	linearBwd(dx, g(p.clsW), g(p.clsB), dlogits, c.headIn, p.at(p.clsW), T, H, L, false)
 	mulKeep(dx, c.headKeep)
 	dr := growF(n.d2, T*H)
 	n.d2 = dr
@@ -24,22 +23,22 @@ func (n *Net[F]) Backward(b *Batch, dlogits, grads []F) {
 		// and through the feed-forward block.
 		copy(dx, dr)
 		mulKeep(dr, lc.fKeep)
-		linearBwd(n.dI, g(ls.fc2W), g(ls.fc2B), dr, lc.g, p.at(ls.fc2W), n.xt, T, I, H, false)
+		linearBwd(n.dI, g(ls.fc2W), g(ls.fc2B), dr, lc.g, p.at(ls.fc2W), T, I, H, false)
 		geluBwd(n.dI, lc.f1, lc.g, a.GELUTanh[li])
-		linearBwd(dx, g(ls.fc1W), g(ls.fc1B), n.dI, lc.y1, p.at(ls.fc1W), n.xt, T, H, I, true)
+		linearBwd(dx, g(ls.fc1W), g(ls.fc1B), n.dI, lc.y1, p.at(ls.fc1W), T, H, I, true)
 		// y1 = LN1(x + drop(o(attn(qkv(x))))).
 		lnBwd(dr, g(ls.ln1G), g(ls.ln1B), dx, lc.xhat1, lc.rstd1, p.at(ls.ln1G), T, H, false)
 		copy(dx, dr)
 		mulKeep(dr, lc.aKeep)
 		dctx := growF(n.d3, T*H)
 		n.d3 = dctx
-		linearBwd(dctx, g(ls.oW), g(ls.oB), dr, lc.ctx, p.at(ls.oW), n.xt, T, H, H, false)
+		linearBwd(dctx, g(ls.oW), g(ls.oB), dr, lc.ctx, p.at(ls.oW), T, H, H, false)
 		n.attnBwd(lc, b, dctx, a.Scale[li])
 		if li == n.FreezeBelow && li > 0 {
-			linearBwd(nil, g(ls.qkvW), g(ls.qkvB), n.dqkv, lc.x, p.at(ls.qkvW), n.xt, T, H, 3*H, true)
+			linearBwd(nil, g(ls.qkvW), g(ls.qkvB), n.dqkv, lc.x, p.at(ls.qkvW), T, H, 3*H, true)
 			return // nothing below trains
 		}
-		linearBwd(dx, g(ls.qkvW), g(ls.qkvB), n.dqkv, lc.x, p.at(ls.qkvW), n.xt, T, H, 3*H, true)
+		linearBwd(dx, g(ls.qkvW), g(ls.qkvB), n.dqkv, lc.x, p.at(ls.qkvW), T, H, 3*H, true)
 	}
 	if n.FreezeBelow > 0 {
 		return
@@ -80,6 +79,13 @@ func (n *Net[F]) Backward(b *Batch, dlogits, grads []F) {
 	})
 }
 
+// clearRows zeroes rows×cols of m (row stride ld).
+func clearRows[F Float](m []F, ld, rows, cols int) {
+	for r := 0; r < rows; r++ {
+		clear(m[r*ld : r*ld+cols])
+	}
+}
+
 // mulKeep multiplies x by a dropout scale (nil: no dropout there).
 func mulKeep[F Float](x, keep []F) {
 	if keep == nil {
@@ -100,7 +106,7 @@ func (n *Net[F]) attnBwd(lc *layerCache[F], b *Batch, dctx []F, scale float64) {
 	ld := 3 * H
 	dqkv := n.dqkv
 	parallel(c.pairs, func(lo, hi int) {
-		var dp, tr, pd []F // scratch of this chunk
+		var dp, pd []F // scratch of this chunk
 		for pr := lo; pr < hi; pr++ {
 			s, hd := pr/heads, pr%heads
 			st, ln := b.Starts[s], b.Lens[s]
@@ -109,7 +115,7 @@ func (n *Net[F]) attnBwd(lc *layerCache[F], b *Batch, dctx []F, scale float64) {
 			if lc.probsKeep != nil {
 				keep = lc.probsKeep[c.pairOff[pr] : c.pairOff[pr]+ln*ln]
 			}
-			dp, tr, pd = growF(dp, ln*ln), growF(tr, ln*ln), growF(pd, ln*ln)
+			dp, pd = growF(dp, ln*ln), growF(pd, ln*ln)
 			q := lc.qkv[st*ld+hd*d:]
 			k := lc.qkv[st*ld+H+hd*d:]
 			v := lc.qkv[st*ld+2*H+hd*d:]
@@ -125,8 +131,8 @@ func (n *Net[F]) attnBwd(lc *layerCache[F], b *Batch, dctx []F, scale float64) {
 				}
 				src = pd
 			}
-			transpose(tr, src, ln, ln)
-			gemm(dv, ld, tr, ln, dc, H, ln, ln, d, false, false)
+			clearRows(dv, ld, ln, d)
+			gemmTA(dv, ld, src, ln, dc, H, ln, ln, d)
 			// dP' = dctx Vᵀ; dP = dP'·keep; dS = P ⊙ (dP - Σ_j dP⊙P)·scale.
 			gemm(dp, ln, dc, H, v, ld, ln, d, ln, true, false)
 			for r := 0; r < ln; r++ {
@@ -147,8 +153,8 @@ func (n *Net[F]) attnBwd(lc *layerCache[F], b *Batch, dctx []F, scale float64) {
 			}
 			// dQ = dS K; dK = dSᵀ Q.
 			gemm(dq, ld, dp, ln, k, ld, ln, ln, d, false, false)
-			transpose(tr, dp, ln, ln)
-			gemm(dk, ld, tr, ln, q, ld, ln, ln, d, false, false)
+			clearRows(dk, ld, ln, d)
+			gemmTA(dk, ld, dp, ln, q, ld, ln, ln, d)
 		}
 	})
 }

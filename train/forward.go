@@ -120,8 +120,8 @@ type Net[F Float] struct {
 	FreezeBelow int
 	c           cache[F]
 	// scratch for the backward pass
-	d1, d2, d3, dI, dI2, xt []F
-	dqkv, dprobs, tprobs    []F
+	d1, d2, d3, dI, dI2  []F
+	dqkv, dprobs, tprobs []F
 }
 
 // NewNet wraps parameters for forward and backward passes.

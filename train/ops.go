@@ -47,6 +47,27 @@ func gemm[F Float](c []F, ldc int, a []F, lda int, b []F, ldb int, m, k, n int, 
 	})
 }
 
+// gemmTA computes c += aᵀ·b with at the k×m transpose of a (row stride
+// lda): tensor's transposed-A packing in float32, a plain loop in float64.
+func gemmTA[F Float](c []F, ldc int, at []F, lda int, b []F, ldb int, m, k, n int) {
+	if c32, ok := any(c).([]float32); ok {
+		tensor.MatMulTransAAdd(c32, ldc, any(at).([]float32), lda, any(b).([]float32), ldb, m, k, n)
+		return
+	}
+	parallel(m, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			row := c[i*ldc : i*ldc+n]
+			for p := 0; p < k; p++ {
+				av := at[p*lda+i]
+				br := b[p*ldb : p*ldb+n]
+				for j := range row {
+					row[j] += av * br[j]
+				}
+			}
+		}
+	})
+}
+
 // parallel runs fn over [0, n) on tensor's worker pool.
 func parallel(n int, fn func(lo, hi int)) {
 	if n <= 0 {
@@ -54,35 +75,6 @@ func parallel(n int, fn func(lo, hi int)) {
 	}
 	tensor.Parallel(n, fn)
 }
-
-// transpose writes src [rows×cols] transposed into dst [cols×rows].
-func transpose[F Float](dst, src []F, rows, cols int) {
-	const blk = 32
-	if rows*cols <= serialTranspose {
-		for r := 0; r < rows; r++ {
-			for c, v := range src[r*cols : (r+1)*cols] {
-				dst[c*rows+r] = v
-			}
-		}
-		return
-	}
-	parallel((cols+blk-1)/blk, func(lo, hi int) {
-		for cb := lo * blk; cb < min(hi*blk, cols); cb += blk {
-			for rb := 0; rb < rows; rb += blk {
-				for r := rb; r < min(rb+blk, rows); r++ {
-					s := src[r*cols:]
-					for c := cb; c < min(cb+blk, cols); c++ {
-						dst[c*rows+r] = s[c]
-					}
-				}
-			}
-		}
-	})
-}
-
-// serialTranspose is the size below which transpose runs on the caller
-// (the attention blocks, transposed inside a parallel loop already).
-const serialTranspose = 1 << 14
 
 // linearFwd computes y = x·w + b for x [t×k], w [k×n].
 func linearFwd[F Float](y, x, w, b []F, t, k, n int) {
@@ -99,10 +91,9 @@ func linearFwd[F Float](y, x, w, b []F, t, k, n int) {
 
 // linearBwd accumulates the gradients of y = x·w + b: dw += xᵀ·dy,
 // db += Σ_rows dy, and, when dx is non-nil, writes dx = dy·wᵀ (or adds it
-// with accDX). xt is scratch of t·k elements.
-func linearBwd[F Float](dx, dw, db, dy, x, w, xt []F, t, k, n int, accDX bool) {
-	transpose(xt[:t*k], x[:t*k], t, k)
-	gemm(dw, n, xt, t, dy, n, k, t, n, false, true)
+// with accDX).
+func linearBwd[F Float](dx, dw, db, dy, x, w []F, t, k, n int, accDX bool) {
+	gemmTA(dw, n, x, k, dy, n, k, t, n)
 	colSum(db, dy, t, n)
 	if dx != nil {
 		gemm(dx, k, dy, n, w, n, t, n, k, true, accDX)
