@@ -2,6 +2,8 @@ package redact
 
 import (
 	"context"
+	"regexp"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -212,5 +214,46 @@ func TestClinicalNoFalseDatesInVitals(t *testing.T) {
 	}
 	if res.MaskedText != text {
 		t.Errorf("masked %s", describe(text, res.Entities))
+	}
+}
+
+// TestFindAroundMonthMatchesFullScan: the month-word finders return exactly
+// what their regular expressions find scanning the whole text, on the notes
+// and on every pattern case joined into one text.
+func TestFindAroundMonthMatchesFullScan(t *testing.T) {
+	texts := []string{benchText, "on 5th of January 2020 and Jan. 2019, 31st of December, 2021; JAN-05-2019 vs 05-JAN-19 and March 3, 2021."}
+	var all []string
+	for _, cs := range []map[string]struct{ match, reject []patternCase }{patternCases, clinicalCases} {
+		for _, c := range cs {
+			for _, p := range append(append([]patternCase{}, c.match...), c.reject...) {
+				all = append(all, p.text)
+			}
+		}
+	}
+	sort.Strings(all)
+	texts = append(texts, strings.Join(all, "\n"), strings.Join(all, " "))
+	for _, set := range noteSets {
+		for _, n := range readNotesJSONL(t, set) {
+			texts = append(texts, n.Text)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		find func(string) [][]int
+		re   *regexp.Regexp
+	}{{"text", findDateTxt, reDateTxt}, {"dash", findMonDash, reDateMonDash}} {
+		for _, text := range texts {
+			want := c.re.FindAllStringIndex(text, -1)
+			got := c.find(text)
+			if len(want) != len(got) {
+				t.Errorf("%s: %d matches, full scan %d, in %q", c.name, len(got), len(want), text[:min(len(text), 80)])
+				continue
+			}
+			for i := range want {
+				if want[i][0] != got[i][0] || want[i][1] != got[i][1] {
+					t.Errorf("%s: match %d at %v, full scan %v", c.name, i, got[i], want[i])
+				}
+			}
+		}
 	}
 }

@@ -407,7 +407,7 @@ var basePatterns = []pattern{
 	{TypeIP, reIPv6, 0, 0.95, checkIPv6},
 	{TypeDate, reDateISO, 0, 0.9, checkDateISO},
 	{TypeDate, reDateNum, 0, 0.85, checkDateNum},
-	{TypeDate, reDateTxt, 0, 0.9, checkDateTxt},
+	{TypeDate, finder(findDateTxt), 0, 0.9, checkDateTxt},
 	{TypeURL, reURL, 0, 0.95, checkURL},
 	{TypeAddress, reAddress, 0, 0.85, keep},
 	{TypeAddress, reAddressNoSuffix, 0, 0.8, keep},
