@@ -19,6 +19,13 @@
 //   - The model runs in float32 for training and in float64 (plain loops)
 //     for the finite-difference check; gradients are checked against torch.
 //
+// DP-SGD (RunDP, FitDP) replaces the batch step: each step draws a Poisson
+// sample (rate q = BatchSize/N), runs every sampled example's own forward
+// and backward pass, clips each gradient to C, adds Gaussian noise σ·C to
+// the sum of the trained coordinates and divides by q·N; a dp.Budget
+// refuses any step past the target (ε, δ). With σ = 0 and C = +Inf the
+// gradient is the plain float32 sum of the per-example gradients.
+//
 // A Net is not safe for concurrent use; Params may be read concurrently
 // when nothing writes them.
 package train
