@@ -30,6 +30,10 @@
 //     shadow models' members (a random half of the shadow pool per shadow)
 //     vs non-members (the other half) and scored, with a stratified
 //     bootstrap interval, on the target's members vs non-members only.
+//   - RecipeTrainer trains the target and every shadow from the same
+//     starting parameters with one recipe (plain or DP-SGD), each on its
+//     own members only; a trained model's Logits are those of its pool
+//     sequence's labelled tokens.
 //   - Reports hold names, counts, scores and timings; never input text.
 //
 // A Model is safe for concurrent use (its recogniser and cache are); Sweep
