@@ -13,14 +13,14 @@ import (
 type TurnOptions struct {
 	// Warmup is how many untimed inferences each runner makes before the
 	// first timed block.
-	Warmup int
+	Warmup int `json:"warmup"`
 	// Block is how many consecutive timed inferences a runner makes per
 	// turn; a smaller block interleaves the runners more finely.
-	Block int
+	Block int `json:"block"`
 	// Settle is how many untimed inferences (on the block's first ids)
 	// start every turn: they absorb the previous runner's spinning idle
 	// threads and refill this runner's caches.
-	Settle int
+	Settle int `json:"settle"`
 }
 
 // DefaultTurns is what obscura bench uses: 10 warm-ups, blocks of 5, 2
