@@ -10,7 +10,7 @@ import (
 
 // DefaultThresholdGrid is the set of confidence thresholds TuneThresholds
 // tries for each type.
-var DefaultThresholdGrid = []float64{0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95}
+var DefaultThresholdGrid = []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95}
 
 // TypeTuning is one type's chosen threshold and its F1 there, beside the
 // F1 at the model's single default threshold.
@@ -81,7 +81,9 @@ func TuneThresholds(ctx context.Context, rec *ner.Recognizer, exs []Example, gri
 				}
 			}
 			for typ, gs := range goldChunks {
-				at[typ][k].gold += len(gs)
+				if keep[typ] {
+					at[typ][k].gold += len(gs)
+				}
 			}
 		}
 	}
