@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -239,8 +240,22 @@ func (r *Recognizer) RecognizeStats(ctx context.Context, text string, opts Optio
 		}
 	}
 	ents, err := Decode(tokens, probs, r.cfg.Labels, dopts)
+	ents = dropMarkOnly(text, ents)
 	st.Decode = time.Since(t2)
 	return ents, st, err
+}
+
+// dropMarkOnly removes entities whose text holds no letter and no digit
+// (a lone "." the model tagged after a name): no name, place or identifier
+// is only punctuation, and masking one would mangle the text around it.
+func dropMarkOnly(text string, ents []Entity) []Entity {
+	out := ents[:0]
+	for _, e := range ents {
+		if strings.IndexFunc(text[e.Start:e.End], func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // checkThresholds refuses a per-type threshold outside (0, 1]. The error

@@ -221,3 +221,19 @@ func TestRecognizeConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestDropMarkOnly: an entity covering only punctuation is dropped, others
+// (with a letter or a digit anywhere) stay.
+func TestDropMarkOnly(t *testing.T) {
+	text := "Dr. Maria Gonzalez. Room 4-B, (c)."
+	ents := []Entity{
+		{Type: "PERSON", Start: 4, End: 18},  // Maria Gonzalez
+		{Type: "PERSON", Start: 18, End: 19}, // "."
+		{Type: "LOCATION", Start: 25, End: 28},
+		{Type: "MISC", Start: 30, End: 31}, // "("
+	}
+	got := dropMarkOnly(text, ents)
+	if len(got) != 2 || got[0].End != 18 || got[1].Start != 25 {
+		t.Fatalf("kept %+v", got)
+	}
+}
