@@ -11,11 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/obscura-ai/obscura/bert"
 	"github.com/obscura-ai/obscura/eval"
-	"github.com/obscura-ai/obscura/tokenize"
 	"github.com/obscura-ai/obscura/weights"
-	"github.com/obscura-ai/obscura/weights/onnx"
 )
 
 // Source is one training data file and its weight in the mix.
@@ -124,50 +121,12 @@ func Fit(ctx context.Context, o Options) (*Report, error) {
 	if o.MaxLen == 0 {
 		o.MaxLen = 128
 	}
-	src, err := weights.Load(o.Model)
+	base, err := LoadBase(o.Model, o.Types, o.MaxLen, o.CaseChannel)
 	if err != nil {
 		return nil, err
 	}
-	if err := src.RequireONNX(); err != nil {
-		return nil, err
-	}
-	if err := src.RequireTokenizer(); err != nil {
-		return nil, err
-	}
-	if src.Schema.CaseChannel && !o.CaseChannel {
-		return nil, errors.New("train: the starting model uses the case channel; train it with --case-channel")
-	}
-	tok, err := tokenize.Load(src.TokenizerDir)
-	if err != nil {
-		return nil, err
-	}
-	om, err := onnx.Load(src.ONNXPath)
-	if err != nil {
-		return nil, err
-	}
-	enc, err := bert.Inspect(om)
-	if err != nil {
-		return nil, err
-	}
-	om = nil
-	if o.CaseChannel && enc.Type.Data == nil || o.CaseChannel && len(enc.Type.Data)/enc.Hidden < 2 {
-		return nil, errors.New("train: --case-channel needs a model with at least two token types")
-	}
-	if o.MaxLen > min(src.Schema.MaxSequenceLength, enc.Pos.Shape[0]) {
-		return nil, fmt.Errorf("train: --max-len %d exceeds the model's %d positions", o.MaxLen, src.Schema.MaxSequenceLength)
-	}
-	old, err := headLabels(src.Config.ID2Label)
-	if err != nil {
-		return nil, err
-	}
-	labels, from, head := old, []int(nil), "kept"
-	if o.Types != nil {
-		if labels, err = NewLabels(o.Types); err != nil {
-			return nil, err
-		}
-		from, head = headFrom(old, labels)
-	}
-	p, err := FromEncoderHead[float32](enc, from, o.Config.Seed)
+	src, enc, tok, labels, head := base.Src, base.Enc, base.Tok, base.Labels, base.Head
+	p, err := base.Params(o.Config.Seed)
 	if err != nil {
 		return nil, err
 	}
