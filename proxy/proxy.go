@@ -30,6 +30,16 @@ type Redactor interface {
 	Redact(ctx context.Context, text string, opts redact.Options) (*redact.Result, error)
 }
 
+// ConversationRedactor is a Redactor that can also redact the strings of a
+// request together (*redact.Engine.RedactConversation): a value detected
+// in any message — say a name the model finds only in the last one — is
+// masked in every message, with one mapping. The proxy uses it when the
+// engine has it, and redacts message by message (earlier values carried
+// forward only) otherwise.
+type ConversationRedactor interface {
+	RedactConversation(ctx context.Context, messages []string, opts redact.Options) ([]*redact.Result, error)
+}
+
 // Defaults for the zero fields of Config.
 const (
 	DefaultMaxBodyBytes          = 4 << 20
@@ -289,6 +299,12 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request, start time.Time, e
 	defer rcancel()
 	rd := &redactor{ctx: rctx, eng: eng, opts: p.cfg.Options, mapping: redact.Mapping{}}
 	t0 := time.Now()
+	if cr, ok := eng.(ConversationRedactor); ok {
+		if err := rd.conversation(cr, ex.kind, body); err != nil {
+			ex.redactMS = ms(time.Since(t0))
+			return err
+		}
+	}
 	up, err := req.redact(rd, p.cfg.Instruction)
 	ex.redactMS = ms(time.Since(t0))
 	ex.strings, ex.entities = rd.strings, rd.entities

@@ -588,3 +588,30 @@ func TestNewRefusesBadUpstream(t *testing.T) {
 // streamIdleForTest is the idle timeout of TestStreamIdleTimeout; the fake
 // stalls for a second, well past it.
 const streamIdleForTest = 200 * time.Millisecond
+
+// A value the engine finds only in a later message (a name after a title,
+// which the regex layer knows) is masked in the earlier message too: the
+// request's messages are redacted as one conversation, so the name never
+// reaches the upstream, and the answer restores it.
+func TestConversationPropagatesBackwards(t *testing.T) {
+	f := newFakeUpstream(t)
+	srv, _ := testProxy(t, f, nil)
+	first := "Maria Gonzalez asked about her results."
+	resp := post(t, srv, "/v1/chat/completions", map[string]any{"model": "echo", "messages": []any{
+		map[string]any{"role": "user", "content": first},
+		map[string]any{"role": "user", "content": "Dr. Maria Gonzalez will call back."}}})
+	body := readAll(t, resp)
+	if strings.Contains(f.received(), "Gonzalez") {
+		t.Fatal("the name reached the upstream")
+	}
+	if c := strings.Count(f.received(), "[PERSON_1]"); c < 2 {
+		t.Fatalf("want [PERSON_1] in both messages; the upstream saw it %d times", c)
+	}
+	var cr chatResponse
+	if err := json.Unmarshal([]byte(body), &cr); err != nil {
+		t.Fatal(err)
+	}
+	if got := *cr.Choices[0].Message.Content; !strings.Contains(got, "Maria Gonzalez") {
+		t.Fatalf("answer not restored (%d bytes)", len(got))
+	}
+}

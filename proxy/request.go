@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
 
 	"github.com/obscura-ai/obscura/redact"
@@ -26,6 +27,10 @@ const DefaultInstruction = "Some personal data in this conversation has been rep
 	"never translate, complete, split or invent one."
 
 // redactor redacts the strings of one request in order, with one mapping.
+// With a ConversationRedactor the request is walked twice: once to collect
+// its strings (collect), which are then redacted together as one
+// conversation (a value found in any string is masked in all), and once to
+// write the masked strings back (masked, in the same order).
 type redactor struct {
 	ctx      context.Context
 	eng      Redactor
@@ -33,12 +38,28 @@ type redactor struct {
 	mapping  redact.Mapping
 	strings  int // strings redacted
 	entities int
+
+	collect bool
+	texts   []string // collected strings
+	masked  []string // their masked forms, taken in order
 }
 
 // text redacts one string, continuing the request's mapping.
 func (r *redactor) text(s string) (string, error) {
 	if s == "" {
 		return s, nil
+	}
+	if r.collect {
+		r.texts = append(r.texts, s)
+		return s, nil
+	}
+	if r.masked != nil {
+		if r.strings >= len(r.masked) {
+			return "", errors.New("proxy: the request's strings changed between passes")
+		}
+		m := r.masked[r.strings]
+		r.strings++
+		return m, nil
 	}
 	o := r.opts
 	o.Mapping = r.mapping
@@ -50,6 +71,35 @@ func (r *redactor) text(s string) (string, error) {
 	r.strings++
 	r.entities += len(res.Entities)
 	return res.MaskedText, nil
+}
+
+// conversation redacts the strings of body (parsed afresh) together, as
+// one conversation, and prepares r to write them back.
+func (r *redactor) conversation(cr ConversationRedactor, k kind, body []byte) error {
+	req, err := parseRequest(k, body)
+	if err != nil {
+		return err
+	}
+	col := &redactor{ctx: r.ctx, collect: true}
+	if _, err := req.redact(col, ""); err != nil {
+		return err
+	}
+	r.masked = []string{}
+	if len(col.texts) == 0 {
+		return nil
+	}
+	o := r.opts
+	o.Mapping = r.mapping
+	res, err := cr.RedactConversation(r.ctx, col.texts, o)
+	if err != nil {
+		return err
+	}
+	for _, x := range res {
+		r.masked = append(r.masked, x.MaskedText)
+		r.entities += len(x.Entities)
+	}
+	r.mapping = res[len(res)-1].Mapping
+	return nil
 }
 
 // object is a JSON object whose values stay raw unless we rewrite them, so

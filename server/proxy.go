@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -54,6 +55,41 @@ func (q queuedRedactor) Redact(ctx context.Context, text string, opts redact.Opt
 		q.s.metrics.observeRedact(res)
 	}
 	return res, err
+}
+
+// RedactConversation runs a request's messages through the inference
+// queue as one conversation (one slot, as one /v1/redact call): the
+// engine's RedactConversation when it has one, else message by message
+// with the mapping carried forward.
+func (q queuedRedactor) RedactConversation(ctx context.Context, msgs []string, opts redact.Options) ([]*redact.Result, error) {
+	t0 := time.Now()
+	select {
+	case q.s.infer <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-q.s.infer }()
+	q.s.metrics.observeQueue(time.Since(t0))
+	var res []*redact.Result
+	if cr, ok := q.r.(proxy.ConversationRedactor); ok {
+		var err error
+		if res, err = cr.RedactConversation(ctx, msgs, opts); err != nil {
+			return nil, err
+		}
+	} else {
+		for _, m := range msgs {
+			r, err := q.r.Redact(ctx, m, opts)
+			if err != nil {
+				return nil, err
+			}
+			opts.Mapping = r.Mapping
+			res = append(res, r)
+		}
+	}
+	for _, r := range res {
+		q.s.metrics.observeRedact(r)
+	}
+	return res, nil
 }
 
 // proxyRoutes are the paths to mount: none without a proxy.
