@@ -18,7 +18,7 @@ import (
 // with dropout on; tokens/s is reported.
 func BenchmarkTrainStep(b *testing.B) {
 	path := filepath.Join(testenv.Shared(b, "models", "all-minilm-l6-base", "onnx"), "model.onnx")
-	p := loadParamsB(b, path)
+	p := loadParams[float32](b, path, 9)
 	lens := make([]int, 32)
 	for i := range lens {
 		lens[i] = 128
@@ -56,7 +56,7 @@ func BenchmarkTrainVsTorch(b *testing.B) {
 		b.Skip("torch is not installed")
 	}
 	path := filepath.Join(testenv.Shared(b, "models", "all-minilm-l6-base", "onnx"), "model.onnx")
-	p := loadParamsB(b, path)
+	p := loadParams[float32](b, path, 9)
 	const batch, seqLen, steps = 32, 128, 3
 	lens := make([]int, batch)
 	for i := range lens {

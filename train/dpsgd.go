@@ -317,19 +317,9 @@ func (t *Trainer) RunDP(ctx context.Context, d *DPSGD) (*Result, error) {
 		}
 		sec := time.Since(start).Seconds()
 		er := EpochResult{Epoch: ep + 1, Steps: nsteps, Seconds: sec, Loss: lossSum / float64(max(nsteps, 1)), TokensSec: float64(tokens) / sec}
-		if t.Valid != nil {
-			sc, err := t.Evaluate(t.Valid)
-			if err != nil {
-				return nil, err
-			}
-			er.ValidF1, er.ValidMF1 = sc.Micro.F1, sc.Macro.F1
-			if er.ValidF1 > t.bestF1 {
-				t.bestF1, t.bestEp = er.ValidF1, ep+1
-				t.best = append(t.best[:0], t.P.Data...)
-			}
+		if err := t.endEpoch(&er, prog); err != nil {
+			return nil, err
 		}
-		t.history = append(t.history, er)
-		prog.epoch(er)
 	}
 	prog.done()
 	if t.best != nil {

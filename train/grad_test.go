@@ -236,7 +236,7 @@ func randomBatch(a Arch, seed uint64, lens ...int) *Batch {
 	return b
 }
 
-func loadParams[F Float](t *testing.T, path string, labels int) *Params[F] {
+func loadParams[F Float](t testing.TB, path string, labels int) *Params[F] {
 	t.Helper()
 	om, err := onnx.Load(path)
 	if err != nil {
@@ -411,18 +411,3 @@ func TestFiniteDifferences(t *testing.T) {
 	t.Logf("%d elements checked", checked)
 }
 
-func loadParamsB(b *testing.B, path string) *Params[float32] {
-	om, err := onnx.Load(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	e, err := bert.Inspect(om)
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, err := FromEncoder[float32](e, 9, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return p
-}

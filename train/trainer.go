@@ -172,19 +172,9 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 			er.Loss = lossSum / float64(nsteps)
 			er.TokensSec = float64(tokens) / sec
 		}
-		if t.Valid != nil {
-			sc, err := t.Evaluate(t.Valid)
-			if err != nil {
-				return nil, err
-			}
-			er.ValidF1, er.ValidMF1 = sc.Micro.F1, sc.Macro.F1
-			if er.ValidF1 > t.bestF1 {
-				t.bestF1, t.bestEp = er.ValidF1, ep+1
-				t.best = append(t.best[:0], t.P.Data...)
-			}
+		if err := t.endEpoch(&er, prog); err != nil {
+			return nil, err
 		}
-		t.history = append(t.history, er)
-		prog.epoch(er)
 		if t.Cfg.CheckpointN > 0 && t.Cfg.Checkpoint != "" {
 			if err := t.SaveCheckpoint(t.Cfg.Checkpoint); err != nil {
 				return nil, err
@@ -197,6 +187,25 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 	}
 	res.Epochs, res.BestEpoch, res.BestF1 = t.history, t.bestEp, math.Max(t.bestF1, 0)
 	return res, nil
+}
+
+// endEpoch validates after an epoch (keeping the best epoch's parameters),
+// records the epoch and prints its line.
+func (t *Trainer) endEpoch(er *EpochResult, prog interface{ epoch(EpochResult) }) error {
+	if t.Valid != nil {
+		sc, err := t.Evaluate(t.Valid)
+		if err != nil {
+			return err
+		}
+		er.ValidF1, er.ValidMF1 = sc.Micro.F1, sc.Macro.F1
+		if er.ValidF1 > t.bestF1 {
+			t.bestF1, t.bestEp = er.ValidF1, er.Epoch
+			t.best = append(t.best[:0], t.P.Data...)
+		}
+	}
+	t.history = append(t.history, *er)
+	prog.epoch(*er)
+	return nil
 }
 
 // step runs one optimizer step on b.
