@@ -410,4 +410,3 @@ func TestFiniteDifferences(t *testing.T) {
 	}
 	t.Logf("%d elements checked", checked)
 }
-
