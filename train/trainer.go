@@ -226,10 +226,9 @@ func (t *Trainer) step(b *Batch, step int, lr float64) (float64, error) {
 		dl := growF(t.net.dI2, len(logits))
 		t.net.dI2 = dl
 		loss, _ = Loss(dl, logits, b.Labels, t.P.Arch.Labels)
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return 0, &NaNLossError{Step: step + 1, Loss: loss}
+		if !math.IsNaN(loss) && !math.IsInf(loss, 0) {
+			t.net.Backward(b, dl, t.grads)
 		}
-		t.net.Backward(b, dl, t.grads)
 	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return 0, &NaNLossError{Step: step + 1, Loss: loss}
