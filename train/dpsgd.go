@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/obscura-ai/obscura/train/dp"
@@ -266,7 +264,14 @@ func (t *Trainer) RunDP(ctx context.Context, d *DPSGD) (*Result, error) {
 	spe := t.StepsPerEpoch()
 	sched := t.Schedule()
 	res := &Result{}
-	prog := &dpProgress{w: t.Cfg.Progress, total: sched.Total, tick: t.Cfg.ProgressTick, start: time.Now(), d: d}
+	prog := newProgress(t.Cfg.Progress, sched.Total, t.Cfg.ProgressTick)
+	prog.extra = func() string {
+		if d.Budget == nil {
+			return "ε ∞ (no noise)"
+		}
+		target, delta := d.Budget.Target()
+		return fmt.Sprintf("ε %.3g/%.3g (δ %.0e)", d.Budget.Spent(), target, delta)
+	}
 	step := 0
 	for ep := 0; ep < t.Cfg.Epochs; ep++ {
 		start := time.Now()
@@ -369,63 +374,4 @@ func (d *DPSGD) Report(t *Trainer) *DPReport {
 		r.TrainedFrom = fmt.Sprintf("encoder layers %d-%d and the head (embeddings and layers below %d frozen at the public starting model)", fb, t.P.Arch.Layers-1, fb)
 	}
 	return r
-}
-
-// dpProgress is the DP-SGD progress line: step, epoch, loss, the ε spent
-// of the target, tokens per second, time left. Numbers only, never data.
-type dpProgress struct {
-	w          io.Writer
-	total      int
-	tick       time.Duration
-	start, lst time.Time
-	loss       float64
-	tokens     int
-	first      bool
-	drawn      bool
-	d          *DPSGD
-}
-
-func (p *dpProgress) update(step, epoch int, loss float64, tokens int) {
-	if p.w == nil {
-		return
-	}
-	if !p.first {
-		p.first, p.loss = true, loss
-	}
-	p.loss = 0.95*p.loss + 0.05*loss
-	p.tokens += tokens
-	now := time.Now()
-	if p.tick > 0 && now.Sub(p.lst) < p.tick && step != p.total {
-		return
-	}
-	p.lst = now
-	el := now.Sub(p.start).Seconds()
-	eta := time.Duration(float64(p.total-step) * el / float64(max(step, 1)) * float64(time.Second))
-	const width = 24
-	fill := width * step / max(p.total, 1)
-	eps := "ε ∞ (no noise)"
-	if p.d.Budget != nil {
-		target, delta := p.d.Budget.Target()
-		eps = fmt.Sprintf("ε %.3g/%.3g (δ %.0e)", p.d.Budget.Spent(), target, delta)
-	}
-	fmt.Fprintf(p.w, "\r[%s%s] step %d/%d epoch %d loss %.4f %s %.0f tok/s ETA %s ",
-		strings.Repeat("=", fill), strings.Repeat(" ", width-fill), step, p.total, epoch, p.loss, eps,
-		float64(p.tokens)/math.Max(el, 1e-9), eta.Round(time.Second))
-	p.drawn = true
-}
-
-func (p *dpProgress) epoch(er EpochResult) {
-	if p.w == nil {
-		return
-	}
-	p.done()
-	fmt.Fprintf(p.w, "epoch %d: train loss %.4f, valid F1 %.4f (macro %.4f), ε spent %.4g, %.0f s\n",
-		er.Epoch, er.Loss, er.ValidF1, er.ValidMF1, p.d.Spent(), er.Seconds)
-}
-
-func (p *dpProgress) done() {
-	if p.w != nil && p.drawn {
-		fmt.Fprintln(p.w)
-		p.drawn = false
-	}
 }

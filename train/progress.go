@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 )
@@ -20,6 +21,9 @@ type progress struct {
 	loss      float64
 	firstStep int
 	drawn     bool
+	// extra, when set, adds a field after the loss on the progress line
+	// and to each epoch line (DP-SGD's ε spent).
+	extra func() string
 }
 
 func newProgress(w io.Writer, total int, tick time.Duration) *progress {
@@ -47,9 +51,9 @@ func (p *progress) update(step, epoch int, loss float64, tokens int) {
 	eta := time.Duration(float64(p.total-step) * el / float64(max(done, 1)) * float64(time.Second))
 	const width = 24
 	fill := width * step / max(p.total, 1)
-	fmt.Fprintf(p.w, "\r[%s%s] step %d/%d epoch %d loss %.4f %.0f tok/s ETA %s ",
+	fmt.Fprintf(p.w, "\r[%s%s] step %d/%d epoch %d loss %.4f%s %.0f tok/s ETA %s ",
 		strings.Repeat("=", fill), strings.Repeat(" ", width-fill), step, p.total, epoch, p.loss,
-		float64(p.tokens)/el, eta.Round(time.Second))
+		p.extraField(" "), float64(p.tokens)/math.Max(el, 1e-9), eta.Round(time.Second))
 	p.drawn = true
 }
 
@@ -61,12 +65,20 @@ func (p *progress) epoch(er EpochResult) {
 		fmt.Fprintln(p.w)
 		p.drawn = false
 	}
-	fmt.Fprintf(p.w, "epoch %d: train loss %.4f, valid F1 %.4f (macro %.4f), %.0f s, %.0f tok/s\n",
-		er.Epoch, er.Loss, er.ValidF1, er.ValidMF1, er.Seconds, er.TokensSec)
+	fmt.Fprintf(p.w, "epoch %d: train loss %.4f, valid F1 %.4f (macro %.4f)%s, %.0f s, %.0f tok/s\n",
+		er.Epoch, er.Loss, er.ValidF1, er.ValidMF1, p.extraField(", "), er.Seconds, er.TokensSec)
+}
+
+func (p *progress) extraField(sep string) string {
+	if p.extra == nil {
+		return ""
+	}
+	return sep + p.extra()
 }
 
 func (p *progress) done() {
 	if p.w != nil && p.drawn {
 		fmt.Fprintln(p.w)
+		p.drawn = false
 	}
 }
