@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -62,17 +61,13 @@ func (q queuedRedactor) Redact(ctx context.Context, text string, opts redact.Opt
 // engine's RedactConversation when it has one, else message by message
 // with the mapping carried forward.
 func (q queuedRedactor) RedactConversation(ctx context.Context, msgs []string, opts redact.Options) ([]*redact.Result, error) {
-	t0 := time.Now()
-	select {
-	case q.s.infer <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	release, err := q.s.acquireInfer(ctx)
+	if err != nil {
+		return nil, err
 	}
-	defer func() { <-q.s.infer }()
-	q.s.metrics.observeQueue(time.Since(t0))
+	defer release()
 	var res []*redact.Result
 	if cr, ok := q.r.(proxy.ConversationRedactor); ok {
-		var err error
 		if res, err = cr.RedactConversation(ctx, msgs, opts); err != nil {
 			return nil, err
 		}

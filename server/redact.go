@@ -176,15 +176,25 @@ func (s *Server) handleRedact(c echo.Context) error {
 
 // redactOne runs one Redact call once an inference slot is free.
 func (s *Server) redactOne(ctx context.Context, r Redactor, text string, opts redact.Options) (*redact.Result, error) {
+	release, err := s.acquireInfer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return r.Redact(ctx, text, opts)
+}
+
+// acquireInfer waits for a slot of the inference queue (recording the
+// wait) and returns the function that frees it.
+func (s *Server) acquireInfer(ctx context.Context) (func(), error) {
 	t0 := time.Now()
 	select {
 	case s.infer <- struct{}{}:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	defer func() { <-s.infer }()
 	s.metrics.observeQueue(time.Since(t0))
-	return r.Redact(ctx, text, opts)
+	return func() { <-s.infer }, nil
 }
 
 // merged returns a fresh mapping holding a and then b.
