@@ -48,6 +48,9 @@ func (t *Trainer) Fingerprint() string {
 // progress to path, atomically (a temporary file renamed into place).
 func (t *Trainer) SaveCheckpoint(path string) error {
 	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil { // the bundle's parent may not exist yet
+		return fmt.Errorf("train: checkpoint: %w", err)
+	}
 	f, err := os.CreateTemp(dir, ".ckpt-*")
 	if err != nil {
 		return fmt.Errorf("train: checkpoint: %w", err)
