@@ -193,22 +193,28 @@ func QuantizeONNXWith(m *onnx.Model, opt ExportOptions) (*protos.ModelProto, err
 		return nil, fmt.Errorf("quant: no MatMul with a float initializer to quantize")
 	}
 	g.Node = nodes
+	if err := keepUsedInitializers(m, g, uses, newInits); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// keepUsedInitializers drops the initializers no node uses any more
+// (uses ≤ 0, not a graph input), inlines the external data of the rest,
+// and appends newInits.
+func keepUsedInitializers(m *onnx.Model, g *protos.GraphProto, uses map[string]int, newInits []*protos.TensorProto) error {
 	var keep []*protos.TensorProto
 	for _, t := range g.Initializer {
 		if uses[t.Name] <= 0 && !isGraphInput(g, t.Name) {
 			continue
 		}
-		if t.DataLocation == protos.TensorProto_EXTERNAL {
-			raw, err := m.RawData(t)
-			if err != nil {
-				return nil, fmt.Errorf("quant: %w", err)
-			}
-			t.RawData, t.ExternalData, t.DataLocation = raw, nil, protos.TensorProto_DEFAULT
+		if err := m.Inline(t); err != nil {
+			return fmt.Errorf("quant: %w", err)
 		}
 		keep = append(keep, t)
 	}
 	g.Initializer = append(keep, newInits...)
-	return out, nil
+	return nil
 }
 
 func isGraphInput(g *protos.GraphProto, name string) bool {

@@ -127,21 +127,9 @@ func QuantizeONNXDynamic(m *onnx.Model) (*protos.ModelProto, error) {
 		return nil, fmt.Errorf("quant: no MatMul with a float initializer to quantize")
 	}
 	g.Node = nodes
-	var keep []*protos.TensorProto
-	for _, t := range g.Initializer {
-		if uses[t.Name] <= 0 && !isGraphInput(g, t.Name) {
-			continue
-		}
-		if t.DataLocation == protos.TensorProto_EXTERNAL {
-			raw, err := m.RawData(t)
-			if err != nil {
-				return nil, fmt.Errorf("quant: %w", err)
-			}
-			t.RawData, t.ExternalData, t.DataLocation = raw, nil, protos.TensorProto_DEFAULT
-		}
-		keep = append(keep, t)
+	if err := keepUsedInitializers(m, g, uses, newInits); err != nil {
+		return nil, err
 	}
-	g.Initializer = append(keep, newInits...)
 	return out, nil
 }
 

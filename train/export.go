@@ -78,12 +78,8 @@ func Export(p *Params[float32], enc *bert.Encoder, src *weights.Model, labels *L
 	}
 	// Resolve any other external data so that the graph is one file.
 	for _, t := range om.Proto.Graph.Initializer {
-		if t.DataLocation == protos.TensorProto_EXTERNAL {
-			raw, err := om.RawData(t)
-			if err != nil {
-				return nil, fmt.Errorf("train: export: %w", err)
-			}
-			t.RawData, t.ExternalData, t.DataLocation = raw, nil, protos.TensorProto_DEFAULT
+		if err := om.Inline(t); err != nil {
+			return nil, fmt.Errorf("train: export: %w", err)
 		}
 	}
 	for _, gout := range om.Proto.Graph.Output {

@@ -129,6 +129,21 @@ func (m *Model) RawData(t *protos.TensorProto) ([]byte, error) {
 	return buf, nil
 }
 
+// Inline reads a tensor's external data into its RawData, so that the
+// model can be written as one self-contained file; an inline tensor is left
+// as it is.
+func (m *Model) Inline(t *protos.TensorProto) error {
+	if t.DataLocation != protos.TensorProto_EXTERNAL {
+		return nil
+	}
+	raw, err := m.RawData(t)
+	if err != nil {
+		return err
+	}
+	t.RawData, t.ExternalData, t.DataLocation = raw, nil, protos.TensorProto_DEFAULT
+	return nil
+}
+
 // Float32s returns the values of a FLOAT tensor.
 func (m *Model) Float32s(t *protos.TensorProto) ([]float32, error) {
 	if t.DataType != int32(protos.TensorProto_FLOAT) {

@@ -64,6 +64,16 @@ func TestExternalData(t *testing.T) {
 			t.Fatalf("got %v, want %v", got, want)
 		}
 	}
+	// Inline moves the external bytes into the tensor itself.
+	w := m.Inits["w"]
+	if err := m.Inline(w); err != nil {
+		t.Fatal(err)
+	}
+	m.Dir = t.TempDir() // the external file is no longer needed
+	again, err := m.Float32s(w)
+	if err != nil || len(w.ExternalData) != 0 || len(again) != len(want) || again[2] != want[2] {
+		t.Fatalf("after Inline: %v (%v), %d external entries", again, err, len(w.ExternalData))
+	}
 }
 
 func TestExternalDataMustStayInModelDir(t *testing.T) {
