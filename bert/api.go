@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 
+	"github.com/obscura-ai/obscura/quant"
 	"github.com/obscura-ai/obscura/weights/onnx"
 )
 
@@ -30,6 +31,14 @@ type Options struct {
 	// embeddings, LayerNorms, attention scores, softmax and the classifier
 	// stay fp32. It needs the fused plan: Load fails when the graph is not
 	// recognised or Executor is "graph".
+	//
+	// A graph that is already quantized (an INT8 export: MatMulInteger by
+	// int8 weight initializers, as quant.QuantizeONNX writes and obscura
+	// bundle --int8 ships) runs in INT8 whatever Int8 says: the fused plan
+	// packs the export's own int8 weights and scales as they are (see
+	// dequantizedGraph), and Int8 only adds the encoder matmuls the export
+	// left fp32. On the graph executor such a graph runs the export's own
+	// algebra (DynamicQuantizeLinear, MatMulInteger), as ONNX Runtime does.
 	Int8 bool
 	// Kernel optionally overrides the INT8 kernel ("" = best).
 	Kernel string
@@ -43,6 +52,7 @@ type Options struct {
 type Model struct {
 	g         *graph // nil when the fused plan runs
 	plan      *plan  // nil when running on the graph executor
+	quant     string // "fp32" or "int8"
 	numLabels int
 	vocab     int
 	maxPos    int
@@ -63,7 +73,17 @@ func Load(onnxPath string, opts Options) (*Model, error) {
 // initializers are consumed.
 func FromONNX(om *onnx.Model, opts Options) (*Model, error) {
 	if opts.Int8 && opts.Executor == "graph" {
-		return nil, fmt.Errorf("bert: Options.Int8 needs the fused plan; the graph executor runs fp32")
+		return nil, fmt.Errorf("bert: Options.Int8 needs the fused plan; the graph executor runs fp32 (an INT8 export runs its own quantized ops there without Options.Int8)")
+	}
+	// An INT8 export's int8 weights are read from the file before
+	// importGraph consumes its initializers.
+	int8Export := hasMatMulInteger(om)
+	var qms []quant.QuantizedMatMul
+	var qerr error
+	if int8Export && opts.Executor != "graph" {
+		if qms, qerr = quant.FindQuantizedMatMuls(om); qerr != nil {
+			qerr = fmt.Errorf("bert: fused plan: INT8 export: %w", qerr)
+		}
 	}
 	g, err := importGraph(om)
 	if err != nil {
@@ -74,12 +94,23 @@ func FromONNX(om *onnx.Model, opts Options) (*Model, error) {
 	if err := checkIO(g); err != nil {
 		return nil, err
 	}
-	m := &Model{g: g}
+	m := &Model{g: g, quant: "fp32"}
+	if int8Export {
+		m.quant = "int8"
+	}
 	switch opts.Executor {
 	case "", "auto", "fused":
-		p, perr := recognise(g, opts)
+		fg, perr := g, qerr
+		if perr == nil && int8Export {
+			fg, perr = g.dequantizedGraph(qms)
+		}
+		qms = nil
+		var p *plan
 		if perr == nil {
-			m.plan = p
+			p, perr = recognise(fg, opts)
+		}
+		if perr == nil {
+			m.plan, m.g = p, fg
 		} else if opts.Executor == "fused" || opts.Int8 {
 			return nil, perr
 		}
@@ -95,6 +126,7 @@ func FromONNX(om *onnx.Model, opts Options) (*Model, error) {
 		if err := m.plan.prepack(opts); err != nil {
 			return nil, err
 		}
+		m.quant = m.plan.quantization()
 	}
 	return m, nil
 }
@@ -166,6 +198,10 @@ func (m *Model) VocabSize() int { return m.vocab }
 
 // MaxPositions is the longest sequence the position embedding covers.
 func (m *Model) MaxPositions() int { return m.maxPos }
+
+// Quantization is "int8" when the model's weight matmuls run in INT8
+// (Options.Int8, or an INT8 export), else "fp32".
+func (m *Model) Quantization() string { return m.quant }
 
 // Executor names the path Run takes: "fused" or "graph".
 func (m *Model) Executor() string {

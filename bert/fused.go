@@ -34,7 +34,10 @@ type linear struct {
 	b    []float32
 	k, n int
 	pb   *tensor.PackedB // w prepacked at load for tensor's GEMM kernel
-	q    *quant.Matrix   // when set (Options.Int8), the INT8 weights used instead of pb
+	q    *quant.Matrix   // when set (Options.Int8, or an INT8 export), the INT8 weights used instead of pb
+	// wq, for an INT8 export, are the int8 weights that w dequantizes;
+	// prepack packs them as they are.
+	wq *qweights
 }
 
 func (l *linear) pack() { l.pb = tensor.PackB(l.w, l.k, l.n) }
@@ -161,7 +164,7 @@ func (m matcher) linearAt(mm *node, x string, k int) (linear, string, error) {
 	if !ok || b.len() != w.shape[1] {
 		return linear{}, "", fmt.Errorf("bert: fused plan: %s: bias is not a constant of size %d", add.describe(), w.shape[1])
 	}
-	return linear{w: w.f, b: b.f, k: k, n: w.shape[1]}, add.out[0], nil
+	return linear{w: w.f, b: b.f, k: k, n: w.shape[1], wq: m.g.quantized[mm.in[1]]}, add.out[0], nil
 }
 
 // layerNormAt matches a LayerNorm over the last axis of x, either the
@@ -471,31 +474,65 @@ func recognise(g *graph, opts Options) (*plan, error) {
 // matrix at a time: tensor.PackedB, or quant.Matrix for the encoder layers
 // with opts.Int8 (per-output-channel int8 weights, per-token activations;
 // embeddings, LayerNorms, attention scores, softmax and the classifier stay
-// fp32). Each fp32 original is dropped as soon as its packed copy exists,
-// and the collector runs between layers, so that loading a large model does
-// not hold two full copies of its weights (the caller must have dropped the
-// graph first).
+// fp32), and for every matmul an INT8 export quantized (its own int8
+// weights and scales, packed as they are, the classifier included when the
+// export quantized it). Each fp32 original is dropped as soon as its
+// packed copy exists, and the collector runs between layers, so that
+// loading a large model does not hold two full copies of its weights (the
+// caller must have dropped the graph first).
 func (p *plan) prepack(opts Options) error {
-	p.cls.pack()
-	p.cls.w = nil
+	qopt := quant.Options{Kernel: opts.Kernel}
+	pack := func(ln *linear, int8 bool) error {
+		switch {
+		case ln.wq != nil:
+			q, err := quant.PackQuantizedWith(ln.wq.q, ln.wq.scales, ln.k, ln.n, qopt)
+			if err != nil {
+				return fmt.Errorf("bert: int8: %w", err)
+			}
+			ln.q, ln.wq = q, nil
+		case int8:
+			q, err := quant.PackWeightsWith(ln.w, ln.k, ln.n, qopt)
+			if err != nil {
+				return fmt.Errorf("bert: int8: %w", err)
+			}
+			ln.q = q
+		default:
+			ln.pack()
+		}
+		ln.w = nil
+		return nil
+	}
+	if err := pack(&p.cls, false); err != nil {
+		return err
+	}
 	for li := range p.layers {
 		l := &p.layers[li]
 		l.src = [3]linear{}
 		for _, ln := range []*linear{&l.qkv, &l.o, &l.fc1, &l.fc2} {
-			if opts.Int8 {
-				q, err := quant.PackWeightsWith(ln.w, ln.k, ln.n, quant.Options{Kernel: opts.Kernel})
-				if err != nil {
-					return fmt.Errorf("bert: int8: %w", err)
-				}
-				ln.q = q
-			} else {
-				ln.pack()
+			if err := pack(ln, opts.Int8); err != nil {
+				return err
 			}
-			ln.w = nil
 		}
 		runtime.GC()
 	}
 	return nil
+}
+
+// quantization is "int8" when any of the plan's weight matmuls runs in
+// INT8, else "fp32".
+func (p *plan) quantization() string {
+	if p.cls.q != nil {
+		return "int8"
+	}
+	for li := range p.layers {
+		l := &p.layers[li]
+		for _, ln := range []*linear{&l.qkv, &l.o, &l.fc1, &l.fc2} {
+			if ln.q != nil {
+				return "int8"
+			}
+		}
+	}
+	return "fp32"
 }
 
 // positions reads how the position ids are computed by evaluating their
@@ -789,13 +826,31 @@ func (m matcher) encoderLayer(p *plan, x string, mms []*node) (layer, string, er
 		return layer{}, "", fmt.Errorf("bert: fused plan: layers disagree on the intermediate size")
 	}
 	p.inter = fc1.n
-	// Pack Q, K, V side by side: W [H×3H], bias [3H].
+	// Pack Q, K, V side by side: W [H×3H], bias [3H]; for an INT8 export
+	// their int8 weights and per-column scales side by side too (a
+	// projection the export left fp32 beside quantized ones is quantized as
+	// Options.Int8 quantizes).
 	qkv := linear{w: make([]float32, h*3*h), b: make([]float32, 3*h), k: h, n: 3 * h}
+	if lin[qi].wq != nil || lin[ki].wq != nil || lin[vi].wq != nil {
+		qkv.wq = &qweights{q: make([]int8, h*3*h), scales: make([]float32, 3*h)}
+	}
 	for part, j := range []int{qi, ki, vi} {
 		for r := 0; r < h; r++ {
 			copy(qkv.w[r*3*h+part*h:r*3*h+(part+1)*h], lin[j].w[r*h:(r+1)*h])
 		}
 		copy(qkv.b[part*h:(part+1)*h], lin[j].b)
+		if qkv.wq == nil {
+			continue
+		}
+		src := lin[j].wq
+		if src == nil {
+			q, s := quant.QuantizeWeights(lin[j].w, h, h)
+			src = &qweights{q: q, scales: s}
+		}
+		for r := 0; r < h; r++ {
+			copy(qkv.wq.q[r*3*h+part*h:r*3*h+(part+1)*h], src.q[r*h:(r+1)*h])
+		}
+		copy(qkv.wq.scales[part*h:(part+1)*h], src.scales)
 	}
 	return layer{qkv: qkv, src: [3]linear{lin[qi], lin[ki], lin[vi]}, o: o, ln1: ln1, fc1: fc1, fc2: fc2, ln2: ln2, gelu: gelu, scale: scale}, x2, nil
 }

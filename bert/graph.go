@@ -66,6 +66,9 @@ type graph struct {
 	producer  map[string]*node
 	consumers map[string][]*node
 	static    []bool
+	// quantized maps the float weight constants that dequantizedGraph made
+	// for an INT8 export's matmuls to the int8 weights they stand for.
+	quantized map[string]*qweights
 
 	mu    sync.Mutex
 	folds map[string]map[string]*value // input-shape key → static node outputs
