@@ -20,8 +20,13 @@
 //     structure leaves implicit (position scheme, mask fill value, head
 //     count, activation) are read by evaluating the relevant subgraph on
 //     probe inputs, and the finished plan is checked against the graph
-//     executor on a probe batch before it is used. Weights are prepacked at
-//     load (tensor.PackedB, or quant.Matrix with Options.Int8); Q, K and V
+//     executor on a probe batch before it is used. An INT8 export
+//     (MatMulInteger by int8 weight initializers, as quant.QuantizeONNX
+//     writes and obscura bundle --int8 ships) is recognised too: each
+//     quantized matmul is read as one MatMul by the matrix its int8 weights
+//     stand for, and its int8 weights and scales run as they are. Weights
+//     are prepacked at load (tensor.PackedB, or quant.Matrix with
+//     Options.Int8 or from an INT8 export's own int8 weights); Q, K and V
 //     are packed side by side into one matrix. Attention is
 //     tensor.Attention (heads read in place from the QKV product, scores
 //     kept in cache between Q·Kᵀ and P·V); with fp32 weights the residuals
@@ -33,7 +38,9 @@
 //     when Options.Executor is "fused", is an error naming the node and its
 //     op type, never a silent wrong answer. "auto" falls back to the graph.
 //   - Logits are row-major [Size][SeqLen][NumLabels]. They match ONNX
-//     Runtime within 1e-4 at attended positions (the tests' logitTol). On the
+//     Runtime within 1e-4 at attended positions (the tests' logitTol); an
+//     INT8 export on the fused plan differs from ONNX Runtime on the same
+//     file by activation rounding noise only (quantized_test.go). On the
 //     fused path, positions after a row's last attended token are not
 //     computed and read 0; a fully padded row is all zeros.
 //   - A Model is immutable after Load and safe for concurrent use; each Run
