@@ -37,6 +37,10 @@
 //     ranks measured entries before unmeasured ones; among unmeasured it
 //     presumes INT8 fastest and FP32 most accurate, then prefers bundles,
 //     then id order. Only entries with a graph are selectable.
+//   - Int8Variant picks what --int8 loads: the model itself when it is an
+//     INT8 bundle, else its INT8 bundle (DIR-int8 beside it, or the
+//     entry with its INT8 model_id in the same models directory) when its
+//     labels are the model's, else the model itself, quantized at load.
 //   - Pull writes each file as NAME.part and renames it only after its
 //     size and hash (LFS sha256, or git blob sha1 for regular files) match
 //     what the hub states; a partial file resumes with an HTTP Range
