@@ -194,7 +194,7 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	model := fs.String("model", "", "model directory (bundle or Hugging Face layout)")
 	data := fs.String("data", "", "labelled data file (required)")
 	format := fs.String("format", "", "conll, jsonl or presidio (default: from the file name)")
-	int8 := fs.Bool("int8", false, "run the INT8 runtime")
+	int8 := fs.Bool("int8", false, "run the INT8 runtime: the model's INT8 bundle when it has one (as serve --int8), else its fp32 graph quantized at load")
 	asJSON := fs.Bool("json", false, "print the JSON report instead of the table")
 	predOut := fs.String("predictions", "", "write predicted tags (CoNLL) or spans (JSONL) to this file")
 	wordTags := fs.Bool("tags", false, "score each word's first-subword label, bypassing the entity decoder (the model card's method)")
@@ -235,7 +235,15 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if *limit > 0 && *limit < len(exs) {
 		exs = exs[:*limit]
 	}
-	m, err := loadEvalModel(*model, *int8, *threads, *threshold, *agg)
+	dir, err := weights.Resolve(*model)
+	if err != nil {
+		return err
+	}
+	choice, err := modelChoice(dir, *int8)
+	if err != nil {
+		return err
+	}
+	m, err := loadEvalModel(choice.Dir, *int8, *threads, *threshold, *agg)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func cmdRedact(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	aggregation := fs.String("aggregation", "", "NER aggregation: none, simple, first, average, max (default: the model's schema)")
 	allow := fs.String("allow", "", "comma-separated terms never redacted")
 	deny := fs.String("deny", "", "comma-separated terms always redacted (type CUSTOM)")
-	int8 := fs.Bool("int8", false, "run the model in INT8")
+	int8 := fs.Bool("int8", false, "run the model in INT8: its INT8 bundle when it has one (as serve --int8), else its fp32 graph quantized at load")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -60,7 +60,11 @@ func cmdRedact(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		if err != nil {
 			return fmt.Errorf("redact: %w", err)
 		}
-		rec, _, err := ner.Load(dir, ner.LoadOptions{Bert: bert.Options{Int8: *int8}})
+		choice, err := modelChoice(dir, *int8)
+		if err != nil {
+			return fmt.Errorf("redact: %w", err)
+		}
+		rec, _, err := ner.Load(choice.Dir, ner.LoadOptions{Bert: bert.Options{Int8: *int8}})
 		if err != nil {
 			return fmt.Errorf("redact: %w", err)
 		}

@@ -44,7 +44,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.model, "model", "", "model directory: a Hugging Face directory or an Obscura bundle (default ./models if it exists, else ../shared/models/obscura-minilm-conll)")
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address; loopback unless you say otherwise (port 0 picks a free port)")
-	fs.BoolVar(&f.int8, "int8", false, "run the model's matmuls in INT8")
+	fs.BoolVar(&f.int8, "int8", false, "run the model in INT8: its INT8 bundle (DIR-int8 beside it, or its INT8 id in the models directory) when it has one, else its fp32 graph quantized at load")
 	fs.Var(&f.maxBody, "max-body", "largest JSON request body, e.g. 1MiB, 512KiB or a byte count")
 	fs.IntVar(&f.maxConcurrency, "max-concurrency", server.DefaultMaxConcurrency, "requests in flight on /v1/*; more get 503 with Retry-After")
 	fs.StringVar(&f.authFile, "auth-token-file", "", "file holding a bearer token required on /v1/* and /metrics")
@@ -87,6 +87,10 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if f.model == "" && filepath.Clean(dir) == filepath.Clean(weights.SharedModelDir) {
 		log.Warn("serving the CoNLL-only baseline (people, places, organisations, misc): the PII/PHI model obscura-minilm-pii is not built; build it into ./models with scripts/models/build-pii.sh (about an hour on 2 cores), then restart")
 	}
+	choice, err := modelChoice(dir, f.int8)
+	if err != nil {
+		return err
+	}
 	token, err := readToken(f.authFile)
 	if err != nil {
 		return err
@@ -122,7 +126,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ctx, ln) }()
 
-	if err := srv.Load(ctx, modelLoader(dir, f, log)); err != nil {
+	if err := srv.Load(ctx, modelLoader(choice, f, log)); err != nil {
 		cancel()
 		<-errc
 		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
@@ -134,9 +138,34 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	return <-errc
 }
 
-// modelLoader loads the model in dir once: weights.Load (through ner.Load)
-// verifies a bundle's checksums before the graph is read.
-func modelLoader(dir string, f serveFlags, log *slog.Logger) server.LoadFunc {
+// modelChoice is the directory to load for the resolved model dir: with
+// --int8 what weights.Int8Variant picks (the model's INT8 bundle when it
+// has one), else dir itself.
+func modelChoice(dir string, int8 bool) (weights.Int8Choice, error) {
+	if !int8 {
+		return weights.Int8Choice{Dir: dir}, nil
+	}
+	return weights.Int8Variant(dir)
+}
+
+// int8Weights says, for the log, where an INT8 model's int8 weights come
+// from: "bundle" (an INT8 bundle's own) or "quantized at load".
+func int8Weights(c weights.Int8Choice, quantization string) string {
+	switch {
+	case quantization != weights.QuantINT8:
+		return ""
+	case c.Via == weights.Int8AtLoad:
+		return "quantized at load"
+	}
+	return "bundle"
+}
+
+// modelLoader loads the chosen model once: weights.Load (through ner.Load)
+// verifies a bundle's checksums before the graph is read. The model's
+// quantization is what the runtime runs: an INT8 bundle is INT8 with or
+// without --int8.
+func modelLoader(choice weights.Int8Choice, f serveFlags, log *slog.Logger) server.LoadFunc {
+	dir := choice.Dir
 	return func(ctx context.Context) (*server.Model, error) {
 		eps := f.epsilon
 		if !f.epsilonSet {
@@ -153,12 +182,12 @@ func modelLoader(dir string, f serveFlags, log *slog.Logger) server.LoadFunc {
 		info := server.ModelInfo{
 			ID:           filepath.Base(filepath.Clean(dir)),
 			Labels:       wm.Labels(),
-			Quantization: "fp32",
+			Quantization: weights.QuantFP32,
 			Epsilon:      eps,
 			MaxSeqLen:    wm.Schema.MaxSequenceLength,
 		}
-		if f.int8 {
-			info.Quantization = "int8"
+		if bm, ok := rec.Classifier().(*bert.Model); ok {
+			info.Quantization = bm.Quantization()
 		}
 		checksum := "none (Hugging Face directory)"
 		if wm.Manifest != nil {
@@ -171,8 +200,15 @@ func modelLoader(dir string, f serveFlags, log *slog.Logger) server.LoadFunc {
 			}
 			checksum = "verified"
 		}
-		log.Info("model loaded", "model", info.ID, "bundle", wm.IsBundle, "checksum", checksum,
-			"labels", len(info.Labels), "quantization", info.Quantization)
+		attrs := []any{"model", info.ID, "dir", dir, "bundle", wm.IsBundle, "checksum", checksum,
+			"labels", len(info.Labels), "quantization", info.Quantization}
+		if w := int8Weights(choice, info.Quantization); w != "" {
+			attrs = append(attrs, "int8_weights", w)
+		}
+		if choice.Via == weights.Int8Sibling || choice.Via == weights.Int8Registry {
+			attrs = append(attrs, "int8_bundle_found", choice.Via)
+		}
+		log.Info("model loaded", attrs...)
 		return &server.Model{Redactor: eng, Info: info}, nil
 	}
 }
