@@ -23,7 +23,9 @@ import (
 // lives until then. Activations are quantized the runtime's way (per
 // token, symmetric; see package quant), not the export's (per tensor u8
 // for ONNX Runtime's form): the weights that run are the ones shipped, the
-// activation rounding is the runtime's.
+// activation rounding is the runtime's. Embedding tables quantized the way
+// quantize_dynamic's default does (u8 Gathers, quant.QuantizeONNXDynamic)
+// are not recognised: such a graph runs on the graph executor ("auto").
 
 // qweights are the int8 weights (row-major K×N, zero point removed) and
 // per-column scales of a weight matmul of an INT8 export.
