@@ -18,7 +18,7 @@ import (
 // is read by checkNameAfter from the end of the match. Upper-case MR, MRS
 // and MS need their dot (MR is mitral regurgitation, MS multiple sclerosis
 // or morphine); DR does not.
-var reNameTitle = regexp.MustCompile(`\b(?:(?:DR|Dr|Mr|Mrs|Ms|Miss|MISS|PROF|Prof)(?:\. ?| )|(?:MR|MRS|MS)\. ?)`)
+var reNameTitle = regexp.MustCompile(`\b(?:(?:DR|Dr|Mr|Mrs|Ms|Miss|MISS|PROF|Prof)(?:\. ?| )|(?:MR|MRS|MS)\. ?|(?:Doctor|DOCTOR) )`)
 
 // relationWords are relations and roles before a name (upper-case):
 // WIFE ROSA DELACROIX, DAUGHTER (SUSAN MCALLISTER), PER PHARMACIST OMAR.
@@ -85,7 +85,7 @@ func findLabel(text string) [][]int {
 }
 
 // reLabelTitle is a title after a label: PCP: DR. GRETA LINDQVIST.
-var reLabelTitle = regexp.MustCompile(`^(?i:dr|mr|mrs|ms)\.? ?`)
+var reLabelTitle = regexp.MustCompile(`^(?i:doctor |dr|mr|mrs|ms)\.? ?`)
 
 // findPT finds "PT " or "PATIENT " (upper- or title-case) before a name.
 func findPT(text string) [][]int {
@@ -124,6 +124,11 @@ var notNames = wordSet(
 	"CHECKS", "COMES", "GOES", "NEEDS", "GETS", "TAKES", "USES", "WORKS", "VISITS", "HELPS", "KNOWS", "THINKS", "WISHES",
 	"CARES", "BRINGS", "HOLDS", "KEEPS", "MANAGES", "PROVIDES", "REMAINS", "RETURNS", "SEES", "TALKS", "WALKS", "WRITES",
 	"FAXED", "EMAILED", "TEXTED", "PHONED", "AGAIN", "BACK", "ONLY", "VERY", "STILL", "JUST", "SOON", "LATER", "EARLIER",
+	"DOCTOR", "PROFESSOR", "NURSE", "TOOK", "TAKE", "GOT", "GAVE", "GIVE", "WENT", "CAME", "ATE", "DRANK", "FELL", "FELT",
+	"SLEPT", "KEPT", "SAT", "STOOD", "WOKE", "SPENT", "HELD", "RAN", "BEGAN", "BEGUN", "STARTED", "STOPPED", "RESTARTED",
+	"CONTINUES", "CONTINUE", "STARTS", "STOPS", "DID", "DOES", "DOESN'T", "DIDN'T", "WON'T", "CAN'T",
+	"RECEIVED", "RECEIVES", "GETTING", "TAKING", "OFF", "TRANSFER", "BLOOD", "GLUCOSE", "TEMP", "PAIN", "LABS", "VITALS",
+	"EKG", "ECG", "INR", "HGB", "WBC", "URINE", "CULTURE", "FAMILY",
 )
 
 // nameToken reads one name token at text[i:]: an upper-case letter, then

@@ -155,6 +155,9 @@ var clinicalCases = map[string]struct{ match, reject []patternCase }{
 			{"PT NADIA PETROVA SEEN IN CLINIC", "NADIA PETROVA"},
 			{"PT: SAMUEL OYELARAN-BRIGGS", "SAMUEL OYELARAN-BRIGGS"},
 			{"Dr. Müller saw her", "Müller"},
+			{"PCP: Doctor O'Brien, Liberty Clinic", "O'Brien"}, // the title is not the name
+			{"PCP: DOCTOR CATHY PHIRI, ALBUQUERQUE", "CATHY PHIRI"},
+			{"seen by Doctor Keegan Haddad today", "Keegan Haddad"},
 		},
 		reject: []patternCase{
 			{"PT RESTING IN BED, A&O X3", ""},        // verb after PT
@@ -170,6 +173,8 @@ var clinicalCases = map[string]struct{ match, reject []patternCase }{
 			{"PT: HTN, CKD", ""},                     // abbreviations
 			{"DRIVE HOME SAFELY", ""},                // DR inside a word
 			{"Patient Information leaflet", ""},      // one token after Patient
+			{"PT TOOK SUBOXONE 125 MG SC", ""},       // an irregular past tense
+			{"PT GOT LASIX 40 MG IV", ""},            // another
 		},
 	},
 	TypePhone: {
@@ -183,6 +188,9 @@ var clinicalCases = map[string]struct{ match, reject []patternCase }{
 			{"OB PAGED, EXT. 12.", "EXT. 12"},
 			{"call the desk at x1234", "x1234"},
 			{"extension 4021 for the nurse", "extension 4021"},
+			{"reach me at +44 20 4057 1387 ext 3218 if", "+44 20 4057 1387 ext 3218"}, // an international number's extension
+			{"reach me at +1 653 690 9903 x.3015 with", "+1 653 690 9903 x.3015"},
+			{"call 020 7946 0018 x6847 today", "020 7946 0018 x6847"},
 		},
 		reject: []patternCase{
 			{"A&O X3, MAE X4", ""},      // orientation, not extensions

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // pattern is one regular expression with its validation. check receives the
@@ -39,15 +41,19 @@ var (
 	phoneContext = []string{"phone", "tel", "telephone", "mobile", "cell", "fax", "call", "call me on", "contact", "number", "reach", "desk", "office", "answering", "messages", "registered", "whatsapp", "sms", "text me"}
 )
 
+// phoneExt is an optional extension after a phone number, part of the
+// number's span: x6847, x.3015, ext 3218, ext. 12, extension 4.
+const phoneExt = `(?: ?(?:[xX]\.?|[eE][xX][tT]\.?|[eE]xtension|EXTENSION) ?\d{1,6}\b)?`
+
 // DefaultMRNContext are the words that introduce a medical record number.
 var DefaultMRNContext = []string{"mrn", "mr#", "mr #", "medical record number", "medical record no", "medical record", "med rec", "record number", "record no", "patient id", "chart number", "chart no"}
 
 var (
 	reSSN = regexp.MustCompile(`\b(?:\d{3}-\d{2}-\d{4}|\d{3} \d{2} \d{4}|\d{9})\b`)
 
-	rePhoneUS   = regexp.MustCompile(`(?:\+1[-. ]?|\b1[-. ])?(?:\(\d{3}\) ?|\b\d{3}[-. ])\d{3}[-. ]\d{4}(?: ?(?:[xX]|[eE][xX][tT]\.?|[eE]xtension|EXTENSION) ?\d{1,6})?\b`)
-	rePhoneIntl = regexp.MustCompile(`(?:\+|\b00)[1-9]\d{0,3}[-. ]?(?:\(0\)[-. ]?)?(?:\(\d{1,4}\)[-. ]?)?\d{1,5}(?:[-. ]?\d{1,5}){1,5}\b`)
-	rePhoneNat  = regexp.MustCompile(`(?:\(0?\d{1,4}\) ?\d{2,4}(?:[-. ]\d{2,4}){1,3}|\b0\d{1,4}[-. ]\d{2,8}(?:[-. ]\d{2,4}){0,3})\b`)
+	rePhoneUS   = regexp.MustCompile(`(?:\+1[-. ]?|\b1[-. ])?(?:\(\d{3}\) ?|\b\d{3}[-. ])\d{3}[-. ]\d{4}` + phoneExt + `\b`)
+	rePhoneIntl = regexp.MustCompile(`(?:\+|\b00)[1-9]\d{0,3}[-. ]?(?:\(0\)[-. ]?)?(?:\(\d{1,4}\)[-. ]?)?\d{1,5}(?:[-. ]?\d{1,5}){1,5}` + phoneExt + `\b`)
+	rePhoneNat  = regexp.MustCompile(`(?:\(0?\d{1,4}\) ?\d{2,4}(?:[-. ]\d{2,4}){1,3}|\b0\d{1,4}[-. ]\d{2,8}(?:[-. ]\d{2,4}){0,3})` + phoneExt + `\b`)
 	rePhoneCtx  = regexp.MustCompile(`\b(?:\d{2,4}(?:[-. ]\d{2,4}){1,4}|\d{7,12})\b`)
 
 	reEmail = regexp.MustCompile(`\b[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b`)
@@ -108,7 +114,7 @@ var (
 	streetSuffix = `(?:Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Loop|Alley|Aly|Plaza|Plz|Crescent|Row|Path|Pike|Route|Rte|Expressway|Expy|Freeway|Fwy|Center|Ctr|Point|Pt|Ridge|Run|Walk)`
 	usStates     = `(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI|AA|AE|AP)`
 	addressUnit  = `,? (?:Apt|Apartment|Suite|Ste|Unit|Room|Rm|Floor|Fl|#)\.? ?#?[A-Za-z0-9-]+`
-	cityStateZip = `,?\s+[A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*){0,3},? ` + usStates + `\.?,? \d{5}(?:-\d{4})?\b`
+	cityStateZip = `,?\s+\p{Lu}[\p{L}.'-]*(?: \p{Lu}[\p{L}.'-]*){0,3},? ` + usStates + `\.?,? \d{5}(?:-\d{4})?\b`
 	reAddress    = regexp.MustCompile(`\b\d{1,6}[A-Z]?(?: (?:[NSEW]\.?|North|South|East|West|NE|NW|SE|SW))?(?: (?:[A-Z][A-Za-z'-]*|\d{1,3}(?:st|nd|rd|th))){1,4} ` +
 		streetSuffix + `\b\.?` +
 		`(?:` + addressUnit + `)?(?:` + cityStateZip + `)?`)
@@ -148,6 +154,51 @@ func mrnPattern(words []string) *regexp.Regexp {
 
 func keep(_ string, s, e int) (int, int, bool) { return s, e, true }
 
+// notStreetWords are the words of clinical shorthand that a house number
+// and capitalised words before a "#N" would otherwise read as an address
+// without a street suffix: 28 YO M POD #10, 52 YOM GENTLEMAN POD #8.
+var notStreetWords = wordSet("YO", "YOM", "YOF", "Y/O", "YR", "YRS", "YEAR", "YEARS", "YEAR-OLD", "YEARS-OLD", "OLD",
+	"POD", "HD", "DAY", "DAYS", "WK", "WKS", "WEEK", "WEEKS", "MO", "MOS", "MONTH", "MONTHS", "M", "F", "MAN", "WOMAN",
+	"MALE", "FEMALE", "GENTLEMAN", "LADY", "BOY", "GIRL", "PT", "PATIENT", "BED", "G", "P", "GRAVIDA", "PARA")
+
+// checkAddress leaves a final abbreviation dot to the sentence when the
+// sentence ends there: "moved to 12 Oak Ave." and "from 12 Oak Ave. EKG
+// done" end the address before the dot, "ship to 4 Elm St. please" keeps it.
+func checkAddress(text string, s, e int) (int, int, bool) {
+	if text[e-1] == '.' && sentenceEnds(text, e) {
+		e--
+	}
+	return s, e, true
+}
+
+// sentenceEnds reports whether a '.' just before text[i:] ends a sentence:
+// the text ends, a line ends, or a space and a capital or digit follow.
+func sentenceEnds(text string, i int) bool {
+	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
+		i++
+	}
+	if i == len(text) || text[i] == '\n' || text[i] == '\r' {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return (unicode.IsUpper(r) || unicode.IsDigit(r)) && i > 0 && (text[i-1] == ' ' || text[i-1] == '\t')
+}
+
+// checkAddressNoSuffix refuses a suffix-less address whose street words
+// are clinical shorthand.
+func checkAddressNoSuffix(text string, s, e int) (int, int, bool) {
+	m := text[s:e]
+	if c := strings.IndexAny(m, ",#"); c >= 0 {
+		m = m[:c]
+	}
+	for _, w := range strings.Fields(m) {
+		if notStreetWords[strings.ToUpper(w)] {
+			return 0, 0, false
+		}
+	}
+	return s, e, true
+}
+
 func checkSSN(text string, s, e int) (int, int, bool) {
 	m := text[s:e]
 	if partOfLongerNumber(text, s, e) || !validSSN(digitsOf(m)) {
@@ -162,10 +213,7 @@ func checkSSN(text string, s, e int) (int, int, bool) {
 }
 
 func checkPhoneUS(text string, s, e int) (int, int, bool) {
-	d := digitsOf(text[s:e])
-	if ext := strings.IndexAny(strings.ToLower(text[s:e]), "xe"); ext >= 0 {
-		d = digitsOf(text[s : s+ext])
-	}
+	d := phoneDigits(text[s:e])
 	if len(d) == 11 {
 		d = d[1:]
 	}
@@ -178,8 +226,16 @@ func checkPhoneUS(text string, s, e int) (int, int, bool) {
 	return s, e, true
 }
 
+// phoneDigits returns the digits of a phone match without its extension.
+func phoneDigits(m string) string {
+	if ext := strings.IndexAny(strings.ToLower(m), "xe"); ext >= 0 {
+		m = m[:ext]
+	}
+	return digitsOf(m)
+}
+
 func checkPhoneIntl(text string, s, e int) (int, int, bool) {
-	n := len(digitsOf(text[s:e]))
+	n := len(phoneDigits(text[s:e]))
 	if n < 8 || n > 15 || partOfLongerNumber(text, s, e) {
 		return 0, 0, false
 	}
@@ -187,7 +243,7 @@ func checkPhoneIntl(text string, s, e int) (int, int, bool) {
 }
 
 func checkPhoneNat(text string, s, e int) (int, int, bool) {
-	n := len(digitsOf(text[s:e]))
+	n := len(phoneDigits(text[s:e]))
 	min := 9
 	if text[s] == '(' {
 		min = 8 // (37) 788-063: an area code in brackets is evidence enough
@@ -409,8 +465,8 @@ var basePatterns = []pattern{
 	{TypeDate, reDateNum, 0, 0.85, checkDateNum},
 	{TypeDate, finder(findDateTxt), 0, 0.9, checkDateTxt},
 	{TypeURL, reURL, 0, 0.95, checkURL},
-	{TypeAddress, reAddress, 0, 0.85, keep},
-	{TypeAddress, reAddressNoSuffix, 0, 0.8, keep},
+	{TypeAddress, reAddress, 0, 0.85, checkAddress},
+	{TypeAddress, reAddressNoSuffix, 0, 0.8, checkAddressNoSuffix},
 	{TypeAddress, rePOBox, 0, 0.85, keep},
 	{TypeAddress, reMilitary, 0, 0.85, keep},
 	{TypeAddress, reUnit, 0, 0.7, keep},

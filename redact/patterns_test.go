@@ -175,6 +175,9 @@ var patternCases = map[string]struct{ match, reject []patternCase }{
 			{"lives at 252 Clubtown Apt 8, Tulsa, OK 74103.", "252 Clubtown Apt 8, Tulsa, OK 74103"},
 			{"send it to 9 Via Roma, Austin, TX 78701-1234 today", "9 Via Roma, Austin, TX 78701-1234"},
 			{"home: 841 Lake Wayborough Apt 2", "841 Lake Wayborough Apt 2"},
+			{"email me instead of 9120 Grant Blvd.", "9120 Grant Blvd"},                             // the sentence's dot
+			{"arrived from 496 Water Ave. EKG done", "496 Water Ave"},                               // a new sentence follows
+			{"order to 9156 Water Place, Wrocław, IN 81338", "9156 Water Place, Wrocław, IN 81338"}, // a non-ASCII city
 		},
 		reject: []patternCase{
 			{"I have 3 dogs", ""},
@@ -184,6 +187,9 @@ var patternCases = map[string]struct{ match, reject []patternCase }{
 			{"we watched 12 Angry Men yesterday", ""},  // no suffix, unit or City, ST ZIP
 			{"Order 5521 Shipped, Tracking 1Z999", ""}, // no state and ZIP
 			{"7 Wonders, Vol 2", ""},
+			{"28 YO M POD #10 S/P CABG", ""},         // age and post-op day, not a unit
+			{"52 YOM GENTLEMAN POD #8 S/P CABG", ""}, // the same in another layout
+			{"73 YEAR-OLD MALE POD #2 S/P HIP", ""},  // and another
 		},
 	},
 	TypeNPI: {

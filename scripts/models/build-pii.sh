@@ -11,8 +11,9 @@
 # Data: the split generator's train split (frames and values that no
 # validation or test sample uses), presidio-synth's train split
 # (eval.SplitOf) at weight 2, and CoNLL-2003 train at weight 0.5 so that
-# general-domain accuracy stays. Two epochs, with the case channel. Validation: the generator's valid split and presidio's
-# valid split. Test splits are never read here.
+# general-domain accuracy stays. Two epochs, with the case channel.
+# Validation: the generator's valid split and presidio's valid split. Test
+# splits are never read here.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 small=0
