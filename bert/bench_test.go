@@ -2,11 +2,13 @@ package bert
 
 import (
 	"fmt"
-	"github.com/obscura-ai/obscura/internal/testenv"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/obscura-ai/obscura/internal/testenv"
+	"github.com/obscura-ai/obscura/quant"
 )
 
 // benchIDs is the benchmark input: [CLS] … [SEP] with deterministic ids in
@@ -24,12 +26,19 @@ func benchIDs(n int) []int64 {
 var benchLens = []int{16, 128, 512}
 
 // benchModel times Run at each length, batch 1, and reports latency
-// percentiles next to ns/op.
+// percentiles next to ns/op. On a machine whose best INT8 kernel is amx,
+// int8-avx512vnni runs the same model on the kernel before it, so that the
+// two compare in one run.
 func benchModel(b *testing.B, path string) {
-	for _, v := range []struct {
+	type variant struct {
 		name string
 		opts Options
-	}{{"fp32", Options{Executor: "fused"}}, {"int8", Options{Executor: "fused", Int8: true}}} {
+	}
+	variants := []variant{{"fp32", Options{Executor: "fused"}}, {"int8", Options{Executor: "fused", Int8: true}}}
+	if ks := quant.Kernels(); len(ks) > 1 && ks[0] == quant.KernelAMX {
+		variants = append(variants, variant{"int8-" + ks[1], Options{Executor: "fused", Int8: true, Kernel: ks[1]}})
+	}
+	for _, v := range variants {
 		m, err := Load(path, v.opts)
 		if err != nil {
 			b.Fatal(err)

@@ -173,3 +173,72 @@ func TestKernelAsmComments(t *testing.T) {
 		}
 	}
 }
+
+// gnuAMX is what GNU objdump (binutils 2.40) prints for the AMX
+// instructions gemm_amd64.s writes as BYTE directives: the bytes of each
+// mnemonic (AT&T operand order) as the .s file's comments spell it.
+var gnuAMX = map[string]string{
+	"ldtilecfg (%rax)":                    "c4 e2 78 49 00",
+	"tilerelease":                         "c4 e2 78 49 c0",
+	"tilezero %tmm0":                      "c4 e2 7b 49 c0",
+	"tilezero %tmm1":                      "c4 e2 7b 49 c8",
+	"tilezero %tmm2":                      "c4 e2 7b 49 d0",
+	"tilezero %tmm3":                      "c4 e2 7b 49 d8",
+	"tileloadd (%r8,%r11,1),%tmm4":        "c4 82 7b 4b 24 18",
+	"tileloadd (%r9,%r11,1),%tmm5":        "c4 82 7b 4b 2c 19",
+	"tileloadd (%r10,%r12,1),%tmm6":       "c4 82 7b 4b 34 22",
+	"tileloadd 0x40(%r10,%r12,1),%tmm7":   "c4 82 7b 4b 7c 22 40",
+	"tileloadd (%r10,%r13,1),%tmm6":       "c4 82 7b 4b 34 2a",
+	"tileloadd 0x40(%r10,%r13,1),%tmm7":   "c4 82 7b 4b 7c 2a 40",
+	"tdpbusd %tmm6,%tmm4,%tmm0":           "c4 e2 49 5e c4",
+	"tdpbusd %tmm7,%tmm4,%tmm1":           "c4 e2 41 5e cc",
+	"tdpbusd %tmm6,%tmm5,%tmm2":           "c4 e2 49 5e d5",
+	"tdpbusd %tmm7,%tmm5,%tmm3":           "c4 e2 41 5e dd",
+	"tilestored %tmm0,(%rdx,%r12,1)":      "c4 a2 7a 4b 04 22",
+	"tilestored %tmm1,0x40(%rdx,%r12,1)":  "c4 a2 7a 4b 4c 22 40",
+	"tilestored %tmm2,(%rax,%r12,1)":      "c4 a2 7a 4b 14 20",
+	"tilestored %tmm3,0x40(%rax,%r12,1)":  "c4 a2 7a 4b 5c 20 40",
+	"tilestored %tmm0,(%rdx,%r13,1)":      "c4 a2 7a 4b 04 2a",
+	"tilestored %tmm1,0x40(%rdx,%r13,1)":  "c4 a2 7a 4b 4c 2a 40",
+	"tilestored %tmm2,0x800(%rdx,%r13,1)": "c4 a2 7a 4b 94 2a 00 08 00 00",
+	"tilestored %tmm3,0x840(%rdx,%r13,1)": "c4 a2 7a 4b 9c 2a 40 08 00 00",
+}
+
+var amxLine = regexp.MustCompile(`^\s*BYTE \$0x[0-9a-f]{2}((?:; BYTE \$0x[0-9a-f]{2})*)\s*//\s*((?:ldtilecfg|tile|tdp).*)$`)
+
+// TestAMXEncodings checks every AMX instruction of gemm_amd64.s, written
+// as BYTE directives, against GNU objdump's bytes for the mnemonic in its
+// comment.
+func TestAMXEncodings(t *testing.T) {
+	b, err := os.ReadFile("gemm_amd64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byteRe := regexp.MustCompile(`\$0x([0-9a-f]{2})`)
+	n := 0
+	for i, line := range strings.Split(string(b), "\n") {
+		m := amxLine.FindStringSubmatch(line)
+		if m == nil {
+			if strings.Contains(line, "BYTE") && regexp.MustCompile(`//\s*(tile|tdp|ldtile)`).MatchString(line) {
+				t.Errorf("gemm_amd64.s:%d: AMX line not in the expected form: %q", i+1, line)
+			}
+			continue
+		}
+		n++
+		var got []string
+		for _, h := range byteRe.FindAllStringSubmatch(strings.SplitN(line, "//", 2)[0], -1) {
+			got = append(got, h[1])
+		}
+		want, ok := gnuAMX[m[2]]
+		if !ok {
+			t.Errorf("gemm_amd64.s:%d: %q has no recorded GNU encoding", i+1, m[2])
+			continue
+		}
+		if g := strings.Join(got, " "); g != want {
+			t.Errorf("gemm_amd64.s:%d: %q encodes % s, GNU objdump %s", i+1, m[2], g, want)
+		}
+	}
+	if n < 50 {
+		t.Fatalf("found only %d AMX instructions in gemm_amd64.s", n)
+	}
+}

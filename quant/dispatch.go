@@ -26,7 +26,7 @@ func choose(f cpu.Features) *kernel {
 }
 
 // KernelFor names the INT8 GEMM kernel that PackWeights picks on a machine
-// with features f: on amd64 avx512vnni → avxvnni → avx2 → generic, on arm64
+// with features f: on amd64 amx → avx512vnni → avxvnni → avx2 → generic, on arm64
 // smmla → sdot → neon → generic; always generic under the purego tag.
 func KernelFor(f cpu.Features) string { return choose(f).name }
 

@@ -2,7 +2,7 @@
 // per-output-channel symmetric int8 weights, per-row (per-token) symmetric
 // int8 activations quantized at run time, int32 accumulation and a fused
 // dequantize + bias (+ optional GELU) epilogue, with integer GEMM kernels for
-// amd64 (AVX-512 VNNI, AVX-VNNI, AVX2) and arm64 (I8MM SMMLA, dotprod SDOT,
+// amd64 (AMX, AVX-512 VNNI, AVX-VNNI, AVX2) and arm64 (I8MM SMMLA, dotprod SDOT,
 // plain NEON) chosen by a pure function of internal/cpu features.
 //
 // # The algebra
@@ -30,7 +30,7 @@
 // # Reconciling operand signedness per kernel family
 //
 //   - SDOT and SMMLA (arm64) multiply s8×s8: xq and Wq are used as they are.
-//   - VPDPBUSD (AVX-512 VNNI, AVX-VNNI) multiplies u8×s8. Activations are
+//   - VPDPBUSD (AVX-512 VNNI, AVX-VNNI) and TDPBUSD (AMX) multiply u8×s8. Activations are
 //     stored shifted, xu = xq + 128 ∈ [1, 255], so the kernel computes
 //     Σ (xq+128)·Wq = acc + 128·colsum[n], where colsum[n] = Σ_k Wq[k,n] is
 //     fixed at packing time; the epilogue subtracts 128·colsum[n] exactly.
@@ -54,6 +54,23 @@
 // values, the columns follow each other with their cb consecutive k values
 // (cb = 4 for the dot-product kernels, 8 column pairs for SMMLA). Activations
 // are packed in the same spirit, in tiles of mr rows and k-chunks of ca.
+// The amx kernel's activation tile (16 rows, ca = 64) is AMX's A tile
+// itself, 16 rows of 64 k bytes, and the avx512vnni weight panel (32
+// columns, cb = 4) is two AMX B tiles side by side (16 k-groups of 16
+// columns × 4 bytes, rows 128 bytes apart), so one packing serves both.
+//
+// # AMX
+//
+// The amx kernel (Sapphire Rapids and later) computes 32×32 blocks in four
+// tile registers, TDPBUSD with K in steps of 64, and runs the epilogue on
+// each block from a 4 KB scratch that stays in L1. Tile state is process
+// state the Go runtime does not save: each call loads the tile
+// configuration, does all its tile work inside one assembly function
+// (which the runtime never preempts asynchronously; a signal in between
+// saves and restores the tiles with the rest of the XSAVE state) and ends
+// with TILERELEASE. Linux grants the tile registers only to a process that
+// asks (internal/cpu does, once); without the permission the feature is
+// reported absent and avx512vnni runs.
 //
 // # Vectorised edges
 //

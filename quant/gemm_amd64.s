@@ -896,3 +896,260 @@ rpt5loop:
 	JNZ          rpt5loop
 	VZEROUPPER
 	RET
+
+// ---------------------------------------------------------------------------
+// AMX (Sapphire Rapids and later): 16×32 tiles computed in tile registers.
+// The Go assembler knows no AMX instruction, so each is written as BYTE
+// directives with its mnemonic (GNU as, AT&T operand order) beside it;
+// TestAMXEncodings checks every line against GNU objdump's bytes.
+// Tiles: TMM0-TMM3 accumulate (rows 0-15 | 16-31 of a row-tile pair ×
+// columns 0-15 | 16-31 of the panel), TMM4/TMM5 the activation tiles of the
+// two row-tiles (16 rows × 64 k bytes, stride 64), TMM6/TMM7 the weight
+// panel's two 16-column halves (16 k-groups × 64 bytes, stride 128). All
+// are 16 rows of 64 bytes (amxTileConfig).
+
+// func gemmAMX(a *byte, b *int8, c *int32, tiles, kblocks int, cfg *[64]byte)
+// a: tiles row-tiles of 16 rows, each kblocks blocks of 16×64 bytes; b: one
+// 32-column panel, kblocks blocks of 16 k-groups × 128 bytes; c: row-major
+// (tiles·16)×32 int32, overwritten. R11 = 64 (activation stride), R12 =
+// 128 (weight and output stride), R13 = bytes per activation row-tile.
+TEXT ·gemmAMX(SB), NOSPLIT, $0-48
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ c+16(FP), DX
+	MOVQ tiles+24(FP), CX
+	MOVQ kblocks+32(FP), BX
+	MOVQ cfg+40(FP), AX
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0x00 // ldtilecfg (%rax)
+	MOVQ $64, R11
+	MOVQ $128, R12
+	MOVQ BX, R13
+	SHLQ $10, R13
+
+amxPair:
+	CMPQ CX, $2
+	JLT  amxSingle
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc0 // tilezero %tmm0
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc8 // tilezero %tmm1
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd0 // tilezero %tmm2
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd8 // tilezero %tmm3
+	MOVQ SI, R8
+	LEAQ (SI)(R13*1), R9
+	MOVQ DI, R10
+	MOVQ BX, AX
+
+amxKPair:
+	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x24; BYTE $0x18 // tileloadd (%r8,%r11,1),%tmm4
+	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x34; BYTE $0x22 // tileloadd (%r10,%r12,1),%tmm6
+	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x7c; BYTE $0x22; BYTE $0x40 // tileloadd 0x40(%r10,%r12,1),%tmm7
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x49; BYTE $0x5e; BYTE $0xc4 // tdpbusd %tmm6,%tmm4,%tmm0
+	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x2c; BYTE $0x19 // tileloadd (%r9,%r11,1),%tmm5
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x41; BYTE $0x5e; BYTE $0xcc // tdpbusd %tmm7,%tmm4,%tmm1
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x49; BYTE $0x5e; BYTE $0xd5 // tdpbusd %tmm6,%tmm5,%tmm2
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x41; BYTE $0x5e; BYTE $0xdd // tdpbusd %tmm7,%tmm5,%tmm3
+	ADDQ $1024, R8
+	ADDQ $1024, R9
+	ADDQ $2048, R10
+	DECQ AX
+	JNZ  amxKPair
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x04; BYTE $0x22 // tilestored %tmm0,(%rdx,%r12,1)
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x4c; BYTE $0x22; BYTE $0x40 // tilestored %tmm1,0x40(%rdx,%r12,1)
+	LEAQ 2048(DX), AX
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x14; BYTE $0x20 // tilestored %tmm2,(%rax,%r12,1)
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x5c; BYTE $0x20; BYTE $0x40 // tilestored %tmm3,0x40(%rax,%r12,1)
+	ADDQ $4096, DX
+	LEAQ (SI)(R13*2), SI
+	SUBQ $2, CX
+	JMP  amxPair
+
+amxSingle:
+	TESTQ CX, CX
+	JZ    amxDone
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc0 // tilezero %tmm0
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc8 // tilezero %tmm1
+	MOVQ SI, R8
+	MOVQ DI, R10
+	MOVQ BX, AX
+
+amxKSingle:
+	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x24; BYTE $0x18 // tileloadd (%r8,%r11,1),%tmm4
+	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x34; BYTE $0x22 // tileloadd (%r10,%r12,1),%tmm6
+	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x7c; BYTE $0x22; BYTE $0x40 // tileloadd 0x40(%r10,%r12,1),%tmm7
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x49; BYTE $0x5e; BYTE $0xc4 // tdpbusd %tmm6,%tmm4,%tmm0
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x41; BYTE $0x5e; BYTE $0xcc // tdpbusd %tmm7,%tmm4,%tmm1
+	ADDQ $1024, R8
+	ADDQ $2048, R10
+	DECQ AX
+	JNZ  amxKSingle
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x04; BYTE $0x22 // tilestored %tmm0,(%rdx,%r12,1)
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x4c; BYTE $0x22; BYTE $0x40 // tilestored %tmm1,0x40(%rdx,%r12,1)
+
+amxDone:
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0xc0 // tilerelease
+	RET
+
+// func gemmDeqAMX(a *byte, b *int8, tiles, kblocks int, cfg *[64]byte, scratch *int32, out *float32, outStride int, corr *int32, scales, bias, sx *float32, add int)
+// gemmAMX with the epilogue: each finished row-tile pair (or last single
+// row-tile) goes from the tiles to scratch (32×32 int32, 128-byte rows,
+// still in L1) and is dequantized from there row by row (DEQ512) into out,
+// rows outStride floats apart (added into out when add ≠ 0). Z26..Z31 hold
+// the panel's corr, scales and bias; R12 walks sx; AX is the next output
+// row; R13 = 128, the weight and scratch stride; R11 = 64, the activation
+// stride, while tiles compute, and the output stride in bytes while rows
+// are dequantized.
+TEXT ·gemmDeqAMX(SB), NOSPLIT, $0-104
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ tiles+16(FP), CX
+	MOVQ cfg+32(FP), AX
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0x00 // ldtilecfg (%rax)
+	MOVQ scratch+40(FP), DX
+	MOVQ corr+64(FP), AX
+	VMOVDQU32 (AX), Z26
+	VMOVDQU32 64(AX), Z27
+	MOVQ scales+72(FP), AX
+	VMOVUPS (AX), Z28
+	VMOVUPS 64(AX), Z29
+	MOVQ bias+80(FP), AX
+	VMOVUPS (AX), Z30
+	VMOVUPS 64(AX), Z31
+	MOVQ sx+88(FP), R12
+	MOVQ out+48(FP), AX
+	MOVQ $128, R13
+
+dAmxPair:
+	CMPQ CX, $2
+	JLT  dAmxSingle
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc0 // tilezero %tmm0
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc8 // tilezero %tmm1
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd0 // tilezero %tmm2
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd8 // tilezero %tmm3
+	MOVQ $64, R11
+	MOVQ kblocks+24(FP), BX
+	MOVQ SI, R8
+	MOVQ BX, R9
+	SHLQ $10, R9
+	ADDQ SI, R9
+	MOVQ DI, R10
+
+dAmxKPair:
+	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x24; BYTE $0x18 // tileloadd (%r8,%r11,1),%tmm4
+	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x34; BYTE $0x2a // tileloadd (%r10,%r13,1),%tmm6
+	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x7c; BYTE $0x2a; BYTE $0x40 // tileloadd 0x40(%r10,%r13,1),%tmm7
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x49; BYTE $0x5e; BYTE $0xc4 // tdpbusd %tmm6,%tmm4,%tmm0
+	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x2c; BYTE $0x19 // tileloadd (%r9,%r11,1),%tmm5
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x41; BYTE $0x5e; BYTE $0xcc // tdpbusd %tmm7,%tmm4,%tmm1
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x49; BYTE $0x5e; BYTE $0xd5 // tdpbusd %tmm6,%tmm5,%tmm2
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x41; BYTE $0x5e; BYTE $0xdd // tdpbusd %tmm7,%tmm5,%tmm3
+	ADDQ $1024, R8
+	ADDQ $1024, R9
+	ADDQ $2048, R10
+	DECQ BX
+	JNZ  dAmxKPair
+	MOVQ R9, SI
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x04; BYTE $0x2a // tilestored %tmm0,(%rdx,%r13,1)
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x4c; BYTE $0x2a; BYTE $0x40 // tilestored %tmm1,0x40(%rdx,%r13,1)
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x94; BYTE $0x2a; BYTE $0x00; BYTE $0x08; BYTE $0x00; BYTE $0x00 // tilestored %tmm2,0x800(%rdx,%r13,1)
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x9c; BYTE $0x2a; BYTE $0x40; BYTE $0x08; BYTE $0x00; BYTE $0x00 // tilestored %tmm3,0x840(%rdx,%r13,1)
+	MOVQ $32, R9
+	SUBQ $2, CX
+	JMP  dAmxDeq
+
+dAmxSingle:
+	TESTQ CX, CX
+	JZ    dAmxDone
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc0 // tilezero %tmm0
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc8 // tilezero %tmm1
+	MOVQ $64, R11
+	MOVQ kblocks+24(FP), BX
+	MOVQ SI, R8
+	MOVQ DI, R10
+
+dAmxKSingle:
+	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x24; BYTE $0x18 // tileloadd (%r8,%r11,1),%tmm4
+	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x34; BYTE $0x2a // tileloadd (%r10,%r13,1),%tmm6
+	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x7c; BYTE $0x2a; BYTE $0x40 // tileloadd 0x40(%r10,%r13,1),%tmm7
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x49; BYTE $0x5e; BYTE $0xc4 // tdpbusd %tmm6,%tmm4,%tmm0
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x41; BYTE $0x5e; BYTE $0xcc // tdpbusd %tmm7,%tmm4,%tmm1
+	ADDQ $1024, R8
+	ADDQ $2048, R10
+	DECQ BX
+	JNZ  dAmxKSingle
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x04; BYTE $0x2a // tilestored %tmm0,(%rdx,%r13,1)
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x4c; BYTE $0x2a; BYTE $0x40 // tilestored %tmm1,0x40(%rdx,%r13,1)
+	MOVQ $16, R9
+	XORQ CX, CX
+
+dAmxDeq: // R9 rows of scratch (DX) into out (AX)
+	MOVQ outStride+56(FP), R11
+	SHLQ $2, R11
+	MOVQ DX, R8
+	CMPQ add+96(FP), $0
+	JNE  dAmxAddRows
+
+dAmxRows:
+	VMOVDQU32 (R8), Z0
+	VMOVDQU32 64(R8), Z1
+	DEQ512(Z0, Z1)
+	STORE512(Z0, Z1)
+	ADDQ $128, R8
+	DECQ R9
+	JNZ  dAmxRows
+	JMP  dAmxPair
+
+dAmxAddRows:
+	VMOVDQU32 (R8), Z0
+	VMOVDQU32 64(R8), Z1
+	DEQ512(Z0, Z1)
+	ADDSTORE512(Z0, Z1)
+	ADDQ $128, R8
+	DECQ R9
+	JNZ  dAmxAddRows
+	JMP  dAmxPair
+
+dAmxDone:
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0xc0 // tilerelease
+	VZEROUPPER
+	RET
+
+// func roundPack64AVX512(x *float32, chunks int, inv float32, dst *byte, stride int, flip uint32)
+// For chunks chunks of 64 floats: q = int8(round_even(x[i]·inv)) with
+// signed saturation (VPMOVSDB), XOR-ed with flip, the chunk's 64 bytes
+// stored at dst + j·stride: the amx activation layout.
+TEXT ·roundPack64AVX512(SB), NOSPLIT, $0-44
+	MOVQ         x+0(FP), SI
+	MOVQ         chunks+8(FP), CX
+	VBROADCASTSS inv+16(FP), Z6
+	MOVQ         dst+24(FP), DI
+	MOVQ         stride+32(FP), R8
+	MOVL         flip+40(FP), AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, X7
+
+rp64loop:
+	VMULPS    (SI), Z6, Z0
+	VMULPS    64(SI), Z6, Z1
+	VMULPS    128(SI), Z6, Z2
+	VMULPS    192(SI), Z6, Z3
+	VCVTPS2DQ Z0, Z0
+	VCVTPS2DQ Z1, Z1
+	VCVTPS2DQ Z2, Z2
+	VCVTPS2DQ Z3, Z3
+	VPMOVSDB  Z0, X0
+	VPMOVSDB  Z1, X1
+	VPMOVSDB  Z2, X2
+	VPMOVSDB  Z3, X3
+	VPXOR     X7, X0, X0
+	VPXOR     X7, X1, X1
+	VPXOR     X7, X2, X2
+	VPXOR     X7, X3, X3
+	VMOVDQU   X0, (DI)
+	VMOVDQU   X1, 16(DI)
+	VMOVDQU   X2, 32(DI)
+	VMOVDQU   X3, 48(DI)
+	ADDQ      $256, SI
+	ADDQ      R8, DI
+	DECQ      CX
+	JNZ       rp64loop
+	VZEROUPPER
+	RET

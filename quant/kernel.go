@@ -33,10 +33,10 @@ type kernel struct {
 	// quantRow, when set, is a vectorised quantizeRow with identical
 	// results; it runs only where needs holds.
 	quantRow func(dst []int8, x []float32) float32
-	// quantPack, when set (ca = 4 only), is quantRow followed by
-	// interleave in one pass: the row's bytes go straight to the packed
-	// layout, chunk j at dst[j·stride:], XOR-ed with zero, K padded to kp
-	// with zero bytes.
+	// quantPack, when set, is quantRow followed by interleave in one
+	// pass: the row's bytes go straight to the packed layout, chunk j (ca
+	// bytes) at dst[j·stride:], XOR-ed with zero, K padded to kp with
+	// zero bytes.
 	quantPack func(dst []byte, stride int, x []float32, kp int, zero byte) float32
 	// quantTile, when set, quantizes a whole tile of mr rows of x (row i
 	// at x[i·k:]) into the packed tile at dst, scales into sx[0:mr]: the
@@ -52,6 +52,7 @@ type kernel struct {
 
 // Kernel names, best first within an architecture.
 const (
+	KernelAMX        = "amx"
 	KernelAVX512VNNI = "avx512vnni"
 	KernelAVXVNNI    = "avxvnni"
 	KernelAVX2       = "avx2"

@@ -11,6 +11,28 @@ import (
 // archKernels are the amd64 kernels, best first.
 var archKernels = []*kernel{
 	{
+		// AMX: the activation layout is AMX's A tile (16 rows of 64 k
+		// bytes, ca = 64), the weights the avx512vnni panels (32 columns,
+		// k-groups of 4), which are two B tiles side by side. The
+		// epilogue and the row quantizer are avx512vnni's.
+		name: KernelAMX, mr: 16, nr: 32, ca: 64, cb: 4, kAlign: 64, shiftA: true,
+		needs: func(f cpu.Features) bool {
+			return f.AMXInt8 && f.AVX2 && f.AVX512F && f.AVX512BW && f.AVX512VNNI
+		},
+		quantRow:   quantizeRowAVX512,
+		quantPack:  quantizePackAMX,
+		dequant:    dequantTileAVX2,
+		dequantAdd: dequantTileAddAVX512,
+		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
+			if kp <= 0 || kp%64 != 0 {
+				panic("quant: amx: K must be padded to a multiple of 64")
+			}
+			_, _, _ = a[tiles*16*kp-1], b[32*kp-1], c[tiles*16*32-1]
+			gemmAMX(&a[0], &b[0], &c[0], tiles, kp/64, &amxTileConfig)
+		},
+		microDeq: microDeqAMX,
+	},
+	{
 		name: KernelAVX512VNNI, mr: 8, nr: 32, ca: 4, cb: 4, kAlign: 4, shiftA: true,
 		needs:     func(f cpu.Features) bool { return f.AVX2 && f.AVX512F && f.AVX512BW && f.AVX512VNNI },
 		quantRow:  quantizeRowAVX512,
@@ -53,6 +75,64 @@ var archKernels = []*kernel{
 			gemmAVX2(&a[0], &b[0], &c[0], tiles, kp/4)
 		},
 	},
+}
+
+// amxTileConfig is the LDTILECFG operand of gemmAMX: palette 1, and TMM0
+// to TMM7 all 16 rows of 64 bytes (accumulators 16×16 int32, activation
+// tiles 16 rows × 64 k values, weight tiles 16 k-groups × 16 columns × 4).
+var amxTileConfig = func() (c [64]byte) {
+	c[0] = 1 // palette
+	for t := 0; t < 8; t++ {
+		c[16+2*t] = 64 // bytes per row (uint16, little endian)
+		c[48+t] = 16   // rows
+	}
+	return c
+}()
+
+// gemmAMX computes, for each of tiles row-tiles of 16 rows, the 16×32
+// int32 block c[i][j] = Σ_k a[i][k]·b[k][j] over kblocks blocks of 64 k
+// values, with a unsigned (xq+128) and b signed, using TDPBUSD on tile
+// registers configured by cfg (amxTileConfig). a holds, per row-tile and
+// k-block, 16 rows of 64 bytes; b is one 32-column panel in the
+// avx512vnni layout (per k-group of 4, 32 columns × 4 bytes), read as two
+// 16-column tiles with a 128-byte stride; c is row-major with 32 int32
+// per row, overwritten. Row-tiles go in pairs (four accumulator tiles),
+// an odd last one alone. It releases the tiles (TILERELEASE) before it
+// returns, so no tile state outlives the call.
+//
+//go:noescape
+func gemmAMX(a *byte, b *int8, c *int32, tiles, kblocks int, cfg *[64]byte)
+
+// gemmDeqAMX is gemmAMX with the epilogue: each finished pair of row-tiles
+// (or a last single one) is stored from the tiles to scratch (32×32 int32)
+// and dequantized from there, row r to out + r·outStride floats, as
+// gemmDeqAVX512VNNI computes it (DEQ512), or added into out when add ≠ 0.
+//
+//go:noescape
+func gemmDeqAMX(a *byte, b *int8, tiles, kblocks int, cfg *[64]byte, scratch *int32, out *float32, outStride int, corr *int32, scales, bias, sx *float32, add int)
+
+// microDeqAMX is the microDeq of amx: gemmDeqAMX with its operands
+// bounds-checked and a scratch block on the stack. next is not used: the
+// tile loads of a 128-row block reuse the panel four times, so it is in
+// cache after the first pair.
+func microDeqAMX(a []byte, b, next []int8, tiles, kp int, out []float32, outStride int, corr []int32, scales, bias, sx []float32, add bool) {
+	const mr, nr = 16, 32
+	if tiles <= 0 {
+		return
+	}
+	if kp <= 0 || kp%64 != 0 {
+		panic("quant: amx: K must be padded to a multiple of 64")
+	}
+	_ = a[tiles*mr*kp-1]
+	_ = b[nr*kp-1]
+	_ = out[(tiles*mr-1)*outStride+nr-1]
+	_, _, _, _ = corr[nr-1], scales[nr-1], bias[nr-1], sx[tiles*mr-1]
+	mode := 0
+	if add {
+		mode = 1
+	}
+	var scratch [2 * mr * nr]int32
+	gemmDeqAMX(&a[0], &b[0], tiles, kp/64, &amxTileConfig, &scratch[0], &out[0], outStride, &corr[0], &scales[0], &bias[0], &sx[0], mode)
 }
 
 // gemmAVX512VNNI computes, for each of tiles row-tiles of 8 rows, the 8×32
@@ -316,6 +396,44 @@ func quantizeRowAVX512(dst []int8, x []float32) float32 {
 // followed by interleave.
 func quantizePackAVX512(dst []byte, stride int, x []float32, kp int, zero byte) float32 {
 	return quantizePackWith(dst, stride, x, kp, zero, 16, rowScaleAVX512, roundPackAVX512)
+}
+
+// roundPack64AVX512 rounds chunks·64 floats of x (scaled by inv) to int8
+// as roundAVX2 does, XOR-ed with flip, chunk j's 64 bytes at dst +
+// j·stride.
+//
+//go:noescape
+func roundPack64AVX512(x *float32, chunks int, inv float32, dst *byte, stride int, flip uint32)
+
+// quantizePackAMX is the quantPack of amx (ca = 64): the row's scale and its
+// bytes in the amx activation layout (chunk j of 64 bytes at
+// dst[j·stride:], XOR-ed with zero, K zero-padded to kp), identical to
+// quantizeRow followed by interleave.
+func quantizePackAMX(dst []byte, stride int, x []float32, kp int, zero byte) float32 {
+	const ca = 64
+	n := len(x)
+	chunks := kp / ca
+	_ = dst[(chunks-1)*stride+ca-1]
+	inv, sx, ok := rowScaleAVX512(x)
+	if !ok { // all-zero or non-finite row: zero values, as quantizeRow
+		for j := 0; j < chunks; j++ {
+			d := dst[j*stride : j*stride+ca]
+			for i := range d {
+				d[i] = zero
+			}
+		}
+		return sx
+	}
+	full := n / ca
+	if full > 0 {
+		roundPack64AVX512(&x[0], full, inv, &dst[0], stride, uint32(zero)*0x01010101)
+	}
+	if full < chunks { // the last n%64 values and the K padding
+		var tail [ca]int8
+		roundRow(tail[:n-full*ca], x[full*ca:], inv)
+		interleave(dst[full*stride:], tail[:], ca, stride, zero)
+	}
+	return sx
 }
 
 // prefetchT0 issues PREFETCHT0 for lines ≥ 1 cache lines from p on.

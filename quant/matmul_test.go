@@ -183,6 +183,8 @@ func TestDispatchRule(t *testing.T) {
 		f    cpu.Features
 		want string // expected when the architecture's assembly is compiled in
 	}{
+		{cpu.Features{Arch: "amd64", AVX2: true, AVX512F: true, AVX512BW: true, AVX512VNNI: true, AVXVNNI: true, AMXInt8: true}, KernelAMX},
+		{cpu.Features{Arch: "amd64", AMXInt8: true}, KernelGeneric}, // the amx kernel's edges are AVX-512 code
 		{cpu.Features{Arch: "amd64", AVX2: true, AVX512F: true, AVX512BW: true, AVX512VNNI: true, AVXVNNI: true}, KernelAVX512VNNI},
 		{cpu.Features{Arch: "amd64", AVX2: true, AVXVNNI: true}, KernelAVXVNNI},
 		{cpu.Features{Arch: "amd64", AVX2: true, AVX512F: true, AVX512BW: true}, KernelAVX2},

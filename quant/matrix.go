@@ -334,8 +334,8 @@ func (ws *Workspace) quantizeTile(t int, q []int8) {
 
 // interleave copies the k-chunks of ca bytes of one quantized row into the
 // packed layout, chunk c at dst[c·stride:], XOR-ing every byte with zero
-// (128 flips int8 into the shifted u8 form). Chunks of 4, 8 and 16 bytes,
-// which every kernel uses, move as whole words.
+// (128 flips int8 into the shifted u8 form). Chunks of 4, 8, 16 and 64
+// bytes, which every kernel uses, move as whole words.
 func interleave(dst []byte, q []int8, ca, stride int, zero byte) {
 	chunks := len(q) / ca
 	if chunks == 0 {
@@ -362,6 +362,13 @@ func interleave(dst []byte, q []int8, ca, stride int, zero byte) {
 			d := dst[c*stride : c*stride+16]
 			binary.LittleEndian.PutUint64(d, lo^z)
 			binary.LittleEndian.PutUint64(d[8:], hi^z)
+		}
+	case 64:
+		for c := 0; c < chunks; c++ {
+			d := dst[c*stride : c*stride+64]
+			for w := 0; w < 64; w += 8 {
+				binary.LittleEndian.PutUint64(d[w:], binary.LittleEndian.Uint64(src[c*64+w:])^z)
+			}
 		}
 	default:
 		for c := 0; c < chunks; c++ {

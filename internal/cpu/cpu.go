@@ -21,6 +21,10 @@ type Features struct {
 	AVX512VL   bool
 	AVX512VNNI bool
 	AVXVNNI    bool // VEX-encoded VPDPBUSD (Alder Lake, Zen 5 and later)
+	// AMXInt8: tile registers with int8 dot products (Sapphire Rapids and
+	// later), and the operating system lets this process use them (on
+	// Linux, the tile-data permission that amxPermitted requests).
+	AMXInt8 bool
 
 	// arm64
 	ASIMD   bool // Advanced SIMD (NEON); always present on arm64
@@ -41,6 +45,7 @@ func Detect() Features {
 		AVX512VL:   c.Supports(cpuid.AVX512VL),
 		AVX512VNNI: c.Supports(cpuid.AVX512VNNI),
 		AVXVNNI:    c.Supports(cpuid.AVXVNNI),
+		AMXInt8:    c.Supports(cpuid.AMXTILE) && c.Supports(cpuid.AMXINT8) && amxPermitted(),
 		ASIMD:      runtime.GOARCH == "arm64" || c.Supports(cpuid.ASIMD),
 		DotProd:    c.Supports(cpuid.ASIMDDP),
 		I8MM:       c.Supports(cpuid.I8MM),
@@ -63,6 +68,7 @@ func (f Features) List() []string {
 	add(f.AVX512VL, "avx512vl")
 	add(f.AVX512VNNI, "avx512vnni")
 	add(f.AVXVNNI, "avxvnni")
+	add(f.AMXInt8, "amx-int8")
 	add(f.ASIMD && f.Arch == "arm64", "asimd")
 	add(f.DotProd, "asimddp")
 	add(f.I8MM, "i8mm")

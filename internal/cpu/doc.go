@@ -3,6 +3,9 @@
 // an implementation with a pure function of it; nothing else in the module
 // queries cpuid.
 //
-// Invariants: Detect has no side effects beyond reading the CPU identity; a
-// Features value is immutable and safe for concurrent use.
+// Invariants: Detect has one side effect beyond reading the CPU identity:
+// on Linux/amd64 with AMX it asks the kernel, once per process, for the
+// tile-data permission that the AMX kernels need (the permission is
+// process-wide and harmless to hold). A Features value is immutable and
+// safe for concurrent use.
 package cpu
