@@ -40,8 +40,19 @@ type GateResult struct {
 
 // GateOptions filter the reports that the gates read.
 type GateOptions struct {
-	Model   string // only reports of this model, if set
+	Model   string // only reports of this model (and the INT8 reports of its INT8 bundle), if set
 	Dataset string // only eval reports of this data set, if set
+}
+
+// Int8Suffix names a model's INT8 bundle: M's is M-int8 (the sibling
+// directory and registry id that `obscura bundle --int8` and
+// weights.Int8Variant use).
+const Int8Suffix = "-int8"
+
+// covers reports whether r is evidence about opt.Model: its own reports,
+// and the INT8 reports of its INT8 bundle, which is what --int8 loads.
+func (opt GateOptions) covers(r *Report) bool {
+	return r.Model == opt.Model || r.Int8 && r.Model == opt.Model+Int8Suffix
 }
 
 func pct(x float64) string { return fmt.Sprintf("%.2f%%", 100*x) }
@@ -52,7 +63,7 @@ func pct(x float64) string { return fmt.Sprintf("%.2f%%", 100*x) }
 func Gates(reports []*Report, opt GateOptions) []GateResult {
 	var evals, benches, checks []*Report
 	for _, r := range reports {
-		if opt.Model != "" && r.Model != opt.Model {
+		if opt.Model != "" && !opt.covers(r) {
 			continue
 		}
 		switch r.Kind {
@@ -180,7 +191,7 @@ func Gates(reports []*Report, opt GateOptions) []GateResult {
 	// Model size from the newest report that measured it.
 	var sized *Report
 	for _, r := range reports {
-		if (opt.Model == "" || r.Model == opt.Model) && r.ModelMB > 0 {
+		if (opt.Model == "" || opt.covers(r)) && r.ModelMB > 0 {
 			sized = r
 		}
 	}

@@ -196,3 +196,35 @@ func TestReportFileNamesDistinct(t *testing.T) {
 		t.Fatalf("file name %s", n)
 	}
 }
+
+// TestGatesModelTakesItsInt8Bundle: with --model m, the INT8 reports of
+// m's INT8 bundle (m-int8, what --int8 loads) are m's INT8 evidence, newer
+// than an older INT8 report of m itself; the bundle's fp32 reports and
+// other models' reports are not.
+func TestGatesModelTakesItsInt8Bundle(t *testing.T) {
+	rs := goodSet()
+	old := *rs[1]
+	old.Time = t0.Add(-time.Hour)
+	old.Scores = scoresWith(0.80, 0.80, map[string]float64{"PERSON": 0.70})
+	bundle := *rs[1]
+	bundle.Model = "m" + Int8Suffix
+	bundle.Time = t0.Add(5 * time.Minute)
+	bundle.Scores = scoresWith(0.928, 0.91, map[string]float64{"PERSON": 0.95, "SSN": 0.9})
+	bundleFP := *rs[0]
+	bundleFP.Model, bundleFP.Time = "m"+Int8Suffix, t0.Add(6*time.Minute)
+	bundleFP.Scores = scoresWith(0.5, 0.5, map[string]float64{"PERSON": 0.5})
+	other := bundle
+	other.Model, other.Time = "n-int8", t0.Add(7*time.Minute)
+	other.Scores = bundleFP.Scores
+	gs := Gates(writeReports(t, append(rs, &old, &bundle, &bundleFP, &other)...), GateOptions{Model: "m"})
+	for _, g := range gs {
+		if g.Status != Pass {
+			t.Errorf("%s (%s): %s %s, want PASS (the bundle's INT8 report, 0.928)", g.Name, g.Scope, g.Status, g.Value)
+		}
+	}
+	// Without the bundle's report, m's own old INT8 report is the evidence.
+	gs = Gates(writeReports(t, append(goodSet()[:1], &old)...), GateOptions{Model: "m"})
+	if got := statusOf(gs, "INT8 vs fp32"); !reflect.DeepEqual(got, []Status{Fail}) {
+		t.Errorf("INT8 vs fp32 with only the old report: %v, want [FAIL]", got)
+	}
+}
