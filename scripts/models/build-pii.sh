@@ -38,8 +38,9 @@ mkdir -p "$out"
   --labels PERSON,LOCATION,ORGANIZATION,MISC,DATE,AGE,TITLE,MEDICATION,CONDITION,DOSAGE,ADDRESS --drop-other-types \
   --epochs $epochs --lr 5e-5 --batch 32 --seed 1 --case-channel --checkpoint-every 50 "${extra[@]}" \
   --out "$out/obscura-minilm-pii" --report "$work/report.json"
-# Per-type confidence thresholds, tuned on the same validation splits (the
-# new types' scores sit below the 0.85 default after one epoch).
+# Per-type confidence thresholds, tuned on the same validation splits (at
+# the 0.85 default the decoder drops some of the new types' spans; tuning
+# gains 0.1-2.2 F1 points per type).
 "$obs" tune --model "$out/obscura-minilm-pii" --data "$work/gen/valid.jsonl,$shared/data/presidio-synth/synth_dataset_v2.json@valid"
 "$obs" bundle --model "$out/obscura-minilm-pii" --int8 --out "$out/obscura-minilm-pii-int8" --id obscura-minilm-pii-int8
 if [ $small = 0 ]; then
