@@ -23,9 +23,13 @@ type TurnOptions struct {
 	Settle int `json:"settle"`
 }
 
-// DefaultTurns is what obscura bench uses: 10 warm-ups, blocks of 5, 2
-// settling inferences per turn.
-var DefaultTurns = TurnOptions{Warmup: 10, Block: 5, Settle: 2}
+// DefaultTurns is what obscura bench uses: 10 warm-ups, blocks of 5, 10
+// settling inferences per turn. Two were not enough: at 128 tokens with 2
+// threads (MiniLM, 2026-12-03) ours measured 5.20 ms p50 after 2 settling
+// runs and 3.72 ms after 12 (3.58 ms alone), while ONNX Runtime on our
+// export measured 6.95 and 7.02 ms: the peers' idle threads were still
+// spinning into our turn.
+var DefaultTurns = TurnOptions{Warmup: 10, Block: 5, Settle: 10}
 
 // Turns times every runner on every input in turns and returns times[j][i],
 // runner j's time on inputs[i] in ms. Inputs are taken in blocks of

@@ -53,12 +53,13 @@ func cmdBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	ortModel := fs.String("ort-model", "", "with --int8 --vs-ort: the INT8 ONNX file the ort-int8-export peer runs (default: the model's fp32 graph exported by quant.QuantizeONNX, as obscura bundle --int8 writes it)")
 	ortNoSpin := fs.Bool("ort-nospin", false, "block ONNX Runtime's idle intra-op threads (session.intra_op.allow_spinning=0) instead of its default spinning: only to reproduce the earlier reports, whose ONNX Runtime figures this made slower")
 	ortBlock := fs.Int("ort-block", bench.DefaultTurns.Block, "with --vs-ort: consecutive timed inferences per runner per turn")
+	ortSettle := fs.Int("ort-settle", bench.DefaultTurns.Settle, "with --vs-ort: untimed inferences that start each runner's turn (they absorb the previous runner's spinning threads)")
 	reports := fs.String("reports", "reports", "directory for the JSON report (\"\" = none)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
-	if *iters <= 0 || *ortBlock <= 0 {
-		return fmt.Errorf("bench: --iters and --ort-block must be positive: %w", errUsage)
+	if *iters <= 0 || *ortBlock <= 0 || *ortSettle < 0 {
+		return fmt.Errorf("bench: --iters and --ort-block must be positive, --ort-settle not negative: %w", errUsage)
 	}
 	if *threads > 0 {
 		// The runtime sizes its worker pool to GOMAXPROCS.
@@ -138,6 +139,7 @@ func cmdBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		turns := bench.DefaultTurns
 		turns.Block = *ortBlock
+		turns.Settle = *ortSettle
 		c, err := bench.Compare(ctx, m.model, groups, bench.Config{
 			FP32File: m.onnx, Int8: *int8, ORTModel: *ortModel, Dir: *ortDir,
 			Threads: nthreads, NoSpin: *ortNoSpin, Turns: turns,
