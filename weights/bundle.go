@@ -455,6 +455,13 @@ func WriteBundle(src *Model, outDir string, opt BundleOptions) (*Model, error) {
 		if opt.Training == nil {
 			opt.Training = src.Metadata.Training
 		}
+		if opt.Privacy == nil && src.Metadata.Privacy.Epsilon != nil {
+			// Re-bundling keeps the source's inference noise too: an INT8
+			// variant that silently dropped it would serve without the
+			// privacy the source promised.
+			p := src.Metadata.Privacy
+			opt.Privacy = &p
+		}
 	}
 	if slices.Contains(src.Inputs, "token_type_ids") {
 		schema.Input.TokenTypeIDs = &TensorSpec{DType: "int64", Shape: []string{"batch", "seq_len"}}

@@ -37,3 +37,39 @@ func TestBundleThresholds(t *testing.T) {
 		}
 	}
 }
+
+// TestRebundleKeepsPrivacy: re-bundling a bundle (as bundle --int8 does)
+// keeps its thresholds and its inference noise (ε, sensitivity, layer)
+// unless new ones are given.
+func TestRebundleKeepsPrivacy(t *testing.T) {
+	src, err := Load(smallHFDir(t, smallVocabSize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eps := 2.0
+	noisy := filepath.Join(t.TempDir(), "noisy")
+	thr := map[string]float64{"PERSON": 0.6}
+	priv := &Privacy{Epsilon: &eps, Sensitivity: DefaultSensitivity, NoiseLayer: NoiseLayerLogits, Mechanism: "laplace"}
+	if _, err := WriteBundle(src, noisy, BundleOptions{ID: "noisy", Privacy: priv, Thresholds: thr}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Load(noisy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := WriteBundle(b, filepath.Join(t.TempDir(), "again"), BundleOptions{ID: "noisy-int8"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := again.Metadata.Privacy.Epsilon; e == nil || *e != eps || again.Metadata.Thresholds["PERSON"] != 0.6 {
+		t.Fatalf("re-bundled privacy %+v (ε %v), thresholds %v; want ε %g and the source's thresholds", again.Metadata.Privacy, e, again.Metadata.Thresholds, eps)
+	}
+	other := 4.0
+	over, err := WriteBundle(b, filepath.Join(t.TempDir(), "over"), BundleOptions{ID: "over", Privacy: &Privacy{Epsilon: &other, Sensitivity: DefaultSensitivity, NoiseLayer: NoiseLayerLogits, Mechanism: "laplace"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := over.Metadata.Privacy.Epsilon; e == nil || *e != other {
+		t.Fatalf("a given ε was not used: %v", e)
+	}
+}
