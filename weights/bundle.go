@@ -218,6 +218,11 @@ type Metadata struct {
 	// Training describes how obscura train made the weights (data, recipe,
 	// seed, validation scores); absent for models trained elsewhere.
 	Training json.RawMessage `json:"training,omitempty"`
+	// SourceSHA256 is, for a bundle whose graph was made from another
+	// model's (the INT8 export of an fp32 model), the SHA-256 of that
+	// source graph: Int8Variant refuses an INT8 bundle whose source is no
+	// longer the model it stands for.
+	SourceSHA256 string `json:"source_sha256,omitempty"`
 }
 
 // ChecksumError reports a bundle file whose SHA-256 differs from the one
@@ -229,6 +234,20 @@ type ChecksumError struct {
 
 func (e *ChecksumError) Error() string {
 	return fmt.Sprintf("weights: bundle %s: %s fails its checksum: checksum.sha256 says sha256 %s, the file has %s (tampered or truncated; re-create or re-download the bundle)", e.Dir, e.File, e.Want, e.Got)
+}
+
+// GraphSHA256 returns the hex SHA-256 of m's graph file: the bundle's
+// recorded sum when m is a bundle (verified when it was loaded), else the
+// file's.
+func GraphSHA256(m *Model) (string, error) {
+	if m.IsBundle && m.Manifest != nil && m.Manifest.SHA256 != "" {
+		return m.Manifest.SHA256, nil
+	}
+	sum, _, err := FileSHA256(m.ONNXPath)
+	if err != nil {
+		return "", fmt.Errorf("weights: %w", err)
+	}
+	return sum, nil
 }
 
 // FileSHA256 returns the hex SHA-256 and size of a file.
@@ -415,8 +434,16 @@ func WriteBundle(src *Model, outDir string, opt BundleOptions) (*Model, error) {
 		opt.Created = time.Now()
 	}
 	graphPath := src.ONNXPath
-	if opt.ONNXPath != "" {
+	var sourceSum string
+	if opt.ONNXPath != "" && filepath.Clean(opt.ONNXPath) != filepath.Clean(src.ONNXPath) {
 		graphPath = opt.ONNXPath
+		sum, err := GraphSHA256(src)
+		if err != nil {
+			return nil, err
+		}
+		sourceSum = sum
+	} else if src.Metadata != nil {
+		sourceSum = src.Metadata.SourceSHA256 // a re-bundled INT8 bundle keeps its source
 	}
 	parent := filepath.Dir(filepath.Clean(outDir))
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -490,7 +517,7 @@ func WriteBundle(src *Model, outDir string, opt BundleOptions) (*Model, error) {
 	metadata := Metadata{
 		Version: opt.Version, Created: opt.Created.UTC().Format(time.RFC3339),
 		BaseModel: opt.BaseModel, Quantization: opt.Quantization, SizeBytes: size, Privacy: privacy,
-		Thresholds: opt.Thresholds, Training: opt.Training,
+		Thresholds: opt.Thresholds, Training: opt.Training, SourceSHA256: sourceSum,
 	}
 	for name, v := range map[string]any{fileSchema: schema, fileLabelMap: labelMap, fileManifest: manifest, fileMetadata: metadata} {
 		if err := writeJSON(filepath.Join(tmp, name), v); err != nil {

@@ -46,8 +46,11 @@ func (c Int8Choice) Bundle() bool { return c.Via != Int8AtLoad }
 // from dir's is an error: it is another model, and serving it silently
 // would change what is detected. With no candidate the choice is dir
 // itself, to be quantized at load (Via Int8AtLoad). Only manifests and
-// configs are read; the chosen bundle's checksums are verified when it is
-// loaded.
+// configs are read, and the model's graph sum: a candidate that records
+// the sum of the graph it was exported from (metadata source_sha256) must
+// match dir's graph (its manifest's sum when dir is a bundle, else the
+// file's), or it is stale and an error. The chosen bundle's checksums are
+// verified when it is loaded.
 func Int8Variant(dir string) (Int8Choice, error) {
 	if isInt8Bundle(dir) {
 		return Int8Choice{Dir: dir, Via: Int8Itself}, nil
@@ -66,6 +69,16 @@ func Int8Variant(dir string) (Int8Choice, error) {
 		}
 		if !slices.Equal(c.ID2Label, self.ID2Label) {
 			return Int8Choice{}, false, fmt.Errorf("weights: INT8 bundle %s has other labels than %s (%d and %d): it is not that model's INT8 variant; rebuild it (obscura bundle --int8) or pass its directory as --model", cand, dir, len(c.ID2Label), len(self.ID2Label))
+		}
+		var meta Metadata
+		if readJSONFile(filepath.Join(cand, fileMetadata), &meta) == nil && meta.SourceSHA256 != "" {
+			sum, err := graphSum(dir)
+			if err != nil {
+				return Int8Choice{}, false, err
+			}
+			if sum != meta.SourceSHA256 {
+				return Int8Choice{}, false, fmt.Errorf("weights: INT8 bundle %s was exported from other weights than %s holds now (its source graph sha256 %.12s…, the model's %.12s…): it is stale; rebuild it with obscura bundle --model %s --int8 --out DIR, or pass the INT8 bundle itself as --model", cand, dir, meta.SourceSHA256, sum, dir)
+			}
 		}
 		return Int8Choice{Dir: cand, Via: via}, true, nil
 	}
@@ -115,6 +128,26 @@ func int8IDs(id, base string) []string {
 		add(s + "-" + QuantINT8)
 	}
 	return out
+}
+
+// graphSum is the SHA-256 of the graph of the model in dir, as
+// GraphSHA256 gives it, without loading the model: a bundle's manifest
+// sum, else the first graph file of a Hugging Face directory.
+func graphSum(dir string) (string, error) {
+	var m Manifest
+	if readJSONFile(filepath.Join(dir, fileManifest), &m) == nil && m.SHA256 != "" {
+		return m.SHA256, nil
+	}
+	for _, c := range onnxCandidates {
+		if p := filepath.Join(dir, c); fileExists(p) {
+			sum, _, err := FileSHA256(p)
+			if err != nil {
+				return "", fmt.Errorf("weights: %w", err)
+			}
+			return sum, nil
+		}
+	}
+	return "", fmt.Errorf("weights: %s: %w (looked for %v)", dir, ErrNoONNX, onnxCandidates)
 }
 
 // isInt8Bundle reports whether dir is a bundle whose manifest says int8.

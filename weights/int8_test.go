@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/obscura-ai/obscura/internal/testenv"
 )
 
 // int8Fixture writes bundles of the small test graph into root, each with
@@ -115,5 +117,50 @@ func TestInt8IDs(t *testing.T) {
 		if strings.Join(got, ",") != strings.Join(c.want, ",") {
 			t.Errorf("int8IDs(%q, %q) = %v, want %v", c.id, c.base, got, c.want)
 		}
+	}
+}
+
+// TestInt8VariantStale: an INT8 bundle exported from a model's graph
+// records that graph's sum; once the model's graph changes (retrained in
+// place), Int8Variant refuses the old INT8 bundle instead of serving it.
+// Re-bundling the INT8 bundle keeps the recorded source.
+func TestInt8VariantStale(t *testing.T) {
+	root := t.TempDir()
+	hf := filepath.Join(root, "m")
+	if err := os.Rename(smallHFDir(t, smallVocabSize), hf); err != nil {
+		t.Fatal(err)
+	}
+	src, err := Load(hf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The INT8 graph is given as a separate file, as bundle --int8 does.
+	exported := filepath.Join(t.TempDir(), "model.onnx")
+	if _, _, err := copyFile(src.ONNXPath, exported); err != nil {
+		t.Fatal(err)
+	}
+	b, err := WriteBundle(src, hf+"-int8", BundleOptions{ID: "m-int8", Quantization: QuantINT8, ONNXPath: exported})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, err := FileSHA256(src.ONNXPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Metadata.SourceSHA256 != want {
+		t.Fatalf("source_sha256 %q, want the fp32 graph's %q", b.Metadata.SourceSHA256, want)
+	}
+	wantChoice(t, hf, hf+"-int8", Int8Sibling)
+	again, err := WriteBundle(b, filepath.Join(root, "again"), BundleOptions{ID: "again", Quantization: QuantINT8})
+	if err != nil || again.Metadata.SourceSHA256 != want {
+		t.Fatalf("re-bundled: %v, source_sha256 %q, want %q", err, again.Metadata.SourceSHA256, want)
+	}
+	// Retrain in place: another graph with the same labels.
+	other := filepath.Join(testenv.Shared(t, "testmodels", "bert_17"), "model.onnx")
+	if _, _, err := copyFile(other, src.ONNXPath); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Int8Variant(hf); err == nil || !strings.Contains(err.Error(), "stale") {
+		t.Fatalf("Int8Variant after the model changed = %v, want a stale-bundle error", err)
 	}
 }
