@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 )
 
 // Status is a gate's verdict.
@@ -49,6 +50,15 @@ type GateOptions struct {
 // weights.Int8Variant use).
 const Int8Suffix = "-int8"
 
+// baseModel is the model r is evidence about: its own name, or for an
+// INT8 report of an INT8 bundle (M-int8) the model M it stands for.
+func baseModel(r *Report) string {
+	if r.Int8 {
+		return strings.TrimSuffix(r.Model, Int8Suffix)
+	}
+	return r.Model
+}
+
 // covers reports whether r is evidence about opt.Model: its own reports,
 // and the INT8 reports of its INT8 bundle, which is what --int8 loads.
 func (opt GateOptions) covers(r *Report) bool {
@@ -80,11 +90,18 @@ func Gates(reports []*Report, opt GateOptions) []GateResult {
 	var out []GateResult
 	add := func(g GateResult) { out = append(out, g) }
 
-	// Latest eval report per data set, method and precision (reports are
-	// sorted oldest first).
+	// Latest eval report per model, data set, method and precision
+	// (reports are sorted oldest first). Without a model filter the scope
+	// names the model: two models' reports are two pieces of evidence.
+	who := func(r *Report) string {
+		if opt.Model != "" {
+			return ""
+		}
+		return baseModel(r) + " "
+	}
 	latest := map[string]*Report{}
 	for _, r := range evals {
-		latest[r.Dataset+label(r)] = r
+		latest[who(r)+r.Dataset+label(r)] = r
 	}
 	scopes := make([]string, 0, len(latest))
 	for d := range latest {
@@ -114,12 +131,13 @@ func Gates(reports []*Report, opt GateOptions) []GateResult {
 
 	// INT8 against fp32, per data set and method.
 	type key struct {
+		model  string
 		ds     string
 		method string
 	}
 	fp, q := map[key]*Report{}, map[key]*Report{}
 	for _, r := range evals {
-		k := key{r.Dataset, method(r)}
+		k := key{who(r), r.Dataset, method(r)}
 		if r.Int8 {
 			q[k] = r
 		} else {
@@ -133,7 +151,11 @@ func Gates(reports []*Report, opt GateOptions) []GateResult {
 		}
 	}
 	sort.Slice(pairs, func(i, j int) bool {
-		return pairs[i].ds < pairs[j].ds || pairs[i].ds == pairs[j].ds && pairs[i].method < pairs[j].method
+		a, b := pairs[i], pairs[j]
+		if a.model != b.model {
+			return a.model < b.model
+		}
+		return a.ds < b.ds || a.ds == b.ds && a.method < b.method
 	})
 	if len(pairs) == 0 {
 		add(GateResult{Name: "INT8 vs fp32", Status: Missing, Hard: true, Value: "no INT8/fp32 pair of eval reports", Limit: fmt.Sprintf("≤ %.1f pt", GateInt8DeltaPts)})
@@ -144,7 +166,7 @@ func Gates(reports []*Report, opt GateOptions) []GateResult {
 		if d > GateInt8DeltaPts {
 			st = Fail
 		}
-		add(GateResult{Name: "INT8 vs fp32", Scope: k.ds + " " + k.method, Status: st, Hard: true, Value: fmt.Sprintf("%.2f pt", d), Limit: fmt.Sprintf("≤ %.1f pt", GateInt8DeltaPts)})
+		add(GateResult{Name: "INT8 vs fp32", Scope: k.model + k.ds + " " + k.method, Status: st, Hard: true, Value: fmt.Sprintf("%.2f pt", d), Limit: fmt.Sprintf("≤ %.1f pt", GateInt8DeltaPts)})
 	}
 
 	// Latency from the latest bench report.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -226,5 +227,34 @@ func TestGatesModelTakesItsInt8Bundle(t *testing.T) {
 	gs = Gates(writeReports(t, append(goodSet()[:1], &old)...), GateOptions{Model: "m"})
 	if got := statusOf(gs, "INT8 vs fp32"); !reflect.DeepEqual(got, []Status{Fail}) {
 		t.Errorf("INT8 vs fp32 with only the old report: %v, want [FAIL]", got)
+	}
+}
+
+// TestGatesPairWithinModel: without a model filter, INT8 is compared with
+// fp32 of the same model only (an INT8 bundle m-int8 counting as m), and
+// every scope names its model.
+func TestGatesPairWithinModel(t *testing.T) {
+	a := &Report{Kind: KindEval, Model: "a", Dataset: "synth", Time: t0,
+		Scores: scoresWith(0.93, 0.91, map[string]float64{"PERSON": 0.95})}
+	bq := &Report{Kind: KindEval, Model: "b", Dataset: "synth", Int8: true, Time: t0.Add(time.Minute),
+		Scores: scoresWith(0.90, 0.91, map[string]float64{"PERSON": 0.95})}
+	gs := Gates(writeReports(t, a, bq), GateOptions{})
+	if got := statusOf(gs, "INT8 vs fp32"); !reflect.DeepEqual(got, []Status{Missing}) {
+		t.Fatalf("a's fp32 and b's INT8: INT8 vs fp32 %v, want [MISSING] (no pair within a model)", got)
+	}
+	aq := &Report{Kind: KindEval, Model: "a" + Int8Suffix, Dataset: "synth", Int8: true, Time: t0.Add(2 * time.Minute),
+		Scores: scoresWith(0.928, 0.91, map[string]float64{"PERSON": 0.95})}
+	gs = Gates(writeReports(t, a, bq, aq), GateOptions{})
+	var pair []string
+	for _, g := range gs {
+		if g.Name == "INT8 vs fp32" {
+			pair = append(pair, string(g.Status)+" "+g.Scope)
+		}
+		if g.Name == "macro F1" && !strings.HasPrefix(g.Scope, "a ") && !strings.HasPrefix(g.Scope, "b ") {
+			t.Errorf("scope %q does not name its model", g.Scope)
+		}
+	}
+	if !reflect.DeepEqual(pair, []string{"PASS a synth entities"}) {
+		t.Fatalf("INT8 vs fp32: %v, want [PASS a synth entities]", pair)
 	}
 }
