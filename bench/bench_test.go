@@ -79,15 +79,21 @@ const (
 	selfThreads = 1
 )
 
-// TestPeerAgainstItself runs ONNX Runtime twice against itself, two peer
+// TestPeerAgainstItself runs ONNX Runtime against itself: two peer
 // processes on the same fp32 file with default session options, taking
-// turns on the same ids: the ratio the reports headline (PairedRatio) must
-// be 1.00 ± selfRatioTol, read either way round (a/b and b/a), so that a
-// harness that favours the first or the second runner fails. On the shared
-// 2-core machine with 1 thread under a load average of 8, three runs gave
-// paired ratios 0.98-1.02 while p50 over p50 spread 0.96-1.02; with 2
-// threads under a load of 3.5-5 four runs gave 0.98-1.02 paired against
-// 0.91-1.13 for p50 over p50 over seven runs.
+// turns on the same ids. The ratio the reports headline (PairedRatio) of
+// peer a over peer b must be 1.00 ± selfRatioTol, read either way round,
+// so that a harness that favours the first or the second runner fails.
+//
+// Two passes, with a started first and then second: on the 2-core Intel
+// machine of 2026-12-03 the process started first was the slower one in
+// 12 of 12 single passes (paired 1.02-1.10, so a single pass failed the
+// bound about half the time; with the runner list reversed the ratio
+// reversed, 0.90-0.95, so it follows the process, not the turn order).
+// That is a property of the processes, not of the harness, and the
+// geometric mean of the two passes cancels it; each pass is logged. On
+// the AMD machine of 2026-12-02 single passes gave 0.98-1.02 with 1
+// thread under a load average of 8.
 func TestPeerAgainstItself(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts two ONNX Runtime processes")
@@ -103,27 +109,34 @@ func TestPeerAgainstItself(t *testing.T) {
 	}
 	inputs := selfIDs(t, tok)
 	threads := min(selfThreads, runtime.NumCPU())
-	var peers []Runner
-	for _, name := range []string{"a", "b"} {
-		p, err := StartPeer(context.Background(), PeerOptions{Name: name, Dir: ortDir, Model: filepath.Join(dir, "onnx", "model.onnx"), Threads: threads})
-		if errors.Is(err, ErrNotInstalled) {
-			t.Skip(err)
+	model := filepath.Join(dir, "onnx", "model.onnx")
+	// pass starts the peers in the given order and returns the paired and
+	// p50 ratios of a over b.
+	pass := func(order []string) (paired, p50 float64, version string) {
+		byName := map[string]*Peer{}
+		for _, name := range order {
+			p, err := StartPeer(context.Background(), PeerOptions{Name: name, Dir: ortDir, Model: model, Threads: threads})
+			if errors.Is(err, ErrNotInstalled) {
+				t.Skip(err)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			byName[name] = p
 		}
+		peers := []Runner{byName["a"], byName["b"]}
+		times, err := Turns(context.Background(), peers, inputs, DefaultTurns)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer p.Close()
-		peers = append(peers, p)
+		return PairedRatio(times[0], times[1], DefaultTurns.Block), Ratio(times[0], times[1]), byName["a"].Version
 	}
-	times, err := Turns(context.Background(), peers, inputs, DefaultTurns)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ab := Ratio(times[0], times[1])
-	pr := PairedRatio(times[0], times[1], DefaultTurns.Block)
-	t.Logf("ONNX Runtime %s against itself, %d threads, %d inputs of %d tokens: a/b p50 ratio %.4f, paired %.4f",
-		peers[0].(*Peer).Version, threads, len(inputs), selfLen, ab, pr)
-	// The reports' headline ratio is the paired one; p50 over p50 is logged.
+	first, firstP50, version := pass([]string{"a", "b"})
+	second, secondP50, _ := pass([]string{"b", "a"})
+	pr := math.Sqrt(first * second)
+	t.Logf("ONNX Runtime %s against itself, %d threads, %d inputs of %d tokens: a/b paired %.4f with a started first, %.4f with a started second (p50 over p50 %.4f, %.4f): geometric mean %.4f",
+		version, threads, len(inputs), selfLen, first, second, firstP50, secondP50, pr)
 	if math.Abs(pr-1) > selfRatioTol || math.Abs(1/pr-1) > selfRatioTol {
 		t.Errorf("ONNX Runtime against itself: paired ratio %.4f, want 1.00 ± %.2f", pr, selfRatioTol)
 	}
