@@ -77,6 +77,8 @@ const (
 	// cores made the paired ratio drift to 1.03-1.07 in four runs (two
 	// outside the bound), which measures the machine, not the harness.
 	selfThreads = 1
+	// selfCompareEnv enables TestPeerAgainstItself.
+	selfCompareEnv = "OBSCURA_SELF_COMPARE"
 )
 
 // TestPeerAgainstItself runs ONNX Runtime against itself: two peer
@@ -94,9 +96,17 @@ const (
 // geometric mean of the two passes cancels it; each pass is logged. On
 // the AMD machine of 2026-12-02 single passes gave 0.98-1.02 with 1
 // thread under a load average of 8.
+//
+// It is a timing test, so it runs only when selfCompareEnv is set, on an
+// otherwise idle machine: .ci/run runs it on its own after go test ./...,
+// whose other packages' tests, running beside it, moved single passes to
+// 1.08 and p50 over p50 to 1.21.
 func TestPeerAgainstItself(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts two ONNX Runtime processes")
+	}
+	if os.Getenv(selfCompareEnv) == "" {
+		t.Skipf("a timing test: set %s=1 and run it alone on an otherwise idle machine (.ci/run does)", selfCompareEnv)
 	}
 	dir := testenv.Shared(t, "models", "obscura-minilm-conll")
 	ortDir := filepath.Join(testenv.ModuleRoot(), "bench", "ort")
