@@ -470,9 +470,14 @@ func (p *Proxy) streamSSE(w http.ResponseWriter, rc *http.ResponseController, re
 	defer stop()
 	timer := time.AfterFunc(p.cfg.StreamIdleTimeout, func() { idled.Store(true); cancel() })
 	defer timer.Stop()
+	// The client connection's read deadline (which the server's
+	// ReadTimeout would otherwise end the stream with) moves on with every
+	// upstream read, but to twice the idle timeout: at the same instant as
+	// the timer it raced it, and when it won, the server cancelled the
+	// request and a stalled upstream was reported as the client leaving.
 	body := &idleReader{r: resp.Body, reset: func() {
 		timer.Reset(p.cfg.StreamIdleTimeout)
-		_ = rc.SetReadDeadline(time.Now().Add(p.cfg.StreamIdleTimeout))
+		_ = rc.SetReadDeadline(time.Now().Add(2 * p.cfg.StreamIdleTimeout))
 	}}
 	sr := newSSERestorer(ex.kind, m)
 	err := pumpSSE(body, sr, func(b []byte) error {
