@@ -908,93 +908,17 @@ rpt5loop:
 // panel's two 16-column halves (16 k-groups × 64 bytes, stride 128). All
 // are 16 rows of 64 bytes (amxTileConfig).
 
-// func gemmAMX(a *byte, b *int8, c *int32, tiles, kblocks int, cfg *[64]byte)
-// a: tiles row-tiles of 16 rows, each kblocks blocks of 16×64 bytes; b: one
-// 32-column panel, kblocks blocks of 16 k-groups × 128 bytes; c: row-major
-// (tiles·16)×32 int32, overwritten. R11 = 64 (activation stride), R12 =
-// 128 (weight and output stride), R13 = bytes per activation row-tile.
-TEXT ·gemmAMX(SB), NOSPLIT, $0-48
-	MOVQ a+0(FP), SI
-	MOVQ b+8(FP), DI
-	MOVQ c+16(FP), DX
-	MOVQ tiles+24(FP), CX
-	MOVQ kblocks+32(FP), BX
-	MOVQ cfg+40(FP), AX
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0x00 // ldtilecfg (%rax)
-	MOVQ $64, R11
-	MOVQ $128, R12
-	MOVQ BX, R13
-	SHLQ $10, R13
-
-amxPair:
-	CMPQ CX, $2
-	JLT  amxSingle
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc0 // tilezero %tmm0
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc8 // tilezero %tmm1
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd0 // tilezero %tmm2
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd8 // tilezero %tmm3
-	MOVQ SI, R8
-	LEAQ (SI)(R13*1), R9
-	MOVQ DI, R10
-	MOVQ BX, AX
-
-amxKPair:
-	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x24; BYTE $0x18 // tileloadd (%r8,%r11,1),%tmm4
-	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x34; BYTE $0x22 // tileloadd (%r10,%r12,1),%tmm6
-	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x7c; BYTE $0x22; BYTE $0x40 // tileloadd 0x40(%r10,%r12,1),%tmm7
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x49; BYTE $0x5e; BYTE $0xc4 // tdpbusd %tmm6,%tmm4,%tmm0
-	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x2c; BYTE $0x19 // tileloadd (%r9,%r11,1),%tmm5
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x41; BYTE $0x5e; BYTE $0xcc // tdpbusd %tmm7,%tmm4,%tmm1
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x49; BYTE $0x5e; BYTE $0xd5 // tdpbusd %tmm6,%tmm5,%tmm2
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x41; BYTE $0x5e; BYTE $0xdd // tdpbusd %tmm7,%tmm5,%tmm3
-	ADDQ $1024, R8
-	ADDQ $1024, R9
-	ADDQ $2048, R10
-	DECQ AX
-	JNZ  amxKPair
-	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x04; BYTE $0x22 // tilestored %tmm0,(%rdx,%r12,1)
-	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x4c; BYTE $0x22; BYTE $0x40 // tilestored %tmm1,0x40(%rdx,%r12,1)
-	LEAQ 2048(DX), AX
-	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x14; BYTE $0x20 // tilestored %tmm2,(%rax,%r12,1)
-	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x5c; BYTE $0x20; BYTE $0x40 // tilestored %tmm3,0x40(%rax,%r12,1)
-	ADDQ $4096, DX
-	LEAQ (SI)(R13*2), SI
-	SUBQ $2, CX
-	JMP  amxPair
-
-amxSingle:
-	TESTQ CX, CX
-	JZ    amxDone
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc0 // tilezero %tmm0
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc8 // tilezero %tmm1
-	MOVQ SI, R8
-	MOVQ DI, R10
-	MOVQ BX, AX
-
-amxKSingle:
-	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x24; BYTE $0x18 // tileloadd (%r8,%r11,1),%tmm4
-	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x34; BYTE $0x22 // tileloadd (%r10,%r12,1),%tmm6
-	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x7c; BYTE $0x22; BYTE $0x40 // tileloadd 0x40(%r10,%r12,1),%tmm7
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x49; BYTE $0x5e; BYTE $0xc4 // tdpbusd %tmm6,%tmm4,%tmm0
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x41; BYTE $0x5e; BYTE $0xcc // tdpbusd %tmm7,%tmm4,%tmm1
-	ADDQ $1024, R8
-	ADDQ $2048, R10
-	DECQ AX
-	JNZ  amxKSingle
-	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x04; BYTE $0x22 // tilestored %tmm0,(%rdx,%r12,1)
-	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x4c; BYTE $0x22; BYTE $0x40 // tilestored %tmm1,0x40(%rdx,%r12,1)
-
-amxDone:
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0xc0 // tilerelease
-	RET
-
 // func gemmDeqAMX(a *byte, b *int8, tiles, kblocks int, cfg *[64]byte, scratch *int32, out *float32, outStride int, corr *int32, scales, bias, sx *float32, add int)
-// gemmAMX with the epilogue: each finished row-tile pair (or last single
-// row-tile) goes from the tiles to scratch (32×32 int32, 128-byte rows,
-// still in L1) and is dequantized from there row by row (DEQ512) into out,
-// rows outStride floats apart (added into out when add ≠ 0). Z26..Z31 hold
-// the panel's corr, scales and bias; R12 walks sx; AX is the next output
-// row; R13 = 128, the weight and scratch stride; R11 = 64, the activation
+// a: tiles row-tiles of 16 rows, each kblocks blocks of 16×64 bytes; b: one
+// 32-column panel, kblocks blocks of 16 k-groups × 128 bytes. Each finished
+// row-tile pair (or last single row-tile) goes from the tiles to scratch
+// (int32, 128-byte rows). With out ≠ nil scratch is one 32×32 block, still
+// in L1, dequantized from there row by row (DEQ512) into out, rows
+// outStride floats apart (added into out when add ≠ 0); with out = nil
+// scratch is the whole (tiles·16)×32 int32 result, each block stored after
+// the last, and corr, scales, bias and sx are not read. Z26..Z31 hold the
+// panel's corr, scales and bias; R12 walks sx; AX is the next output row;
+// R13 = 128, the weight and scratch stride; R11 = 64, the activation
 // stride, while tiles compute, and the output stride in bytes while rows
 // are dequantized.
 TEXT ·gemmDeqAMX(SB), NOSPLIT, $0-104
@@ -1004,6 +928,10 @@ TEXT ·gemmDeqAMX(SB), NOSPLIT, $0-104
 	MOVQ cfg+32(FP), AX
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0x00 // ldtilecfg (%rax)
 	MOVQ scratch+40(FP), DX
+	MOVQ $128, R13
+	MOVQ out+48(FP), AX
+	TESTQ AX, AX
+	JZ    dAmxPair
 	MOVQ corr+64(FP), AX
 	VMOVDQU32 (AX), Z26
 	VMOVDQU32 64(AX), Z27
@@ -1015,7 +943,6 @@ TEXT ·gemmDeqAMX(SB), NOSPLIT, $0-104
 	VMOVUPS 64(AX), Z31
 	MOVQ sx+88(FP), R12
 	MOVQ out+48(FP), AX
-	MOVQ $128, R13
 
 dAmxPair:
 	CMPQ CX, $2
@@ -1080,7 +1007,14 @@ dAmxKSingle:
 	MOVQ $16, R9
 	XORQ CX, CX
 
-dAmxDeq: // R9 rows of scratch (DX) into out (AX)
+dAmxDeq: // R9 rows of scratch (DX) into out (AX), or on to the next block
+	TESTQ AX, AX
+	JNZ   dAmxDeqRows
+	SHLQ  $7, R9
+	ADDQ  R9, DX
+	JMP   dAmxPair
+
+dAmxDeqRows:
 	MOVQ outStride+56(FP), R11
 	SHLQ $2, R11
 	MOVQ DX, R8

@@ -28,7 +28,7 @@ var archKernels = []*kernel{
 				panic("quant: amx: K must be padded to a multiple of 64")
 			}
 			_, _, _ = a[tiles*16*kp-1], b[32*kp-1], c[tiles*16*32-1]
-			gemmAMX(&a[0], &b[0], &c[0], tiles, kp/64, &amxTileConfig)
+			gemmDeqAMX(&a[0], &b[0], tiles, kp/64, &amxTileConfig, &c[0], nil, 0, nil, nil, nil, nil, 0)
 		},
 		microDeq: microDeqAMX,
 	},
@@ -77,7 +77,7 @@ var archKernels = []*kernel{
 	},
 }
 
-// amxTileConfig is the LDTILECFG operand of gemmAMX: palette 1, and TMM0
+// amxTileConfig is the LDTILECFG operand of gemmDeqAMX: palette 1, and TMM0
 // to TMM7 all 16 rows of 64 bytes (accumulators 16×16 int32, activation
 // tiles 16 rows × 64 k values, weight tiles 16 k-groups × 16 columns × 4).
 var amxTileConfig = func() (c [64]byte) {
@@ -89,24 +89,20 @@ var amxTileConfig = func() (c [64]byte) {
 	return c
 }()
 
-// gemmAMX computes, for each of tiles row-tiles of 16 rows, the 16×32
+// gemmDeqAMX computes, for each of tiles row-tiles of 16 rows, the 16×32
 // int32 block c[i][j] = Σ_k a[i][k]·b[k][j] over kblocks blocks of 64 k
 // values, with a unsigned (xq+128) and b signed, using TDPBUSD on tile
 // registers configured by cfg (amxTileConfig). a holds, per row-tile and
 // k-block, 16 rows of 64 bytes; b is one 32-column panel in the
 // avx512vnni layout (per k-group of 4, 32 columns × 4 bytes), read as two
-// 16-column tiles with a 128-byte stride; c is row-major with 32 int32
-// per row, overwritten. Row-tiles go in pairs (four accumulator tiles),
-// an odd last one alone. It releases the tiles (TILERELEASE) before it
-// returns, so no tile state outlives the call.
-//
-//go:noescape
-func gemmAMX(a *byte, b *int8, c *int32, tiles, kblocks int, cfg *[64]byte)
-
-// gemmDeqAMX is gemmAMX with the epilogue: each finished pair of row-tiles
-// (or a last single one) is stored from the tiles to scratch (32×32 int32)
-// and dequantized from there, row r to out + r·outStride floats, as
+// 16-column tiles with a 128-byte stride. Row-tiles go in pairs (four
+// accumulator tiles), an odd last one alone. With out = nil the result goes
+// to scratch, row-major with 32 int32 per row (the micro-kernel); otherwise
+// each finished pair is stored to scratch (one 32×32 block) and
+// dequantized from there, row r to out + r·outStride floats, as
 // gemmDeqAVX512VNNI computes it (DEQ512), or added into out when add ≠ 0.
+// It releases the tiles (TILERELEASE) before it returns, so no tile state
+// outlives the call.
 //
 //go:noescape
 func gemmDeqAMX(a *byte, b *int8, tiles, kblocks int, cfg *[64]byte, scratch *int32, out *float32, outStride int, corr *int32, scales, bias, sx *float32, add int)
