@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/obscura-ai/obscura/weights"
 )
 
 // Status is a gate's verdict.
@@ -45,16 +47,11 @@ type GateOptions struct {
 	Dataset string // only eval reports of this data set, if set
 }
 
-// Int8Suffix names a model's INT8 bundle: M's is M-int8 (the sibling
-// directory and registry id that `obscura bundle --int8` and
-// weights.Int8Variant use).
-const Int8Suffix = "-int8"
-
 // baseModel is the model r is evidence about: its own name, or for an
 // INT8 report of an INT8 bundle (M-int8) the model M it stands for.
 func baseModel(r *Report) string {
 	if r.Int8 {
-		return strings.TrimSuffix(r.Model, Int8Suffix)
+		return strings.TrimSuffix(r.Model, weights.Int8Suffix)
 	}
 	return r.Model
 }
@@ -62,7 +59,7 @@ func baseModel(r *Report) string {
 // covers reports whether r is evidence about opt.Model: its own reports,
 // and the INT8 reports of its INT8 bundle, which is what --int8 loads.
 func (opt GateOptions) covers(r *Report) bool {
-	return r.Model == opt.Model || r.Int8 && r.Model == opt.Model+Int8Suffix
+	return r.Model == opt.Model || r.Int8 && r.Model == opt.Model+weights.Int8Suffix
 }
 
 func pct(x float64) string { return fmt.Sprintf("%.2f%%", 100*x) }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/obscura-ai/obscura/weights"
 )
 
 // scoresWith builds scores whose macro F1 and recall are as given, with one
@@ -208,11 +210,11 @@ func TestGatesModelTakesItsInt8Bundle(t *testing.T) {
 	old.Time = t0.Add(-time.Hour)
 	old.Scores = scoresWith(0.80, 0.80, map[string]float64{"PERSON": 0.70})
 	bundle := *rs[1]
-	bundle.Model = "m" + Int8Suffix
+	bundle.Model = "m" + weights.Int8Suffix
 	bundle.Time = t0.Add(5 * time.Minute)
 	bundle.Scores = scoresWith(0.928, 0.91, map[string]float64{"PERSON": 0.95, "SSN": 0.9})
 	bundleFP := *rs[0]
-	bundleFP.Model, bundleFP.Time = "m"+Int8Suffix, t0.Add(6*time.Minute)
+	bundleFP.Model, bundleFP.Time = "m"+weights.Int8Suffix, t0.Add(6*time.Minute)
 	bundleFP.Scores = scoresWith(0.5, 0.5, map[string]float64{"PERSON": 0.5})
 	other := bundle
 	other.Model, other.Time = "n-int8", t0.Add(7*time.Minute)
@@ -242,7 +244,7 @@ func TestGatesPairWithinModel(t *testing.T) {
 	if got := statusOf(gs, "INT8 vs fp32"); !reflect.DeepEqual(got, []Status{Missing}) {
 		t.Fatalf("a's fp32 and b's INT8: INT8 vs fp32 %v, want [MISSING] (no pair within a model)", got)
 	}
-	aq := &Report{Kind: KindEval, Model: "a" + Int8Suffix, Dataset: "synth", Int8: true, Time: t0.Add(2 * time.Minute),
+	aq := &Report{Kind: KindEval, Model: "a" + weights.Int8Suffix, Dataset: "synth", Int8: true, Time: t0.Add(2 * time.Minute),
 		Scores: scoresWith(0.928, 0.91, map[string]float64{"PERSON": 0.95})}
 	gs = Gates(writeReports(t, a, bq, aq), GateOptions{})
 	var pair []string

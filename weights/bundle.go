@@ -236,14 +236,14 @@ func (e *ChecksumError) Error() string {
 	return fmt.Sprintf("weights: bundle %s: %s fails its checksum: checksum.sha256 says sha256 %s, the file has %s (tampered or truncated; re-create or re-download the bundle)", e.Dir, e.File, e.Want, e.Got)
 }
 
-// GraphSHA256 returns the hex SHA-256 of m's graph file: the bundle's
-// recorded sum when m is a bundle (verified when it was loaded), else the
-// file's.
-func GraphSHA256(m *Model) (string, error) {
-	if m.IsBundle && m.Manifest != nil && m.Manifest.SHA256 != "" {
-		return m.Manifest.SHA256, nil
+// graphSHA256 is the SHA-256 of a model's graph: recorded, the sum a
+// bundle's manifest gives (its checksums are verified when it loads), or
+// else that of the file at path.
+func graphSHA256(recorded, path string) (string, error) {
+	if recorded != "" {
+		return recorded, nil
 	}
-	sum, _, err := FileSHA256(m.ONNXPath)
+	sum, _, err := FileSHA256(path)
 	if err != nil {
 		return "", fmt.Errorf("weights: %w", err)
 	}
@@ -437,7 +437,11 @@ func WriteBundle(src *Model, outDir string, opt BundleOptions) (*Model, error) {
 	var sourceSum string
 	if opt.ONNXPath != "" && filepath.Clean(opt.ONNXPath) != filepath.Clean(src.ONNXPath) {
 		graphPath = opt.ONNXPath
-		sum, err := GraphSHA256(src)
+		var recorded string
+		if src.IsBundle && src.Manifest != nil {
+			recorded = src.Manifest.SHA256
+		}
+		sum, err := graphSHA256(recorded, src.ONNXPath)
 		if err != nil {
 			return nil, err
 		}

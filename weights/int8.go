@@ -7,6 +7,11 @@ import (
 	"strings"
 )
 
+// Int8Suffix makes a model's INT8 bundle's name from the model's: M-int8
+// is the sibling directory and the registry id Int8Variant looks for, and
+// the name under which the INT8 bundle's reports appear.
+const Int8Suffix = "-" + QuantINT8
+
 // How Int8Variant found the directory to load.
 const (
 	Int8Itself   = "itself"    // the model directory is an INT8 bundle
@@ -83,7 +88,7 @@ func Int8Variant(dir string) (Int8Choice, error) {
 		return Int8Choice{Dir: cand, Via: via}, true, nil
 	}
 	clean := filepath.Clean(dir)
-	if c, ok, err := check(clean+"-int8", Int8Sibling); ok || err != nil {
+	if c, ok, err := check(clean+Int8Suffix, Int8Sibling); ok || err != nil {
 		return c, err
 	}
 	if r, err := OpenRegistry(filepath.Dir(clean)); err == nil {
@@ -125,14 +130,15 @@ func int8IDs(id, base string) []string {
 		if strings.Contains(s, "-"+QuantFP32) {
 			add(strings.Replace(s, "-"+QuantFP32, "-"+QuantINT8, 1))
 		}
-		add(s + "-" + QuantINT8)
+		add(s + Int8Suffix)
 	}
 	return out
 }
 
 // graphSum is the SHA-256 of the graph of the model in dir, as
-// GraphSHA256 gives it, without loading the model: a bundle's manifest
-// sum, else the first graph file of a Hugging Face directory.
+// WriteBundle records it for an export's source, without loading the
+// model: a bundle's manifest sum, else the first graph file of a Hugging
+// Face directory.
 func graphSum(dir string) (string, error) {
 	var m Manifest
 	if readJSONFile(filepath.Join(dir, fileManifest), &m) == nil && m.SHA256 != "" {
@@ -140,11 +146,7 @@ func graphSum(dir string) (string, error) {
 	}
 	for _, c := range onnxCandidates {
 		if p := filepath.Join(dir, c); fileExists(p) {
-			sum, _, err := FileSHA256(p)
-			if err != nil {
-				return "", fmt.Errorf("weights: %w", err)
-			}
-			return sum, nil
+			return graphSHA256("", p)
 		}
 	}
 	return "", fmt.Errorf("weights: %s: %w (looked for %v)", dir, ErrNoONNX, onnxCandidates)
