@@ -89,9 +89,10 @@ const (
 //
 // Two passes, with a started first and then second: on the 2-core Intel
 // machine of 2026-12-03 the process started first was the slower one in
-// 12 of 12 single passes (paired 1.02-1.10, so a single pass failed the
-// bound about half the time; with the runner list reversed the ratio
-// reversed, 0.90-0.95, so it follows the process, not the turn order).
+// 10 of 11 single passes (paired 1.02-1.10, the eleventh 0.96, so a single
+// pass failed the bound about half the time; with the runner list
+// reversed the ratio reversed, 0.90-0.95 in three runs, so it follows the
+// process, not the turn order).
 // That is a property of the processes, not of the harness, and the
 // geometric mean of the two passes cancels it; each pass is logged. On
 // the AMD machine of 2026-12-02 single passes gave 0.98-1.02 with 1
