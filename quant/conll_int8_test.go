@@ -19,6 +19,7 @@ import (
 	"testing"
 
 	"github.com/obscura-ai/obscura/bert"
+	"github.com/obscura-ai/obscura/internal/cpu"
 	"github.com/obscura-ai/obscura/internal/testenv"
 	"github.com/obscura-ai/obscura/quant"
 	"github.com/obscura-ai/obscura/tokenize"
@@ -293,9 +294,20 @@ func TestCoNLLInt8LogitsVsORT(t *testing.T) {
 		dGraph, meanGraph, logitTol, 100*share(closeGraph), 100*share(agreeGraph))
 	t.Logf("our fused INT8 runtime: max |Δlogit| %.4g, mean %.3g, argmax agreement %.4f%%", dFused, meanFused, 100*share(agreeFused))
 	t.Logf("argmax = our fp32 argmax: ONNX Runtime INT8 %.4f%%, our fused INT8 %.4f%%", 100*share(ortFP32), 100*share(fusedFP32))
-	if dGraph > graphVsORTMax || meanGraph > graphVsORTMean || share(agreeGraph) < minGraphORTArgmax {
+	// Without a dot-product instruction ONNX Runtime's u8×s8 products
+	// saturate in int16 pairs (TestORTInt8SaturationWithoutVNNI), so it
+	// does not compute the file's exact algebra there: the graph executor
+	// is then held to the bounds of a different algebra, as the fused
+	// runtime is (2026-12-04, AMD Zen 3 with AVX2 only, 100 sentences:
+	// mean 0.054, max 1.72, argmax 99.45 %).
+	gMax, gMean, gArgmax := graphVsORTMax, graphVsORTMean, minGraphORTArgmax
+	if f := cpu.Detect(); f.Arch == "amd64" && !f.AVX512VNNI && !f.AVXVNNI {
+		t.Logf("no VNNI on this host: ONNX Runtime's int16 pair sums saturate; graph executor held to %g / %g / %.0f%%", fusedVsORTMax, fusedVsORTMean, 100*minFusedORTArgmax)
+		gMax, gMean, gArgmax = fusedVsORTMax, fusedVsORTMean, minFusedORTArgmax
+	}
+	if dGraph > gMax || meanGraph > gMean || share(agreeGraph) < gArgmax {
 		t.Errorf("graph executor vs ONNX Runtime on the same INT8 file: max |Δlogit| %.3g (≤ %g), mean %.3g (≤ %g), argmax %.4f%% (≥ %.2f%%)",
-			dGraph, graphVsORTMax, meanGraph, graphVsORTMean, 100*share(agreeGraph), 100*minGraphORTArgmax)
+			dGraph, gMax, meanGraph, gMean, 100*share(agreeGraph), 100*gArgmax)
 	}
 	if dFused > fusedVsORTMax || meanFused > fusedVsORTMean || share(agreeFused) < minFusedORTArgmax {
 		t.Errorf("fused INT8 vs ONNX Runtime INT8: max |Δlogit| %.3g (≤ %g), mean %.3g (≤ %g), argmax %.4f%% (≥ %.2f%%)",

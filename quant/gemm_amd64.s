@@ -484,6 +484,21 @@ peakloop:
 	RET
 
 // ---------------------------------------------------------------------------
+// The AVX2 epilogues. Both take
+//	DI = out, R8 = outStride bytes, SI = acc, R9 = accStride bytes,
+//	CX = rows, R10 = groups, R11 = corr, R12 = scales, R13 = bias, R14 = sx
+
+// DQ_GROUP leaves in Y1 the 8 values at column offset AX (bytes) of the
+// current row, float32(float32(float32(acc−corr)·sx)·scales) + bias, with
+// the row's sx broadcast in Y0.
+#define DQ_GROUP \
+	VMOVDQU   (SI)(AX*1), Y1; \
+	VPSUBD    (R11)(AX*1), Y1, Y1; \
+	VCVTDQ2PS Y1, Y1; \
+	VMULPS    Y0, Y1, Y1; \
+	VMULPS    (R12)(AX*1), Y1, Y1; \
+	VADDPS    (R13)(AX*1), Y1, Y1
+
 // func dequantAVX2(out *float32, outStride int, acc *int32, accStride int, rows, groups int, corr *int32, scales *float32, bias *float32, sx *float32)
 // For rows rows and groups groups of 8 columns:
 // out[r][j] = float32(float32(float32(acc[r][j]−corr[j])·sx[r])·scales[j]) + bias[j],
@@ -508,12 +523,7 @@ dqrow:
 	MOVQ         R10, BX
 
 dqgroup:
-	VMOVDQU   (SI)(AX*1), Y1
-	VPSUBD    (R11)(AX*1), Y1, Y1
-	VCVTDQ2PS Y1, Y1
-	VMULPS    Y0, Y1, Y1
-	VMULPS    (R12)(AX*1), Y1, Y1
-	VADDPS    (R13)(AX*1), Y1, Y1
+	DQ_GROUP
 	VMOVUPS   Y1, (DI)(AX*1)
 	ADDQ      $32, AX
 	DECQ      BX
@@ -523,6 +533,43 @@ dqgroup:
 	ADDQ      $4, R14
 	DECQ      CX
 	JNZ       dqrow
+	VZEROUPPER
+	RET
+
+// func dequantAddAVX2(out *float32, outStride int, acc *int32, accStride int, rows, groups int, corr *int32, scales *float32, bias *float32, sx *float32)
+// dequantAVX2 adding into out: out[r][j] = out[r][j] + v[r][j] with v as
+// dequantAVX2 computes it (dequantRowAdd's operations).
+TEXT ·dequantAddAVX2(SB), NOSPLIT, $0-80
+	MOVQ out+0(FP), DI
+	MOVQ outStride+8(FP), R8
+	SHLQ $2, R8
+	MOVQ acc+16(FP), SI
+	MOVQ accStride+24(FP), R9
+	SHLQ $2, R9
+	MOVQ rows+32(FP), CX
+	MOVQ groups+40(FP), R10
+	MOVQ corr+48(FP), R11
+	MOVQ scales+56(FP), R12
+	MOVQ bias+64(FP), R13
+	MOVQ sx+72(FP), R14
+
+dqarow:
+	VBROADCASTSS (R14), Y0
+	XORQ         AX, AX
+	MOVQ         R10, BX
+
+dqagroup:
+	DQ_GROUP
+	VADDPS    (DI)(AX*1), Y1, Y1
+	VMOVUPS   Y1, (DI)(AX*1)
+	ADDQ      $32, AX
+	DECQ      BX
+	JNZ       dqagroup
+	ADDQ      R8, DI
+	ADDQ      R9, SI
+	ADDQ      $4, R14
+	DECQ      CX
+	JNZ       dqarow
 	VZEROUPPER
 	RET
 

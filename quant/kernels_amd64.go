@@ -59,8 +59,9 @@ var archKernels = []*kernel{
 		name: KernelAVXVNNI, mr: 6, nr: 16, ca: 4, cb: 4, kAlign: 4, shiftA: true,
 		needs:     func(f cpu.Features) bool { return f.AVX2 && f.AVXVNNI },
 		quantRow:  quantizeRowAVX2,
-		quantPack: quantizePackAVX2,
-		dequant:   dequantTileAVX2,
+		quantPack:  quantizePackAVX2,
+		dequant:    dequantTileAVX2,
+		dequantAdd: dequantTileAddAVX2,
 		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
 			gemmAVXVNNI(&a[0], &b[0], &c[0], tiles, kp/4)
 		},
@@ -69,8 +70,9 @@ var archKernels = []*kernel{
 		name: KernelAVX2, mr: 4, nr: 16, ca: 4, cb: 4, kAlign: 4,
 		needs:     func(f cpu.Features) bool { return f.AVX2 },
 		quantRow:  quantizeRowAVX2,
-		quantPack: quantizePackAVX2,
-		dequant:   dequantTileAVX2,
+		quantPack:  quantizePackAVX2,
+		dequant:    dequantTileAVX2,
+		dequantAdd: dequantTileAddAVX2,
 		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
 			gemmAVX2(&a[0], &b[0], &c[0], tiles, kp/4)
 		},
@@ -317,6 +319,30 @@ func dequantTileAVX2(out []float32, outStride int, acc []int32, accStride, rows 
 	if g*8 < cols {
 		for r := 0; r < rows; r++ {
 			dequantRow(out[r*outStride+g*8:r*outStride+cols], acc[r*accStride+g*8:], corr[g*8:], scales[g*8:], bias[g*8:], sx[r])
+		}
+	}
+}
+
+// dequantAddAVX2 is dequantAVX2 adding into out (out[r][j] + v[r][j]),
+// dequantRowAdd's operations.
+//
+//go:noescape
+func dequantAddAVX2(out *float32, outStride int, acc *int32, accStride int, rows, groups int, corr *int32, scales *float32, bias *float32, sx *float32)
+
+// dequantTileAddAVX2 is dequantTileAdd with the 8-column groups in
+// assembly and the remaining columns in Go; results are identical.
+func dequantTileAddAVX2(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32) {
+	cols := len(scales)
+	g := cols / 8
+	if g > 0 && rows > 0 {
+		_ = out[(rows-1)*outStride+cols-1]
+		_ = acc[(rows-1)*accStride+cols-1]
+		_, _, _ = corr[cols-1], bias[cols-1], sx[rows-1]
+		dequantAddAVX2(&out[0], outStride, &acc[0], accStride, rows, g, &corr[0], &scales[0], &bias[0], &sx[0])
+	}
+	if g*8 < cols {
+		for r := 0; r < rows; r++ {
+			dequantRowAdd(out[r*outStride+g*8:r*outStride+cols], acc[r*accStride+g*8:], corr[g*8:], scales[g*8:], bias[g*8:], sx[r])
 		}
 	}
 }
