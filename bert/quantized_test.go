@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/obscura-ai/obscura/internal/cpu"
 	"github.com/obscura-ai/obscura/internal/testenv"
 	"github.com/obscura-ai/obscura/quant"
 	"github.com/obscura-ai/obscura/weights/onnx"
@@ -69,15 +70,23 @@ func TestDynamicQuantizedGraphMatchesORT(t *testing.T) {
 //	testmodels, PerRow    6.3e-4    1.0e-6     351/351
 //	baseline, ORT form    1.52      0.065      2405/2430 (98.97 %)
 //	baseline, PerRow      0.269     0.0068     2429/2430
+//
+// On an x86 host without VNNI ONNX Runtime's u8×s8 products of the ORT
+// form go through VPMADDUBSW, whose int16 pair sums saturate
+// (quant.TestORTInt8SaturationWithoutVNNI shows it on one MatMul), so
+// its logits there are not the file's exact algebra: on such a host
+// (2026-12-04, AMD Zen 3, AVX2 only) the test models' max |Δ| reached
+// 0.045 (mean 0.0013, unchanged), and int8TestModelsMaxTolSat applies.
 const (
-	int8TestModelsMaxTol  = 0.02
-	int8TestModelsMeanTol = 0.004
-	int8PerRowTestMaxTol  = 2e-3
-	int8PerRowTestMeanTol = 1e-5
-	int8BaselineMaxTol    = 3.0
-	int8BaselineMeanTol   = 0.13
-	int8PerRowBaseMaxTol  = 0.6
-	int8PerRowBaseMeanTol = 0.015
+	int8TestModelsMaxTol    = 0.02
+	int8TestModelsMaxTolSat = 0.1
+	int8TestModelsMeanTol   = 0.004
+	int8PerRowTestMaxTol    = 2e-3
+	int8PerRowTestMeanTol   = 1e-5
+	int8BaselineMaxTol      = 3.0
+	int8BaselineMeanTol     = 0.13
+	int8PerRowBaseMaxTol    = 0.6
+	int8PerRowBaseMeanTol   = 0.015
 	// minInt8ExportArgmax is the least share of tokens whose argmax equals
 	// ONNX Runtime's on the same file in its own form; with the PerRow
 	// form the tighter minInt8PerRowArgmax.
@@ -426,6 +435,14 @@ func compareInt8(t *testing.T, m, ref *Model, rows [][]int64, ort [][]float32, f
 	return r
 }
 
+// ortSaturatesInt8 reports whether ONNX Runtime's u8×s8 integer products
+// saturate in int16 pairs on this host: amd64 without AVX-512 VNNI or
+// AVX-VNNI.
+func ortSaturatesInt8() bool {
+	f := cpu.Detect()
+	return f.Arch == "amd64" && !f.AVX512VNNI && !f.AVXVNNI
+}
+
 // TestInt8ExportsMatchORT exports each test model (and the baseline MiniLM
 // on its golden sentences) with quant.QuantizeONNX, in its default form
 // (what obscura bundle --int8 ships) and in the PerRow form, and compares
@@ -495,6 +512,8 @@ func TestInt8ExportsMatchORT(t *testing.T) {
 					maxTol, meanTol, minArgmax = int8PerRowTestMaxTol, int8PerRowTestMeanTol, minInt8PerRowArgmax
 				case md.name == "baseline":
 					maxTol, meanTol = int8BaselineMaxTol, int8BaselineMeanTol
+				case ortSaturatesInt8():
+					maxTol = int8TestModelsMaxTolSat
 				}
 				if r.worst > maxTol || r.mean > meanTol {
 					t.Errorf("max |Δlogit| %.3g (≤ %g), mean %.3g (≤ %g)", r.worst, maxTol, r.mean, meanTol)

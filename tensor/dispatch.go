@@ -75,7 +75,9 @@ var detected = sync.OnceValue(cpu.Detect)
 
 // Default is the kernel SelectKernel picks for the processor the program
 // runs on. It is computed once, on first use.
-func Default() *Kernel { return SelectKernel(detected()) }
+func Default() *Kernel { return defaultKernel() }
+
+var defaultKernel = sync.OnceValue(func() *Kernel { return SelectKernel(detected()) })
 
 // Kernels lists every kernel that can run on this machine, best first
 // (tests run each of them against the reference).

@@ -43,8 +43,15 @@ func sgemmAVX512Half(a, b, c *float32, k, ldc int, bias *float32, accum int)
 //go:noescape
 func sgemmAVX512RowA(a, b, c *float32, k, ldc, lda, accum int)
 
+// sgemmAVX2RowA is sgemmAVX2 (no bias) with A read in place, row r at
+// a + r·lda floats, as sgemmAVX512RowA is for its kernel. It reads
+// a[r*lda+p] for r < 6, p < k.
+//
+//go:noescape
+func sgemmAVX2RowA(a, b, c *float32, k, ldc, lda, accum int)
+
 var (
-	avx2Kernel   = &Kernel{name: "avx2", mr: 6, nr: 16, kc: 256, mc: 144, micro: sgemmAVX2}
+	avx2Kernel   = &Kernel{name: "avx2", mr: 6, nr: 16, kc: 256, mc: 144, micro: sgemmAVX2, microRowA: sgemmAVX2RowA}
 	avx512Kernel = &Kernel{name: "avx512", mr: 12, nr: 32, kc: 256, mc: 144, micro: sgemmAVX512, microHalf: sgemmAVX512Half, microRowA: sgemmAVX512RowA}
 )
 

@@ -142,3 +142,119 @@ ra_store:
 	RA_STOREROW((R13)(R8*2), 64(R13)(R8*2), Z22, Z23)
 	VZEROUPPER
 	RET
+
+// sgemmAVX2RowA: the 6×16 AVX2 micro-kernel of gemm_amd64.s with A read in
+// place, row-major (row r at a + r·lda floats). Same accumulators and the
+// same fused multiply-add per element and step of p as sgemmAVX2, so the
+// results are identical to it on the packed copy of the same rows.
+//
+// Register use:
+//	SI = a row 0, AX = a row 3 (each advances 4 bytes per step)
+//	R9 = lda bytes
+//	DI = b (16 floats per step), CX = k
+//	DX = c, R11 = c + 3 rows, R8 = ldc bytes
+//	Y0..Y11 = accumulators, row r in Y(2r) (columns 0-7) and Y(2r+1) (8-15)
+//	Y12, Y13 = the b row; Y14, Y15 = broadcast a values
+
+#define RA2_STEP(bo) \
+	VMOVUPS bo(DI), Y12; \
+	VMOVUPS bo+32(DI), Y13; \
+	VBROADCASTSS (SI), Y14; \
+	VFMADD231PS Y12, Y14, Y0; \
+	VFMADD231PS Y13, Y14, Y1; \
+	VBROADCASTSS (SI)(R9*1), Y15; \
+	VFMADD231PS Y12, Y15, Y2; \
+	VFMADD231PS Y13, Y15, Y3; \
+	VBROADCASTSS (SI)(R9*2), Y14; \
+	VFMADD231PS Y12, Y14, Y4; \
+	VFMADD231PS Y13, Y14, Y5; \
+	VBROADCASTSS (AX), Y15; \
+	VFMADD231PS Y12, Y15, Y6; \
+	VFMADD231PS Y13, Y15, Y7; \
+	VBROADCASTSS (AX)(R9*1), Y14; \
+	VFMADD231PS Y12, Y14, Y8; \
+	VFMADD231PS Y13, Y14, Y9; \
+	VBROADCASTSS (AX)(R9*2), Y15; \
+	VFMADD231PS Y12, Y15, Y10; \
+	VFMADD231PS Y13, Y15, Y11
+
+// func sgemmAVX2RowA(a, b, c *float32, k, ldc, lda, accum int)
+TEXT ·sgemmAVX2RowA(SB), NOSPLIT, $0-56
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ c+16(FP), DX
+	MOVQ k+24(FP), CX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R11
+	ADDQ DX, R11
+	MOVQ lda+40(FP), R9
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), AX
+	ADDQ SI, AX
+
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+	CMPQ CX, $2
+	JLT  ra2_tail
+
+ra2_loop2:
+	RA2_STEP(0)
+	ADDQ $4, SI
+	ADDQ $4, AX
+	RA2_STEP(64)
+	ADDQ $4, SI
+	ADDQ $4, AX
+	ADDQ $128, DI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  ra2_loop2
+
+ra2_tail:
+	TESTQ CX, CX
+	JZ    ra2_epilogue
+	RA2_STEP(0)
+
+ra2_epilogue:
+	MOVQ accum+48(FP), R10
+	TESTQ R10, R10
+	JZ    ra2_store
+	VADDPS (DX), Y0, Y0
+	VADDPS 32(DX), Y1, Y1
+	VADDPS (DX)(R8*1), Y2, Y2
+	VADDPS 32(DX)(R8*1), Y3, Y3
+	VADDPS (DX)(R8*2), Y4, Y4
+	VADDPS 32(DX)(R8*2), Y5, Y5
+	VADDPS (R11), Y6, Y6
+	VADDPS 32(R11), Y7, Y7
+	VADDPS (R11)(R8*1), Y8, Y8
+	VADDPS 32(R11)(R8*1), Y9, Y9
+	VADDPS (R11)(R8*2), Y10, Y10
+	VADDPS 32(R11)(R8*2), Y11, Y11
+
+ra2_store:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, (DX)(R8*1)
+	VMOVUPS Y3, 32(DX)(R8*1)
+	VMOVUPS Y4, (DX)(R8*2)
+	VMOVUPS Y5, 32(DX)(R8*2)
+	VMOVUPS Y6, (R11)
+	VMOVUPS Y7, 32(R11)
+	VMOVUPS Y8, (R11)(R8*1)
+	VMOVUPS Y9, 32(R11)(R8*1)
+	VMOVUPS Y10, (R11)(R8*2)
+	VMOVUPS Y11, 32(R11)(R8*2)
+	VZEROUPPER
+	RET

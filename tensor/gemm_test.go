@@ -526,3 +526,48 @@ func TestMatMulPackedAdd(t *testing.T) {
 		}
 	}
 }
+
+// TestMicroRowA checks every kernel's in-place micro-kernel against its
+// packed one bit for bit: the same MR rows read with a row stride (ragged
+// k, a stride wider than k, with and without accumulation into c).
+func TestMicroRowA(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	tested := 0
+	for _, kn := range Kernels() {
+		if kn.microRowA == nil {
+			continue
+		}
+		tested++
+		mr, nr := kn.mr, kn.nr
+		for _, k := range []int{1, 2, 3, 7, 16, 33, 256} {
+			lda, ldc := k+5, nr+3
+			a := make([]float32, mr*lda)
+			for i := range a {
+				a[i] = r.Float32()*2 - 1
+			}
+			b := make([]float32, k*nr)
+			for i := range b {
+				b[i] = r.Float32()*2 - 1
+			}
+			pa := make([]float32, kn.packedALen(mr, k))
+			kn.packABlocks(pa, a, lda, mr, k, 0, 1)
+			for _, accum := range []int{0, 1} {
+				want, got := make([]float32, mr*ldc), make([]float32, mr*ldc)
+				for i := range want {
+					want[i] = r.Float32()
+					got[i] = want[i]
+				}
+				kn.micro(&pa[0], &b[0], &want[0], k, ldc, nil, accum)
+				kn.microRowA(&a[0], &b[0], &got[0], k, ldc, lda, accum)
+				for i := range want {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("%s k=%d accum=%d: c[%d][%d] = %g in place, %g packed", kn.name, k, accum, i/ldc, i%ldc, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+	if haveAsm && tested == 0 && runtime.GOARCH == "amd64" {
+		t.Fatal("no kernel with an in-place A on amd64")
+	}
+}
