@@ -57,8 +57,8 @@ var archKernels = []*kernel{
 	},
 	{
 		name: KernelAVXVNNI, mr: 6, nr: 16, ca: 4, cb: 4, kAlign: 4, shiftA: true,
-		needs:     func(f cpu.Features) bool { return f.AVX2 && f.AVXVNNI },
-		quantRow:  quantizeRowAVX2,
+		needs:      func(f cpu.Features) bool { return f.AVX2 && f.AVXVNNI },
+		quantRow:   quantizeRowAVX2,
 		quantPack:  quantizePackAVX2,
 		dequant:    dequantTileAVX2,
 		dequantAdd: dequantTileAddAVX2,
@@ -68,8 +68,8 @@ var archKernels = []*kernel{
 	},
 	{
 		name: KernelAVX2, mr: 4, nr: 16, ca: 4, cb: 4, kAlign: 4,
-		needs:     func(f cpu.Features) bool { return f.AVX2 },
-		quantRow:  quantizeRowAVX2,
+		needs:      func(f cpu.Features) bool { return f.AVX2 },
+		quantRow:   quantizeRowAVX2,
 		quantPack:  quantizePackAVX2,
 		dequant:    dequantTileAVX2,
 		dequantAdd: dequantTileAddAVX2,
