@@ -319,7 +319,17 @@ kvnni:
 // AVX2: 4×16 tiles. Y0..Y7 accumulate (row i: Y(2i) columns 0-7, Y(2i+1)
 // columns 8-15); Y8/Y9 hold one k-group of weights and Y10/Y11 their
 // absolute values; Y12 the broadcast activation bytes; Y13/Y14 products;
-// Y15 sixteen int16 ones.
+// Y15 sixteen int16 ones. The weights are stored biased, w+128 (u8).
+//
+// K goes in blocks of 4 k-groups, each taken by one of two paths, as the
+// tile's info (avx2TileInfo) says:
+//   - fast: VPMADDUBSW(w+128, a) straight on the biased weights. Its int16
+//     pair sums are exact when |a0|+|a1| ≤ 128 for every pair of the block
+//     (255·128 < 32768); the rows' 128·Σa is subtracted after the last block.
+//   - exact: the weights unbiased (XOR 0x80) and VPMADDUBSW(|w|, sign(a, w))
+//     (pair sums ≤ 2·128·127), as before the fast path existed.
+// The fast path takes two of the three multiply-port instructions per 32
+// products that the exact one takes (VPSIGNB shares those ports).
 
 // ROW2 multiplies one row's 4 signed activation bytes at off(SI) into its
 // two accumulators: VPSIGNB moves the weights' signs onto the activations,
@@ -336,13 +346,34 @@ kvnni:
 	VPMADDWD     Y15, Y14, Y14; \
 	VPADDD       Y14, acc1, acc1
 
-// func gemmAVX2(a *byte, b *int8, c *int32, tiles, kgroups int)
-TEXT ·gemmAVX2(SB), NOSPLIT, $0-40
+// ROWB is ROW2 on the biased weights (Y8/Y9 = w+128): VPMADDUBSW(w+128, a).
+#define ROWB(off, acc0, acc1) \
+	VPBROADCASTD off(SI), Y12; \
+	VPMADDUBSW   Y12, Y8, Y13; \
+	VPMADDWD     Y15, Y13, Y13; \
+	VPADDD       Y13, acc0, acc0; \
+	VPMADDUBSW   Y12, Y9, Y14; \
+	VPMADDWD     Y15, Y14, Y14; \
+	VPADDD       Y14, acc1, acc1
+
+DATA bias80<>+0(SB)/8, $0x8080808080808080
+DATA bias80<>+8(SB)/8, $0x8080808080808080
+DATA bias80<>+16(SB)/8, $0x8080808080808080
+DATA bias80<>+24(SB)/8, $0x8080808080808080
+GLOBL bias80<>(SB), RODATA|NOPTR, $32
+
+// func gemmAVX2(a *byte, b *int8, c *int32, tiles, kgroups int, info *int32)
+//
+// Register use: SI = a (advances 16 bytes per k-group and runs on to the
+// next tile), R8 = b (restarts per tile), R9 = k-groups left, BX = groups
+// in this block, R10 = info (the tile's block flags, then its 4 row
+// corrections; advances over both, so it runs on to the next tile's).
+TEXT ·gemmAVX2(SB), NOSPLIT, $0-48
 	MOVQ a+0(FP), SI
 	MOVQ b+8(FP), DI
 	MOVQ c+16(FP), DX
 	MOVQ tiles+24(FP), CX
-	MOVQ kgroups+32(FP), BX
+	MOVQ info+40(FP), R10
 	VPCMPEQW Y15, Y15, Y15
 	VPSRLW   $15, Y15, Y15
 
@@ -356,11 +387,36 @@ tileavx2:
 	VPXOR Y6, Y6, Y6
 	VPXOR Y7, Y7, Y7
 	MOVQ DI, R8
-	MOVQ BX, R9
+	MOVQ kgroups+32(FP), R9
 
-kavx2:
+blockavx2:
+	MOVQ  $4, BX
+	CMPQ  R9, $4
+	CMOVQLT R9, BX
+	SUBQ  BX, R9
+	MOVL  (R10), AX
+	ADDQ  $4, R10
+	TESTL AX, AX
+	JZ    exactavx2
+
+fastavx2:
 	VMOVDQU (R8), Y8
 	VMOVDQU 32(R8), Y9
+	ROWB(0, Y0, Y1)
+	ROWB(4, Y2, Y3)
+	ROWB(8, Y4, Y5)
+	ROWB(12, Y6, Y7)
+	ADDQ $16, SI
+	ADDQ $64, R8
+	DECQ BX
+	JNZ  fastavx2
+	JMP  nextavx2
+
+exactavx2:
+	VMOVDQU (R8), Y8
+	VMOVDQU 32(R8), Y9
+	VPXOR   bias80<>(SB), Y8, Y8
+	VPXOR   bias80<>(SB), Y9, Y9
 	VPABSB  Y8, Y10
 	VPABSB  Y9, Y11
 	ROW2(0, Y0, Y1)
@@ -369,8 +425,28 @@ kavx2:
 	ROW2(12, Y6, Y7)
 	ADDQ $16, SI
 	ADDQ $64, R8
-	DECQ R9
-	JNZ  kavx2
+	DECQ BX
+	JNZ  exactavx2
+
+nextavx2:
+	TESTQ R9, R9
+	JNZ   blockavx2
+
+	// Subtract each row's correction (128·Σa over its fast blocks).
+	VPBROADCASTD (R10), Y12
+	VPSUBD       Y12, Y0, Y0
+	VPSUBD       Y12, Y1, Y1
+	VPBROADCASTD 4(R10), Y12
+	VPSUBD       Y12, Y2, Y2
+	VPSUBD       Y12, Y3, Y3
+	VPBROADCASTD 8(R10), Y12
+	VPSUBD       Y12, Y4, Y4
+	VPSUBD       Y12, Y5, Y5
+	VPBROADCASTD 12(R10), Y12
+	VPSUBD       Y12, Y6, Y6
+	VPSUBD       Y12, Y7, Y7
+	ADDQ         $16, R10
+
 	VMOVDQU Y0, 0(DX)
 	VMOVDQU Y1, 32(DX)
 	VMOVDQU Y2, 64(DX)
@@ -1132,5 +1208,54 @@ rp64loop:
 	ADDQ      R8, DI
 	DECQ      CX
 	JNZ       rp64loop
+	VZEROUPPER
+	RET
+
+// func tileInfoAVX2(tile *byte, blocks int, flags *int32, lanes *[8]int32)
+//
+// The whole k-blocks of avx2TileInfo: for each of blocks blocks of 64
+// bytes (4 k-groups of a 4-row tile), flags[b] = 1 when every byte pair
+// has |a0|+|a1| ≤ 128, else 0; lanes gets, over the flagged blocks,
+// Σa per dword lane (lane l: row l%4 of the groups in that half).
+// Y15 = bytes of 1, Y14 = int16 ones, Y13 = int16 128, Y12 = the lane sums.
+TEXT ·tileInfoAVX2(SB), NOSPLIT, $0-32
+	MOVQ tile+0(FP), SI
+	MOVQ blocks+8(FP), CX
+	MOVQ flags+16(FP), DI
+	MOVQ lanes+24(FP), DX
+	VPCMPEQW Y14, Y14, Y14
+	VPSRLW   $15, Y14, Y14 // int16 1
+	VPACKUSWB Y14, Y14, Y15 // bytes of 1
+	VPSLLW   $7, Y14, Y13 // int16 128
+	VPXOR    Y12, Y12, Y12
+
+tiloop:
+	VMOVDQU    (SI), Y0
+	VMOVDQU    32(SI), Y1
+	VPABSB     Y0, Y2
+	VPABSB     Y1, Y3
+	VPMADDUBSW Y15, Y2, Y2 // |a0|+|a1| per pair (u8 |a| · 1)
+	VPMADDUBSW Y15, Y3, Y3
+	VPCMPGTW   Y13, Y2, Y2 // > 128
+	VPCMPGTW   Y13, Y3, Y3
+	VPOR       Y3, Y2, Y2
+	XORL       AX, AX
+	VPTEST     Y2, Y2
+	JNZ        tiflag
+	MOVL       $1, AX
+	VPMADDUBSW Y0, Y15, Y0 // a0+a1 per pair (1 · s8 a)
+	VPMADDUBSW Y1, Y15, Y1
+	VPMADDWD   Y14, Y0, Y0 // Σ of 4 per dword
+	VPMADDWD   Y14, Y1, Y1
+	VPADDD     Y0, Y12, Y12
+	VPADDD     Y1, Y12, Y12
+
+tiflag:
+	MOVL AX, (DI)
+	ADDQ $64, SI
+	ADDQ $4, DI
+	DECQ CX
+	JNZ  tiloop
+	VMOVDQU Y12, (DX)
 	VZEROUPPER
 	RET

@@ -26,6 +26,16 @@ type kernel struct {
 	// bias and sx[r] (nr values each, sx one per row), or added into out
 	// (one float32 add, as dequantRowAdd) when add is set. No int32 tile.
 	microDeq func(a []byte, b, next []int8, tiles, kp int, out []float32, outStride int, corr []int32, scales, bias, sx []float32, add bool)
+	// biasB: the packed weights hold w+128 (w XOR 0x80, read as u8).
+	biasB bool
+	// infoLen, tileInfo and microInfo, when set, come together: tileInfo
+	// derives from one packed row-tile (mr·kp bytes) the infoLen(kp)
+	// int32 that microInfo reads for it, and microInfo is micro with
+	// those, one run of infoLen(kp) per tile, precomputed (micro itself
+	// then derives them on every call).
+	infoLen   func(kp int) int
+	tileInfo  func(tile []byte, kp int, info []int32)
+	microInfo func(a []byte, info []int32, b []int8, c []int32, tiles, kp int)
 	// prefetch, when set, asks for b (a weight panel) to be brought into
 	// the cache; each worker calls it for its first panel before it
 	// starts quantizing.

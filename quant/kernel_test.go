@@ -262,3 +262,47 @@ func FuzzKernels(f *testing.F) {
 		}
 	})
 }
+
+// TestKernelMixedMagnitudes multiplies activations whose k-blocks alternate
+// between small values, pairs exactly at |a[k]|+|a[k+1]| = 128 (the largest
+// the avx2 kernel's fast path accepts: 255·128 fits an int16), pairs just
+// past it, and full-range values, against weights at the int8 extremes
+// (biased, 127 → 255 and −128 → 0), on K that leave a partial last block;
+// every kernel must match the reference exactly.
+func TestKernelMixedMagnitudes(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 42))
+	pair := func(p int) (int8, int8) {
+		switch p % 5 {
+		case 0:
+			return int8(r.IntN(129) - 64), int8(r.IntN(129) - 64) // |·| ≤ 64 each
+		case 1:
+			v := 1 + r.IntN(127) // both in [1, 127]: activations are never −128
+			s := int8(1 - 2*r.IntN(2))
+			return s * int8(v), s * int8(128-v) // exactly 128, same sign
+		case 2:
+			return 127, 2 // 129: past the bound
+		case 3:
+			return int8(r.IntN(255) - 127), int8(r.IntN(255) - 127)
+		default:
+			return 0, 0
+		}
+	}
+	for _, kern := range availableKernels(t) {
+		for _, k := range []int{4, 16, 20, 36, 100, 384} {
+			const m, n = 11, 35
+			a := make([]int8, m*k)
+			for i := 0; i < m; i++ {
+				for p := 0; p+1 < k; p += 2 {
+					// The pattern changes every 16 k (one avx2 block) and
+					// differs between rows.
+					a[i*k+p], a[i*k+p+1] = pair(p/16 + i)
+				}
+			}
+			b := make([]int8, k*n)
+			for i := range b {
+				b[i] = [3]int8{127, -128, int8(r.IntN(256) - 128)}[r.IntN(3)]
+			}
+			checkKernel(t, kern, a, b, m, k, n)
+		}
+	}
+}

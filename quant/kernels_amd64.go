@@ -67,16 +67,99 @@ var archKernels = []*kernel{
 		},
 	},
 	{
-		name: KernelAVX2, mr: 4, nr: 16, ca: 4, cb: 4, kAlign: 4,
+		name: KernelAVX2, mr: 4, nr: 16, ca: 4, cb: 4, kAlign: 4, biasB: true,
 		needs:      func(f cpu.Features) bool { return f.AVX2 },
 		quantRow:   quantizeRowAVX2,
 		quantPack:  quantizePackAVX2,
 		dequant:    dequantTileAVX2,
 		dequantAdd: dequantTileAddAVX2,
+		infoLen:    avx2InfoLen,
+		tileInfo:   avx2TileInfo,
+		microInfo:  microAVX2,
 		micro: func(a []byte, b []int8, c []int32, tiles, kp int) {
-			gemmAVX2(&a[0], &b[0], &c[0], tiles, kp/4)
+			n := avx2InfoLen(kp)
+			info := make([]int32, tiles*n)
+			for t := 0; t < tiles; t++ {
+				avx2TileInfo(a[t*4*kp:(t+1)*4*kp], kp, info[t*n:(t+1)*n])
+			}
+			microAVX2(a, info, b, c, tiles, kp)
 		},
 	},
+}
+
+// avx2Block is the avx2 kernel's k-block, in k-groups of 4: each block of a
+// row-tile takes the fast or the exact path as a whole.
+const avx2Block = 4
+
+// avx2InfoLen is the avx2 kernel's info per row-tile: one flag per k-block,
+// then the 4 rows' corrections.
+func avx2InfoLen(kp int) int { return (kp/4+avx2Block-1)/avx2Block + 4 }
+
+// avx2TileInfo derives the avx2 kernel's info from one packed row-tile
+// (4 rows, k-groups of 4 bytes per row, signed): a block's flag is 1 when
+// every pair (k, k+1), k even, of every row has |a[k]|+|a[k+1]| ≤ 128, so
+// that VPMADDUBSW on the biased weights (w+128 ≤ 255) cannot saturate
+// (255·128 < 32768); row i's correction is 128·Σ a[i][k] over the k of the
+// flagged blocks, which the kernel subtracts at the end.
+func avx2TileInfo(tile []byte, kp int, info []int32) {
+	const mr = 4
+	groups := kp / 4
+	blocks := (groups + avx2Block - 1) / avx2Block
+	_ = tile[groups*mr*4-1]
+	info = info[:blocks+mr]
+	var corr [mr]int32
+	full := groups / avx2Block
+	if full > 0 {
+		var lanes [8]int32
+		tileInfoAVX2(&tile[0], full, &info[0], &lanes)
+		for i := range corr {
+			corr[i] = 128 * (lanes[i] + lanes[i+4])
+		}
+	}
+	if full < blocks { // the last, partial block
+		chunk := tile[full*avx2Block*mr*4 : groups*mr*4]
+		fast := int32(1)
+		var sums [mr]int32
+		for o := 0; o < len(chunk); o += 2 {
+			a0, a1 := int32(int8(chunk[o])), int32(int8(chunk[o+1]))
+			if abs32(a0)+abs32(a1) > 128 {
+				fast = 0
+				break
+			}
+			sums[o/4%mr] += a0 + a1
+		}
+		info[full] = fast
+		if fast == 1 {
+			for i := range corr {
+				corr[i] += 128 * sums[i]
+			}
+		}
+	}
+	copy(info[blocks:], corr[:])
+}
+
+// tileInfoAVX2 computes avx2TileInfo's flags for blocks ≥ 1 whole k-blocks
+// (64 bytes each) of a packed tile, and the flagged blocks' Σa per dword
+// lane: row i's sum is lanes[i] + lanes[i+4].
+//
+//go:noescape
+func tileInfoAVX2(tile *byte, blocks int, flags *int32, lanes *[8]int32)
+
+func abs32(v int32) int32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// microAVX2 is the avx2 micro-kernel on precomputed tile info.
+func microAVX2(a []byte, info []int32, b []int8, c []int32, tiles, kp int) {
+	if tiles <= 0 {
+		return
+	}
+	_, _, _ = a[tiles*4*kp-1], b[16*kp-1], c[tiles*4*16-1]
+	_ = info[tiles*avx2InfoLen(kp)-1]
+	gemmAVX2(&a[0], &b[0], &c[0], tiles, kp/4, &info[0])
 }
 
 // amxTileConfig is the LDTILECFG operand of gemmDeqAMX: palette 1, and TMM0
@@ -187,12 +270,18 @@ func microDeqAVX512VNNI(a []byte, b, next []int8, tiles, kp int, out []float32, 
 func gemmAVXVNNI(a *byte, b *int8, c *int32, tiles, kgroups int)
 
 // gemmAVX2 computes 4×16 tiles c[i][j] = Σ_g Σ_{u<4} a[g][i][u]·b[g][j][u]
-// with a and b signed (a ∈ [−127, 127]): per group VPMADDUBSW(|b|,
-// sign(a, b)) gives exact int16 pair sums (≤ 2·128·127), VPMADDWD by ones
-// widens them to int32 and VPADDD accumulates. c rows hold 16 int32.
+// with a signed (a ∈ [−127, 127]) and b stored biased (b+128, as u8),
+// k-block by k-block as info says (avx2TileInfo, one run of
+// avx2InfoLen(kp) int32 per tile): a flagged block multiplies the biased
+// weights directly, VPMADDUBSW(b+128, a), whose pair sums the flag
+// guarantees exact; any other block unbiases them and uses
+// VPMADDUBSW(|b|, sign(a, b)), exact for any a and b. VPMADDWD by ones
+// widens the pair sums to int32, VPADDD accumulates, and each row's
+// correction (128·Σa over its flagged blocks) is subtracted at the end. c
+// rows hold 16 int32.
 //
 //go:noescape
-func gemmAVX2(a *byte, b *int8, c *int32, tiles, kgroups int)
+func gemmAVX2(a *byte, b *int8, c *int32, tiles, kgroups int, info *int32)
 
 // absMaxAVX2 writes, over blocks·8 floats of x, the lane-wise max |x| to
 // out[0:8] and the lane-wise OR of NaN masks to out[8:16].

@@ -83,9 +83,13 @@ func pack(kern *kernel, q []int8, scales []float32, k, n int) *Matrix {
 		b:      make([]int8, panels*kern.nr*kp),
 		scales: append([]float32(nil), scales[:n]...),
 	}
+	var flip int8
+	if kern.biasB {
+		flip = -128 // w+128 is w with its top bit flipped
+	}
 	for p := 0; p < k; p++ {
 		for j := 0; j < n; j++ {
-			m.b[kern.bIndex(p, j, kp)] = q[p*n+j]
+			m.b[kern.bIndex(p, j, kp)] = q[p*n+j] ^ flip
 		}
 	}
 	m.corr = make([]int32, n)
@@ -114,9 +118,13 @@ func (m *Matrix) Scales() []float32 { return append([]float32(nil), m.scales...)
 // Int8 returns a copy of the quantized weights, row-major K×N.
 func (m *Matrix) Int8() []int8 {
 	q := make([]int8, m.k*m.n)
+	var flip int8
+	if m.kern.biasB {
+		flip = -128
+	}
 	for p := 0; p < m.k; p++ {
 		for j := 0; j < m.n; j++ {
-			q[p*m.n+j] = m.b[m.kern.bIndex(p, j, m.kp)]
+			q[p*m.n+j] = m.b[m.kern.bIndex(p, j, m.kp)] ^ flip
 		}
 	}
 	return q
@@ -169,6 +177,7 @@ func (m *Matrix) matMul(dst, x []float32, rows int, bias []float32, act Act, add
 	tiles := (rows + kern.mr - 1) / kern.mr
 	blockTiles := max(1, rowBlock/kern.mr)
 	ws.prepare(tiles*kern.mr, m.kp, m.n)
+	ws.prepareInfo(kern, tiles, m.kp)
 	j := &ws.job
 	*j = job{m: m, x: x, dst: dst, bias: bias, act: act, add: add, rows: rows, tiles: tiles,
 		blockTiles: blockTiles, blocks: (tiles + blockTiles - 1) / blockTiles,
@@ -224,6 +233,7 @@ const rowBlock = 128
 // one int32 tile per worker. Use one Workspace per goroutine.
 type Workspace struct {
 	a       []byte    // packed activations
+	info    []int32   // the kernel's tileInfo of each packed row-tile
 	sx      []float32 // activation row scales
 	zeros   []float32 // the bias when there is none
 	scratch []scratch // one per worker
@@ -273,6 +283,18 @@ func (ws *Workspace) prepare(rowsPad, kp, n int) {
 	ws.sx = ws.sx[:rowsPad]
 }
 
+// prepareInfo sizes ws.info for tiles row-tiles of kern at kp.
+func (ws *Workspace) prepareInfo(kern *kernel, tiles, kp int) {
+	if kern.infoLen == nil {
+		return
+	}
+	n := tiles * kern.infoLen(kp)
+	if cap(ws.info) < n {
+		ws.info = make([]int32, n)
+	}
+	ws.info = ws.info[:n]
+}
+
 func (ws *Workspace) ensureWorkers(n, tileLen, kp int) {
 	for len(ws.scratch) < n {
 		ws.scratch = append(ws.scratch, scratch{})
@@ -296,8 +318,18 @@ func (ws *Workspace) ensureWorkers(n, tileLen, kp int) {
 
 // quantizeTile quantizes the rows of row-tile t of x into ws.a in the
 // kernel's activation layout, zero-padding K and rows past the end, and
-// stores the row scales in ws.sx. q is the worker's one-row scratch.
+// stores the row scales in ws.sx (and, for a kernel with tileInfo, the
+// tile's info in ws.info). q is the worker's one-row scratch.
 func (ws *Workspace) quantizeTile(t int, q []int8) {
+	ws.packTile(t, q)
+	if kern := ws.job.m.kern; kern.tileInfo != nil {
+		n, chunk := kern.infoLen(ws.job.m.kp), kern.mr*ws.job.m.kp
+		kern.tileInfo(ws.a[t*chunk:(t+1)*chunk], ws.job.m.kp, ws.info[t*n:(t+1)*n])
+	}
+}
+
+// packTile quantizes row-tile t into its packed place in ws.a.
+func (ws *Workspace) packTile(t int, q []int8) {
 	j := &ws.job
 	m, kern := j.m, j.m.kern
 	k, kp, ca, mr := m.k, m.kp, kern.ca, kern.mr
@@ -458,9 +490,13 @@ func (ws *Workspace) work(w int) {
 			continue
 		}
 		c := tile[:nt*kern.mr*kern.nr]
-		if next != nil {
+		switch {
+		case kern.microInfo != nil:
+			n := kern.infoLen(m.kp)
+			kern.microInfo(ws.a[t0*chunkA:(t0+nt)*chunkA], ws.info[t0*n:(t0+nt)*n], bp, c, nt, m.kp)
+		case next != nil:
 			kern.microNext(ws.a[t0*chunkA:(t0+nt)*chunkA], bp, next, c, nt, m.kp)
-		} else {
+		default:
 			kern.micro(ws.a[t0*chunkA:(t0+nt)*chunkA], bp, c, nt, m.kp)
 		}
 		r0 := t0 * kern.mr
