@@ -39,7 +39,16 @@
 //     the sign trick instead: u = |Wq| (u8, ≤ 128) and s = sign(xq, Wq)
 //     (xq negated where Wq < 0, zeroed where Wq = 0), so u·s = xq·Wq and a
 //     pair sum is at most 2·128·127 = 32,512 < 32,767: never saturates.
-//     VPMADDWD by ones then widens pairs into int32 lanes.
+//     VPMADDWD by ones then widens pairs into int32 lanes. VPSIGNB runs on
+//     the same two ports as the multiplies on AMD Zen 3 (three of them per
+//     32 products), so the avx2 kernel stores the weights biased, Wq+128
+//     (u8), and takes a fast path on each k-block of 16 whose activation
+//     pairs all have |xq[k]|+|xq[k+1]| ≤ 128: there VPMADDUBSW(Wq+128, xq)
+//     cannot saturate (255·128 < 32,768), and the row's 128·Σ xq over the
+//     fast blocks is subtracted at the end; the other blocks unbias the
+//     weights and take the sign trick. Both are exact. (ONNX Runtime's
+//     AVX2 kernel multiplies u8 activations by s8 weights directly and does
+//     saturate: TestORTInt8SaturationWithoutVNNI.)
 //   - Plain NEON multiplies s8×s8 into int16 (SMULL), adds one more product
 //     per lane (SMLAL; again ≤ 32,512 in magnitude) and pairwise-widens into
 //     int32 (SADALP).

@@ -559,6 +559,64 @@ peakloop:
 	VZEROUPPER
 	RET
 
+// PEAK2_EXACT and PEAK2_BIASED are one step of the avx2 kernel's exact and
+// fast paths on 32 products, into accumulator acc (no memory traffic).
+#define PEAK2_EXACT(acc, t) \
+	VPSIGNB    Y8, Y12, t; \
+	VPMADDUBSW t, Y10, t; \
+	VPMADDWD   Y15, t, t; \
+	VPADDD     t, acc, acc
+
+#define PEAK2_BIASED(acc, t) \
+	VPMADDUBSW Y12, Y8, t; \
+	VPMADDWD   Y15, t, t; \
+	VPADDD     t, acc, acc
+
+// func peakAVX2Exact(iters int)
+// iters×8 independent exact steps (VPSIGNB, VPMADDUBSW, VPMADDWD, VPADDD).
+TEXT ·peakAVX2Exact(SB), NOSPLIT, $0-8
+	MOVQ iters+0(FP), CX
+	VPXOR Y8, Y8, Y8
+	VPXOR Y10, Y10, Y10
+	VPXOR Y12, Y12, Y12
+	VPXOR Y15, Y15, Y15
+
+peak2e:
+	PEAK2_EXACT(Y0, Y9)
+	PEAK2_EXACT(Y1, Y11)
+	PEAK2_EXACT(Y2, Y13)
+	PEAK2_EXACT(Y3, Y14)
+	PEAK2_EXACT(Y4, Y9)
+	PEAK2_EXACT(Y5, Y11)
+	PEAK2_EXACT(Y6, Y13)
+	PEAK2_EXACT(Y7, Y14)
+	DECQ CX
+	JNZ  peak2e
+	VZEROUPPER
+	RET
+
+// func peakAVX2Biased(iters int)
+// iters×8 independent fast-path steps (VPMADDUBSW, VPMADDWD, VPADDD).
+TEXT ·peakAVX2Biased(SB), NOSPLIT, $0-8
+	MOVQ iters+0(FP), CX
+	VPXOR Y8, Y8, Y8
+	VPXOR Y12, Y12, Y12
+	VPXOR Y15, Y15, Y15
+
+peak2b:
+	PEAK2_BIASED(Y0, Y9)
+	PEAK2_BIASED(Y1, Y11)
+	PEAK2_BIASED(Y2, Y13)
+	PEAK2_BIASED(Y3, Y14)
+	PEAK2_BIASED(Y4, Y9)
+	PEAK2_BIASED(Y5, Y11)
+	PEAK2_BIASED(Y6, Y13)
+	PEAK2_BIASED(Y7, Y14)
+	DECQ CX
+	JNZ  peak2b
+	VZEROUPPER
+	RET
+
 // ---------------------------------------------------------------------------
 // The AVX2 epilogues. Both take
 //	DI = out, R8 = outStride bytes, SI = acc, R9 = accStride bytes,

@@ -387,6 +387,17 @@ func rowScaleAVX2(x []float32) (inv, sx float32, ok bool) {
 //go:noescape
 func peakAVX512VNNI(iters int)
 
+// peakAVX2Exact and peakAVX2Biased issue iters×8 independent steps of the
+// avx2 kernel's exact path (VPSIGNB, VPMADDUBSW, VPMADDWD, VPADDD) and of
+// its fast path (the same without VPSIGNB), 32 products each, with no
+// memory traffic: BenchmarkGEMMPeak compares them.
+//
+//go:noescape
+func peakAVX2Exact(iters int)
+
+//go:noescape
+func peakAVX2Biased(iters int)
+
 // dequantAVX2 is dequantRow for rows rows and groups·8 columns; rows are
 // outStride (out) and accStride (acc) elements apart, sx holds one scale
 // per row.
