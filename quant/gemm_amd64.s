@@ -356,6 +356,13 @@ kvnni:
 	VPMADDWD     Y15, Y14, Y14; \
 	VPADDD       Y14, acc1, acc1
 
+// F16ROW adds one row's products with the half's biased weights (Y12)
+// into its int16 sums.
+#define F16ROW(off, acc16) \
+	VPBROADCASTD off(SI), Y13; \
+	VPMADDUBSW   Y13, Y12, Y14; \
+	VPADDW       Y14, acc16, acc16
+
 DATA bias80<>+0(SB)/8, $0x8080808080808080
 DATA bias80<>+8(SB)/8, $0x8080808080808080
 DATA bias80<>+16(SB)/8, $0x8080808080808080
@@ -398,6 +405,8 @@ blockavx2:
 	ADDQ  $4, R10
 	TESTL AX, AX
 	JZ    exactavx2
+	CMPL  AX, $2
+	JEQ   fast16avx2
 
 fastavx2:
 	VMOVDQU (R8), Y8
@@ -427,6 +436,80 @@ exactavx2:
 	ADDQ $64, R8
 	DECQ BX
 	JNZ  exactavx2
+	JMP  nextavx2
+
+// A block of 4 k-groups whose pair sums stay within 128 over the block
+// (flag 2): the int16 products of the 4 groups are added in int16 (at
+// most 255·128 in magnitude, exact) and widened once, one 8-column half
+// at a time so that the int16 sums fit the registers (Y8..Y11 rows 0-3,
+// Y12 the half's weights, Y13 the activations, Y14 the products).
+fast16avx2:
+	VPXOR Y8, Y8, Y8
+	VPXOR Y9, Y9, Y9
+	VPXOR Y10, Y10, Y10
+	VPXOR Y11, Y11, Y11
+	VMOVDQU 0(R8), Y12
+	F16ROW(0, Y8)
+	F16ROW(4, Y9)
+	F16ROW(8, Y10)
+	F16ROW(12, Y11)
+	VMOVDQU 64(R8), Y12
+	F16ROW(16, Y8)
+	F16ROW(20, Y9)
+	F16ROW(24, Y10)
+	F16ROW(28, Y11)
+	VMOVDQU 128(R8), Y12
+	F16ROW(32, Y8)
+	F16ROW(36, Y9)
+	F16ROW(40, Y10)
+	F16ROW(44, Y11)
+	VMOVDQU 192(R8), Y12
+	F16ROW(48, Y8)
+	F16ROW(52, Y9)
+	F16ROW(56, Y10)
+	F16ROW(60, Y11)
+	VPMADDWD Y15, Y8, Y8
+	VPADDD   Y8, Y0, Y0
+	VPMADDWD Y15, Y9, Y9
+	VPADDD   Y9, Y2, Y2
+	VPMADDWD Y15, Y10, Y10
+	VPADDD   Y10, Y4, Y4
+	VPMADDWD Y15, Y11, Y11
+	VPADDD   Y11, Y6, Y6
+	VPXOR Y8, Y8, Y8
+	VPXOR Y9, Y9, Y9
+	VPXOR Y10, Y10, Y10
+	VPXOR Y11, Y11, Y11
+	VMOVDQU 32(R8), Y12
+	F16ROW(0, Y8)
+	F16ROW(4, Y9)
+	F16ROW(8, Y10)
+	F16ROW(12, Y11)
+	VMOVDQU 96(R8), Y12
+	F16ROW(16, Y8)
+	F16ROW(20, Y9)
+	F16ROW(24, Y10)
+	F16ROW(28, Y11)
+	VMOVDQU 160(R8), Y12
+	F16ROW(32, Y8)
+	F16ROW(36, Y9)
+	F16ROW(40, Y10)
+	F16ROW(44, Y11)
+	VMOVDQU 224(R8), Y12
+	F16ROW(48, Y8)
+	F16ROW(52, Y9)
+	F16ROW(56, Y10)
+	F16ROW(60, Y11)
+	VPMADDWD Y15, Y8, Y8
+	VPADDD   Y8, Y1, Y1
+	VPMADDWD Y15, Y9, Y9
+	VPADDD   Y9, Y3, Y3
+	VPMADDWD Y15, Y10, Y10
+	VPADDD   Y10, Y5, Y5
+	VPMADDWD Y15, Y11, Y11
+	VPADDD   Y11, Y7, Y7
+	ADDQ $64, SI
+	ADDQ $256, R8
 
 nextavx2:
 	TESTQ R9, R9
@@ -1273,7 +1356,8 @@ rp64loop:
 //
 // The whole k-blocks of avx2TileInfo: for each of blocks blocks of 64
 // bytes (4 k-groups of a 4-row tile), flags[b] = 1 when every byte pair
-// has |a0|+|a1| ≤ 128, else 0; lanes gets, over the flagged blocks,
+// has |a0|+|a1| ≤ 128, 2 when moreover each row's pairs in the same slot
+// (k ≡ 0, 1 or k ≡ 2, 3 mod 4) sum to ≤ 128 over the 4 groups, else 0; lanes gets, over the flagged blocks,
 // Σa per dword lane (lane l: row l%4 of the groups in that half).
 // Y15 = bytes of 1, Y14 = int16 ones, Y13 = int16 128, Y12 = the lane sums.
 TEXT ·tileInfoAVX2(SB), NOSPLIT, $0-32
@@ -1294,6 +1378,9 @@ tiloop:
 	VPABSB     Y1, Y3
 	VPMADDUBSW Y15, Y2, Y2 // |a0|+|a1| per pair (u8 |a| · 1)
 	VPMADDUBSW Y15, Y3, Y3
+	VPADDW     Y3, Y2, Y4 // per (row, pair slot): groups 0+2 | 1+3
+	VEXTRACTI128 $1, Y4, X5
+	VPADDW     X5, X4, X4 // … over all 4 groups
 	VPCMPGTW   Y13, Y2, Y2 // > 128
 	VPCMPGTW   Y13, Y3, Y3
 	VPOR       Y3, Y2, Y2
@@ -1301,6 +1388,12 @@ tiloop:
 	VPTEST     Y2, Y2
 	JNZ        tiflag
 	MOVL       $1, AX
+	VPCMPGTW   X13, X4, X4
+	VPTEST     X4, X4
+	JNZ        tisum
+	MOVL       $2, AX
+
+tisum:
 	VPMADDUBSW Y0, Y15, Y0 // a0+a1 per pair (1 · s8 a)
 	VPMADDUBSW Y1, Y15, Y1
 	VPMADDWD   Y14, Y0, Y0 // Σ of 4 per dword

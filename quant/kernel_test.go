@@ -266,13 +266,14 @@ func FuzzKernels(f *testing.F) {
 // TestKernelMixedMagnitudes multiplies activations whose k-blocks alternate
 // between small values, pairs exactly at |a[k]|+|a[k+1]| = 128 (the largest
 // the avx2 kernel's fast path accepts: 255·128 fits an int16), pairs just
-// past it, and full-range values, against weights at the int8 extremes
+// past it, blocks whose pair slots sum to exactly 128 and to 132 over 16 k
+// (the bound of its int16 accumulation), and full-range values, against weights at the int8 extremes
 // (biased, 127 → 255 and −128 → 0), on K that leave a partial last block;
 // every kernel must match the reference exactly.
 func TestKernelMixedMagnitudes(t *testing.T) {
 	r := rand.New(rand.NewPCG(41, 42))
 	pair := func(p int) (int8, int8) {
-		switch p % 5 {
+		switch p % 7 {
 		case 0:
 			return int8(r.IntN(129) - 64), int8(r.IntN(129) - 64) // |·| ≤ 64 each
 		case 1:
@@ -283,6 +284,10 @@ func TestKernelMixedMagnitudes(t *testing.T) {
 			return 127, 2 // 129: past the bound
 		case 3:
 			return int8(r.IntN(255) - 127), int8(r.IntN(255) - 127)
+		case 5:
+			return 32, 0 // a slot's 4 pairs sum to 128 over 16 k: int16 sums allowed
+		case 6:
+			return 33, 0 // 132: past that bound
 		default:
 			return 0, 0
 		}

@@ -99,7 +99,10 @@ func avx2InfoLen(kp int) int { return (kp/4+avx2Block-1)/avx2Block + 4 }
 // (4 rows, k-groups of 4 bytes per row, signed): a block's flag is 1 when
 // every pair (k, k+1), k even, of every row has |a[k]|+|a[k+1]| ≤ 128, so
 // that VPMADDUBSW on the biased weights (w+128 ≤ 255) cannot saturate
-// (255·128 < 32768); row i's correction is 128·Σ a[i][k] over the k of the
+// (255·128 < 32768), and 2 when moreover, in a whole block, each row's
+// pairs of the same slot (k mod 4 in {0, 1}, or in {2, 3}) sum to ≤ 128
+// over its 4 k-groups, so that their products can be added in int16
+// before widening; row i's correction is 128·Σ a[i][k] over the k of the
 // flagged blocks, which the kernel subtracts at the end.
 func avx2TileInfo(tile []byte, kp int, info []int32) {
 	const mr = 4
@@ -138,7 +141,7 @@ func avx2TileInfo(tile []byte, kp int, info []int32) {
 	copy(info[blocks:], corr[:])
 }
 
-// tileInfoAVX2 computes avx2TileInfo's flags for blocks ≥ 1 whole k-blocks
+// tileInfoAVX2 computes avx2TileInfo's flags (0, 1 or 2) for blocks ≥ 1 whole k-blocks
 // (64 bytes each) of a packed tile, and the flagged blocks' Σa per dword
 // lane: row i's sum is lanes[i] + lanes[i+4].
 //
