@@ -45,8 +45,10 @@
 //     (u8), and takes a fast path on each k-block of 16 whose activation
 //     pairs all have |xq[k]|+|xq[k+1]| ≤ 128: there VPMADDUBSW(Wq+128, xq)
 //     cannot saturate (255·128 < 32,768), and the row's 128·Σ xq over the
-//     fast blocks is subtracted at the end; the other blocks unbias the
-//     weights and take the sign trick. Both are exact. (ONNX Runtime's
+//     fast blocks is subtracted at the end; where moreover each row's
+//     pairs of one slot sum to ≤ 128 over the block, the products of its
+//     4 k-groups are added in int16 before one VPMADDWD; the other blocks
+//     unbias the weights and take the sign trick. All three are exact. (ONNX Runtime's
 //     AVX2 kernel multiplies u8 activations by s8 weights directly and does
 //     saturate: TestORTInt8SaturationWithoutVNNI.)
 //   - Plain NEON multiplies s8×s8 into int16 (SMULL), adds one more product

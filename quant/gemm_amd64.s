@@ -321,11 +321,14 @@ kvnni:
 // absolute values; Y12 the broadcast activation bytes; Y13/Y14 products;
 // Y15 sixteen int16 ones. The weights are stored biased, w+128 (u8).
 //
-// K goes in blocks of 4 k-groups, each taken by one of two paths, as the
+// K goes in blocks of 4 k-groups, each taken by one of three paths, as the
 // tile's info (avx2TileInfo) says:
 //   - fast: VPMADDUBSW(w+128, a) straight on the biased weights. Its int16
 //     pair sums are exact when |a0|+|a1| ≤ 128 for every pair of the block
 //     (255·128 < 32768); the rows' 128·Σa is subtracted after the last block.
+//   - fast16 (flag 2): the fast path where moreover each row's pairs of one
+//     slot sum to ≤ 128 over the block's 4 k-groups: their int16 products
+//     are added in int16 (≤ 255·128) and widened once per block.
 //   - exact: the weights unbiased (XOR 0x80) and VPMADDUBSW(|w|, sign(a, w))
 //     (pair sums ≤ 2·128·127), as before the fast path existed.
 // The fast path takes two of the three multiply-port instructions per 32

@@ -277,7 +277,8 @@ func gemmAVXVNNI(a *byte, b *int8, c *int32, tiles, kgroups int)
 // k-block by k-block as info says (avx2TileInfo, one run of
 // avx2InfoLen(kp) int32 per tile): a flagged block multiplies the biased
 // weights directly, VPMADDUBSW(b+128, a), whose pair sums the flag
-// guarantees exact; any other block unbiases them and uses
+// guarantees exact (flag 2: and their sums over the block's 4 k-groups,
+// added in int16 before widening); any other block unbiases them and uses
 // VPMADDUBSW(|b|, sign(a, b)), exact for any a and b. VPMADDWD by ones
 // widens the pair sums to int32, VPADDD accumulates, and each row's
 // correction (128·Σa over its flagged blocks) is subtracted at the end. c
