@@ -50,36 +50,65 @@ func BenchmarkGEMM(b *testing.B) {
 
 // BenchmarkGEMMKernel measures one micro-kernel alone on one core: all row
 // tiles of M against every panel, int32 out, nothing else. It is the
-// number to hold against a kernel's single-core peak.
+// number to hold against a kernel's single-core peak. A kernel with tile
+// info (avx2) gets it computed once beforehand, as MatMul does; the
+// "small" variants use activations within ±8, which take the avx2
+// kernel's int16 path, the others bytes spread over the whole range.
 func BenchmarkGEMMKernel(b *testing.B) {
 	for _, sh := range benchShapes {
 		m, k, n := sh[0], sh[1], sh[2]
 		for _, kern := range availableKernels(b) {
-			b.Run(fmt.Sprintf("%s/%dx%dx%d", kern.name, m, k, n), func(b *testing.B) {
-				kp := kern.kpFor(k)
-				tiles := (m + kern.mr - 1) / kern.mr
-				panels := (n + kern.nr - 1) / kern.nr
-				a := make([]byte, tiles*kern.mr*kp)
-				for i := range a {
-					a[i] = byte(i * 7)
+			for _, small := range []bool{false, true} {
+				name := fmt.Sprintf("%s/%dx%dx%d", kern.name, m, k, n)
+				if small {
+					name += "/small"
 				}
-				bp := make([]int8, panels*kern.nr*kp)
-				for i := range bp {
-					bp[i] = int8(i * 13)
-				}
-				c := make([]int32, tiles*kern.mr*kern.nr)
-				b.ResetTimer()
-				start := time.Now()
-				for i := 0; i < b.N; i++ {
-					for p := 0; p < panels; p++ {
-						kern.micro(a, bp[p*kern.nr*kp:(p+1)*kern.nr*kp], c, tiles, kp)
-					}
-				}
-				sec := time.Since(start).Seconds()
-				b.ReportMetric(2*float64(m*k*n)*float64(b.N)/sec/1e9, "GOPS")
-			})
+				b.Run(name, func(b *testing.B) { benchKernel(b, kern, m, k, n, small) })
+			}
 		}
 	}
+}
+
+func benchKernel(b *testing.B, kern *kernel, m, k, n int, small bool) {
+	kp := kern.kpFor(k)
+	tiles := (m + kern.mr - 1) / kern.mr
+	panels := (n + kern.nr - 1) / kern.nr
+	a := make([]byte, tiles*kern.mr*kp)
+	for i := range a {
+		a[i] = byte(i * 7)
+		if small {
+			a[i] = byte(int8(i*7%17 - 8))
+		}
+		if kern.shiftA {
+			a[i] ^= 128
+		}
+	}
+	var info []int32
+	if kern.tileInfo != nil {
+		nl := kern.infoLen(kp)
+		info = make([]int32, tiles*nl)
+		for t := 0; t < tiles; t++ {
+			kern.tileInfo(a[t*kern.mr*kp:(t+1)*kern.mr*kp], kp, info[t*nl:(t+1)*nl])
+		}
+	}
+	bp := make([]int8, panels*kern.nr*kp)
+	for i := range bp {
+		bp[i] = int8(i * 13)
+	}
+	c := make([]int32, tiles*kern.mr*kern.nr)
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		for p := 0; p < panels; p++ {
+			if info != nil {
+				kern.microInfo(a, info, bp[p*kern.nr*kp:(p+1)*kern.nr*kp], c, tiles, kp)
+			} else {
+				kern.micro(a, bp[p*kern.nr*kp:(p+1)*kern.nr*kp], c, tiles, kp)
+			}
+		}
+	}
+	sec := time.Since(start).Seconds()
+	b.ReportMetric(2*float64(m*k*n)*float64(b.N)/sec/1e9, "GOPS")
 }
 
 // BenchmarkGEMMORT times ONNX Runtime (CPU EP, through onnxruntime-node) on
