@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/obscura-ai/obscura/internal/cpu"
 	"github.com/obscura-ai/obscura/internal/testenv"
 	"github.com/obscura-ai/obscura/quant"
 	"github.com/obscura-ai/obscura/weights/onnx"
@@ -435,14 +434,6 @@ func compareInt8(t *testing.T, m, ref *Model, rows [][]int64, ort [][]float32, f
 	return r
 }
 
-// ortSaturatesInt8 reports whether ONNX Runtime's u8×s8 integer products
-// saturate in int16 pairs on this host: amd64 without AVX-512 VNNI or
-// AVX-VNNI.
-func ortSaturatesInt8() bool {
-	f := cpu.Detect()
-	return f.Arch == "amd64" && !f.AVX512VNNI && !f.AVXVNNI
-}
-
 // TestInt8ExportsMatchORT exports each test model (and the baseline MiniLM
 // on its golden sentences) with quant.QuantizeONNX, in its default form
 // (what obscura bundle --int8 ships) and in the PerRow form, and compares
@@ -512,7 +503,7 @@ func TestInt8ExportsMatchORT(t *testing.T) {
 					maxTol, meanTol, minArgmax = int8PerRowTestMaxTol, int8PerRowTestMeanTol, minInt8PerRowArgmax
 				case md.name == "baseline":
 					maxTol, meanTol = int8BaselineMaxTol, int8BaselineMeanTol
-				case ortSaturatesInt8():
+				case testenv.ORTInt8Saturates():
 					maxTol = int8TestModelsMaxTolSat
 				}
 				if r.worst > maxTol || r.mean > meanTol {

@@ -704,9 +704,10 @@ peak2b:
 	RET
 
 // ---------------------------------------------------------------------------
-// The AVX2 epilogues. Both take
+// The AVX2 epilogue. Register use:
 //	DI = out, R8 = outStride bytes, SI = acc, R9 = accStride bytes,
-//	CX = rows, R10 = groups, R11 = corr, R12 = scales, R13 = bias, R14 = sx
+//	CX = rows, R10 = groups, R11 = corr, R12 = scales, R13 = bias, R14 = sx,
+//	DX = add, AX = column offset (bytes), BX = groups left in the row
 
 // DQ_GROUP leaves in Y1 the 8 values at column offset AX (bytes) of the
 // current row, float32(float32(float32(acc−corr)·sx)·scales) + bias, with
@@ -719,11 +720,13 @@ peak2b:
 	VMULPS    (R12)(AX*1), Y1, Y1; \
 	VADDPS    (R13)(AX*1), Y1, Y1
 
-// func dequantAVX2(out *float32, outStride int, acc *int32, accStride int, rows, groups int, corr *int32, scales *float32, bias *float32, sx *float32)
+// func dequantAVX2(out *float32, outStride int, acc *int32, accStride int, rows, groups int, corr *int32, scales *float32, bias *float32, sx *float32, add int)
 // For rows rows and groups groups of 8 columns:
-// out[r][j] = float32(float32(float32(acc[r][j]−corr[j])·sx[r])·scales[j]) + bias[j],
-// the same IEEE operations in the same order as dequantRow (no FMA).
-TEXT ·dequantAVX2(SB), NOSPLIT, $0-80
+// v[r][j] = float32(float32(float32(acc[r][j]−corr[j])·sx[r])·scales[j]) + bias[j],
+// the same IEEE operations in the same order as dequantRow (no FMA),
+// stored to out[r][j], or with add ≠ 0 added to it (out[r][j] + v[r][j],
+// dequantRowAdd's operations).
+TEXT ·dequantAVX2(SB), NOSPLIT, $0-88
 	MOVQ out+0(FP), DI
 	MOVQ outStride+8(FP), R8
 	SHLQ $2, R8
@@ -736,11 +739,14 @@ TEXT ·dequantAVX2(SB), NOSPLIT, $0-80
 	MOVQ scales+56(FP), R12
 	MOVQ bias+64(FP), R13
 	MOVQ sx+72(FP), R14
+	MOVQ add+80(FP), DX
 
 dqrow:
 	VBROADCASTSS (R14), Y0
 	XORQ         AX, AX
 	MOVQ         R10, BX
+	TESTQ        DX, DX
+	JNZ          dqagroup
 
 dqgroup:
 	DQ_GROUP
@@ -748,35 +754,7 @@ dqgroup:
 	ADDQ      $32, AX
 	DECQ      BX
 	JNZ       dqgroup
-	ADDQ      R8, DI
-	ADDQ      R9, SI
-	ADDQ      $4, R14
-	DECQ      CX
-	JNZ       dqrow
-	VZEROUPPER
-	RET
-
-// func dequantAddAVX2(out *float32, outStride int, acc *int32, accStride int, rows, groups int, corr *int32, scales *float32, bias *float32, sx *float32)
-// dequantAVX2 adding into out: out[r][j] = out[r][j] + v[r][j] with v as
-// dequantAVX2 computes it (dequantRowAdd's operations).
-TEXT ·dequantAddAVX2(SB), NOSPLIT, $0-80
-	MOVQ out+0(FP), DI
-	MOVQ outStride+8(FP), R8
-	SHLQ $2, R8
-	MOVQ acc+16(FP), SI
-	MOVQ accStride+24(FP), R9
-	SHLQ $2, R9
-	MOVQ rows+32(FP), CX
-	MOVQ groups+40(FP), R10
-	MOVQ corr+48(FP), R11
-	MOVQ scales+56(FP), R12
-	MOVQ bias+64(FP), R13
-	MOVQ sx+72(FP), R14
-
-dqarow:
-	VBROADCASTSS (R14), Y0
-	XORQ         AX, AX
-	MOVQ         R10, BX
+	JMP       dqnext
 
 dqagroup:
 	DQ_GROUP
@@ -785,11 +763,13 @@ dqagroup:
 	ADDQ      $32, AX
 	DECQ      BX
 	JNZ       dqagroup
+
+dqnext:
 	ADDQ      R8, DI
 	ADDQ      R9, SI
 	ADDQ      $4, R14
 	DECQ      CX
-	JNZ       dqarow
+	JNZ       dqrow
 	VZEROUPPER
 	RET
 

@@ -402,51 +402,41 @@ func peakAVX2Exact(iters int)
 //go:noescape
 func peakAVX2Biased(iters int)
 
-// dequantAVX2 is dequantRow for rows rows and groups·8 columns; rows are
-// outStride (out) and accStride (acc) elements apart, sx holds one scale
-// per row.
+// dequantAVX2 is dequantRow for rows rows and groups·8 columns, or with
+// add ≠ 0 dequantRowAdd; rows are outStride (out) and accStride (acc)
+// elements apart, sx holds one scale per row.
 //
 //go:noescape
-func dequantAVX2(out *float32, outStride int, acc *int32, accStride int, rows, groups int, corr *int32, scales *float32, bias *float32, sx *float32)
+func dequantAVX2(out *float32, outStride int, acc *int32, accStride int, rows, groups int, corr *int32, scales *float32, bias *float32, sx *float32, add int)
 
 // dequantTileAVX2 is dequantTile with the 8-column groups in assembly and
 // the remaining columns in Go; results are identical.
 func dequantTileAVX2(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32) {
-	cols := len(scales)
-	g := cols / 8
-	if g > 0 && rows > 0 {
-		_ = out[(rows-1)*outStride+cols-1]
-		_ = acc[(rows-1)*accStride+cols-1]
-		_, _, _ = corr[cols-1], bias[cols-1], sx[rows-1]
-		dequantAVX2(&out[0], outStride, &acc[0], accStride, rows, g, &corr[0], &scales[0], &bias[0], &sx[0])
-	}
-	if g*8 < cols {
-		for r := 0; r < rows; r++ {
-			dequantRow(out[r*outStride+g*8:r*outStride+cols], acc[r*accStride+g*8:], corr[g*8:], scales[g*8:], bias[g*8:], sx[r])
-		}
-	}
+	dequantTilesAVX2(out, outStride, acc, accStride, rows, corr, scales, bias, sx, false)
 }
-
-// dequantAddAVX2 is dequantAVX2 adding into out (out[r][j] + v[r][j]),
-// dequantRowAdd's operations.
-//
-//go:noescape
-func dequantAddAVX2(out *float32, outStride int, acc *int32, accStride int, rows, groups int, corr *int32, scales *float32, bias *float32, sx *float32)
 
 // dequantTileAddAVX2 is dequantTileAdd with the 8-column groups in
 // assembly and the remaining columns in Go; results are identical.
 func dequantTileAddAVX2(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32) {
+	dequantTilesAVX2(out, outStride, acc, accStride, rows, corr, scales, bias, sx, true)
+}
+
+func dequantTilesAVX2(out []float32, outStride int, acc []int32, accStride, rows int, corr []int32, scales, bias, sx []float32, add bool) {
 	cols := len(scales)
 	g := cols / 8
+	mode, tail := 0, dequantRow
+	if add {
+		mode, tail = 1, dequantRowAdd
+	}
 	if g > 0 && rows > 0 {
 		_ = out[(rows-1)*outStride+cols-1]
 		_ = acc[(rows-1)*accStride+cols-1]
 		_, _, _ = corr[cols-1], bias[cols-1], sx[rows-1]
-		dequantAddAVX2(&out[0], outStride, &acc[0], accStride, rows, g, &corr[0], &scales[0], &bias[0], &sx[0])
+		dequantAVX2(&out[0], outStride, &acc[0], accStride, rows, g, &corr[0], &scales[0], &bias[0], &sx[0], mode)
 	}
 	if g*8 < cols {
 		for r := 0; r < rows; r++ {
-			dequantRowAdd(out[r*outStride+g*8:r*outStride+cols], acc[r*accStride+g*8:], corr[g*8:], scales[g*8:], bias[g*8:], sx[r])
+			tail(out[r*outStride+g*8:r*outStride+cols], acc[r*accStride+g*8:], corr[g*8:], scales[g*8:], bias[g*8:], sx[r])
 		}
 	}
 }

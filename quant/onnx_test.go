@@ -226,7 +226,6 @@ func TestQuantizeONNXBaselineInORT(t *testing.T) {
 // the PerRow form, through ONNX Runtime and compares it with Matrix.MatMul:
 // the two must compute the same numbers.
 func TestQuantizeONNXPerRowMatchesMatMul(t *testing.T) {
-	script, node := ortScripts(t)
 	const m, k, n = 9, 70, 13
 	r := rand.New(rand.NewPCG(15, 16))
 	x, w := randFloats(r, m*k, 1), randFloats(r, k*n, 0.1)
@@ -242,6 +241,27 @@ func TestQuantizeONNXPerRowMatchesMatMul(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := runORTMatMul(t, q, x, m, k)
+	for _, kern := range availableKernels(t) {
+		mat, err := PackWeightsWith(w, k, n, Options{Kernel: kern.name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := make([]float32, m*n)
+		mat.MatMul(want, x, m, nil, nil)
+		for i := range want {
+			if d := math.Abs(float64(got[i] - want[i])); d > ortMatMulTol*math.Abs(float64(want[i])) {
+				t.Fatalf("%s: y[%d,%d]: ONNX Runtime %g, MatMul %g", kern.name, i/n, i%n, got[i], want[i])
+			}
+		}
+	}
+}
+
+// runORTMatMul runs a one-MatMul graph (input x of shape [1, m, k]) through
+// ONNX Runtime (scripts/quant/run.mjs, one thread) and returns its output.
+func runORTMatMul(t *testing.T, q *protos.ModelProto, x []float32, m, k int) []float32 {
+	t.Helper()
+	script, node := ortScripts(t)
 	b, err := proto.Marshal(q)
 	if err != nil {
 		t.Fatal(err)
@@ -268,19 +288,7 @@ func TestQuantizeONNXPerRowMatchesMatMul(t *testing.T) {
 	if err := json.Unmarshal(res, &got); err != nil {
 		t.Fatal(err)
 	}
-	for _, kern := range availableKernels(t) {
-		mat, err := PackWeightsWith(w, k, n, Options{Kernel: kern.name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := make([]float32, m*n)
-		mat.MatMul(want, x, m, nil, nil)
-		for i := range want {
-			if d := math.Abs(float64(got.Data[i] - want[i])); d > ortMatMulTol*math.Abs(float64(want[i])) {
-				t.Fatalf("%s: y[%d,%d]: ONNX Runtime %g, MatMul %g", kern.name, i/n, i%n, got.Data[i], want[i])
-			}
-		}
-	}
+	return got.Data
 }
 
 // oneMatMulModel is a graph y = x·w with x of shape [batch, m, k] and the

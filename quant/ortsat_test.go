@@ -1,16 +1,11 @@
 package quant
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
-	"github.com/obscura-ai/obscura/internal/cpu"
-	"google.golang.org/protobuf/proto"
+	"github.com/obscura-ai/obscura/internal/testenv"
 )
 
 // TestORTInt8SaturationWithoutVNNI pins down how ONNX Runtime computes the
@@ -25,7 +20,6 @@ import (
 // algebra of the file, which is why TestCoNLLInt8LogitsVsORT holds our
 // graph executor to ONNX Runtime only on VNNI hosts.
 func TestORTInt8SaturationWithoutVNNI(t *testing.T) {
-	script, node := ortScripts(t)
 	const m, k, n = 4, 64, 8
 	r := rand.New(rand.NewPCG(21, 22))
 	x, w := randFloats(r, m*k, 1), randFloats(r, k*n, 0.1)
@@ -44,34 +38,9 @@ func TestORTInt8SaturationWithoutVNNI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := proto.Marshal(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmp := t.TempDir()
-	modelPath, inPath := filepath.Join(tmp, "mm.onnx"), filepath.Join(tmp, "in.json")
-	in, _ := json.Marshal(map[string]any{"x": map[string]any{"dims": []int{1, m, k}, "data": x}})
-	if err := os.WriteFile(modelPath, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(inPath, in, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(node, filepath.Join(script, "run.mjs"), modelPath, inPath)
-	cmd.Dir = script
-	res, err := cmd.Output()
-	if err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
-			t.Fatalf("run.mjs: %v\n%s", err, ee.Stderr)
-		}
-		t.Fatal(err)
-	}
-	var got struct{ Data []float32 }
-	if err := json.Unmarshal(res, &got); err != nil {
-		t.Fatal(err)
-	}
-	if len(got.Data) != m*n {
-		t.Fatalf("ONNX Runtime gave %d values, want %d", len(got.Data), m*n)
+	got := runORTMatMul(t, q, x, m, k)
+	if len(got) != m*n {
+		t.Fatalf("ONNX Runtime gave %d values, want %d", len(got), m*n)
 	}
 
 	// DynamicQuantizeLinear as the ONNX operator defines it.
@@ -105,7 +74,7 @@ func TestORTInt8SaturationWithoutVNNI(t *testing.T) {
 	}
 	far := func(ref []float32) (bad int, worst float64) {
 		for i := range ref {
-			d := math.Abs(float64(got.Data[i] - ref[i]))
+			d := math.Abs(float64(got[i] - ref[i]))
 			worst = max(worst, d)
 			if d > 1e-4*math.Max(1, math.Abs(float64(ref[i]))) {
 				bad++
@@ -115,8 +84,7 @@ func TestORTInt8SaturationWithoutVNNI(t *testing.T) {
 	}
 	badExact, worstExact := far(exact)
 	badSat, worstSat := far(saturated)
-	f := cpu.Detect()
-	vnni := f.AVX512VNNI || f.AVXVNNI
+	vnni := !testenv.ORTInt8Saturates()
 	t.Logf("host VNNI %v; ONNX Runtime vs exact: %d of %d off (max %.4g); vs int16-saturated pairs: %d off (max %.4g)",
 		vnni, badExact, m*n, worstExact, badSat, worstSat)
 	if badExact == 0 && badSat == 0 {

@@ -1,6 +1,7 @@
 //go:build !purego
 
 #include "textflag.h"
+#include "avx2_tile_amd64.h"
 
 // Register use, sgemmAVX2 (6×16):
 //	SI = a (packed, 6 floats per step), DI = b (packed, 16 floats per step)
@@ -31,11 +32,6 @@
 	VFMADD231PS Y12, Y15, Y10; \
 	VFMADD231PS Y13, Y15, Y11
 
-// Add the 16 floats at mem to row accumulators lo, hi.
-#define AVX2_ADDROW(mem0, mem1, lo, hi) \
-	VADDPS mem0, lo, lo; \
-	VADDPS mem1, hi, hi
-
 // func sgemmAVX2(a, b, c *float32, k, ldc int, bias *float32, accum int)
 TEXT ·sgemmAVX2(SB), NOSPLIT, $0-56
 	MOVQ a+0(FP), SI
@@ -47,18 +43,7 @@ TEXT ·sgemmAVX2(SB), NOSPLIT, $0-56
 	LEAQ (R8)(R8*2), R11
 	ADDQ DX, R11
 
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10
-	VXORPS Y11, Y11, Y11
+	AVX2_ZERO12
 
 	CMPQ CX, $4
 	JLT  avx2_tail
@@ -108,26 +93,10 @@ avx2_nobias:
 	MOVQ accum+48(FP), R10
 	TESTQ R10, R10
 	JZ    avx2_store
-	AVX2_ADDROW((DX), 32(DX), Y0, Y1)
-	AVX2_ADDROW((DX)(R8*1), 32(DX)(R8*1), Y2, Y3)
-	AVX2_ADDROW((DX)(R8*2), 32(DX)(R8*2), Y4, Y5)
-	AVX2_ADDROW((R11), 32(R11), Y6, Y7)
-	AVX2_ADDROW((R11)(R8*1), 32(R11)(R8*1), Y8, Y9)
-	AVX2_ADDROW((R11)(R8*2), 32(R11)(R8*2), Y10, Y11)
+	AVX2_ACCUM12
 
 avx2_store:
-	VMOVUPS Y0, (DX)
-	VMOVUPS Y1, 32(DX)
-	VMOVUPS Y2, (DX)(R8*1)
-	VMOVUPS Y3, 32(DX)(R8*1)
-	VMOVUPS Y4, (DX)(R8*2)
-	VMOVUPS Y5, 32(DX)(R8*2)
-	VMOVUPS Y6, (R11)
-	VMOVUPS Y7, 32(R11)
-	VMOVUPS Y8, (R11)(R8*1)
-	VMOVUPS Y9, 32(R11)(R8*1)
-	VMOVUPS Y10, (R11)(R8*2)
-	VMOVUPS Y11, 32(R11)(R8*2)
+	AVX2_STORE12
 	VZEROUPPER
 	RET
 

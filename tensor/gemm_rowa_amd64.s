@@ -1,6 +1,7 @@
 //go:build !purego
 
 #include "textflag.h"
+#include "avx2_tile_amd64.h"
 
 // sgemmAVX512RowA: the 12×32 AVX-512F micro-kernel of gemm_amd64.s with A
 // read in place, row-major (row r at a + r·lda floats), instead of from a
@@ -193,18 +194,7 @@ TEXT ·sgemmAVX2RowA(SB), NOSPLIT, $0-56
 	LEAQ (R9)(R9*2), AX
 	ADDQ SI, AX
 
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10
-	VXORPS Y11, Y11, Y11
+	AVX2_ZERO12
 
 	CMPQ CX, $2
 	JLT  ra2_tail
@@ -230,31 +220,9 @@ ra2_epilogue:
 	MOVQ accum+48(FP), R10
 	TESTQ R10, R10
 	JZ    ra2_store
-	VADDPS (DX), Y0, Y0
-	VADDPS 32(DX), Y1, Y1
-	VADDPS (DX)(R8*1), Y2, Y2
-	VADDPS 32(DX)(R8*1), Y3, Y3
-	VADDPS (DX)(R8*2), Y4, Y4
-	VADDPS 32(DX)(R8*2), Y5, Y5
-	VADDPS (R11), Y6, Y6
-	VADDPS 32(R11), Y7, Y7
-	VADDPS (R11)(R8*1), Y8, Y8
-	VADDPS 32(R11)(R8*1), Y9, Y9
-	VADDPS (R11)(R8*2), Y10, Y10
-	VADDPS 32(R11)(R8*2), Y11, Y11
+	AVX2_ACCUM12
 
 ra2_store:
-	VMOVUPS Y0, (DX)
-	VMOVUPS Y1, 32(DX)
-	VMOVUPS Y2, (DX)(R8*1)
-	VMOVUPS Y3, 32(DX)(R8*1)
-	VMOVUPS Y4, (DX)(R8*2)
-	VMOVUPS Y5, 32(DX)(R8*2)
-	VMOVUPS Y6, (R11)
-	VMOVUPS Y7, 32(R11)
-	VMOVUPS Y8, (R11)(R8*1)
-	VMOVUPS Y9, 32(R11)(R8*1)
-	VMOVUPS Y10, (R11)(R8*2)
-	VMOVUPS Y11, 32(R11)(R8*2)
+	AVX2_STORE12
 	VZEROUPPER
 	RET
