@@ -80,6 +80,15 @@ var genericKernel = &kernel{
 	micro: microGeneric,
 }
 
+// weightFlip is what the packed weights are XOR-ed with: 0x80 for a biasB
+// kernel (w+128 is w with its top bit flipped), else 0.
+func (k *kernel) weightFlip() int8 {
+	if k.biasB {
+		return -128
+	}
+	return 0
+}
+
 // kpFor returns K rounded up to the kernel's alignment.
 func (k *kernel) kpFor(kk int) int { return (kk + k.kAlign - 1) / k.kAlign * k.kAlign }
 

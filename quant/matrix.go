@@ -83,10 +83,7 @@ func pack(kern *kernel, q []int8, scales []float32, k, n int) *Matrix {
 		b:      make([]int8, panels*kern.nr*kp),
 		scales: append([]float32(nil), scales[:n]...),
 	}
-	var flip int8
-	if kern.biasB {
-		flip = -128 // w+128 is w with its top bit flipped
-	}
+	flip := kern.weightFlip()
 	for p := 0; p < k; p++ {
 		for j := 0; j < n; j++ {
 			m.b[kern.bIndex(p, j, kp)] = q[p*n+j] ^ flip
@@ -118,10 +115,7 @@ func (m *Matrix) Scales() []float32 { return append([]float32(nil), m.scales...)
 // Int8 returns a copy of the quantized weights, row-major K×N.
 func (m *Matrix) Int8() []int8 {
 	q := make([]int8, m.k*m.n)
-	var flip int8
-	if m.kern.biasB {
-		flip = -128
-	}
+	flip := m.kern.weightFlip()
 	for p := 0; p < m.k; p++ {
 		for j := 0; j < m.n; j++ {
 			q[p*m.n+j] = m.b[m.kern.bIndex(p, j, m.kp)] ^ flip
