@@ -5,6 +5,7 @@ import (
 	"runtime"
 
 	"github.com/obscura-ai/obscura/quant"
+	"github.com/obscura-ai/obscura/tensor"
 	"github.com/obscura-ai/obscura/weights/onnx"
 )
 
@@ -42,6 +43,13 @@ type Options struct {
 	Int8 bool
 	// Kernel optionally overrides the INT8 kernel ("" = best).
 	Kernel string
+	// Attention selects the fused plan's attention arithmetic: "" or
+	// "auto" multiplies in bfloat16 with fp32 sums (tensor.AttentionBF16)
+	// when the model runs in INT8 and the processor has AVX-512 BF16, and
+	// in fp32 otherwise; "fp32" always in fp32 (tensor.Attention); "bf16"
+	// in bfloat16 also for an fp32 model (an error where the processor
+	// lacks AVX-512 BF16). The graph executor always runs fp32.
+	Attention string
 	// Threads is advisory today: GEMMs and attention run on package
 	// tensor's worker pool, which sizes itself to GOMAXPROCS (set that to
 	// bound a process's threads). 0 = GOMAXPROCS.
@@ -72,6 +80,15 @@ func Load(onnxPath string, opts Options) (*Model, error) {
 // not read and decoded twice. The caller must not use om afterwards: its
 // initializers are consumed.
 func FromONNX(om *onnx.Model, opts Options) (*Model, error) {
+	switch opts.Attention {
+	case "", "auto", "fp32":
+	case "bf16":
+		if !tensor.HasBF16Attention() {
+			return nil, fmt.Errorf("bert: bf16 attention needs AVX-512 BF16, which this processor lacks")
+		}
+	default:
+		return nil, fmt.Errorf("bert: unknown attention %q (want auto, fp32 or bf16)", opts.Attention)
+	}
 	if opts.Int8 && opts.Executor == "graph" {
 		return nil, fmt.Errorf("bert: Options.Int8 needs the fused plan; the graph executor runs fp32 (an INT8 export runs its own quantized ops there without Options.Int8)")
 	}
@@ -127,8 +144,23 @@ func FromONNX(om *onnx.Model, opts Options) (*Model, error) {
 			return nil, err
 		}
 		m.quant = m.plan.quantization()
+		switch opts.Attention {
+		case "bf16":
+			m.plan.bf16 = true
+		case "", "auto":
+			m.plan.bf16 = m.quant == "int8" && tensor.HasBF16Attention()
+		}
 	}
 	return m, nil
+}
+
+// Attention names the attention arithmetic the model runs: "bf16"
+// (bfloat16 products, fp32 sums; see Options.Attention) or "fp32".
+func (m *Model) Attention() string {
+	if m.plan != nil && m.plan.bf16 {
+		return "bf16"
+	}
+	return "fp32"
 }
 
 // Graph input and output names of HF/optimum token-classification exports.

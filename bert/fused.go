@@ -71,6 +71,7 @@ type plan struct {
 	maskNeg        float32 // additive mask value for attention_mask 0
 	layers         []layer
 	cls            linear
+	bf16           bool // attention in bfloat16 (tensor.AttentionBF16)
 
 	pool workspacePool
 }

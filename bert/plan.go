@@ -232,7 +232,11 @@ func (p *plan) attention(ws *workspace, l *layer, S int) {
 		}
 		base := ws.rowStart[r]
 		qkv := ws.qkv[base*3*h : (base+n)*3*h]
-		tensor.Attention(ws.ctx[base*h:(base+n)*h], h, qkv, qkv[h:], qkv[2*h:], 3*h, n, p.heads, d, l.scale, ws.addMask[r*S:r*S+n])
+		attn := tensor.Attention
+		if p.bf16 {
+			attn = tensor.AttentionBF16
+		}
+		attn(ws.ctx[base*h:(base+n)*h], h, qkv, qkv[h:], qkv[2*h:], 3*h, n, p.heads, d, l.scale, ws.addMask[r*S:r*S+n])
 	}
 }
 

@@ -115,7 +115,7 @@ func TestInt8ExportRunsFused(t *testing.T) {
 		t.Fatal("quant.QuantizeONNX(bert_14) no longer writes testdata/bert/bert14_dynq.onnx: regenerate it and bert14_dynq.json (scripts/ort/README.md)")
 	}
 	gold := readGolden(t, filepath.Join(dir, "bert14_dynq.json"))
-	m, err := Load(file, Options{})
+	m, err := Load(file, Options{Attention: "fp32"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestInt8ExportRunsFused(t *testing.T) {
 		t.Fatalf("executor %s, quantization %s; want fused, int8", m.Executor(), m.Quantization())
 	}
 	checkShippedWeights(t, m, file)
-	atLoad, err := Load(fp32File, Options{Int8: true})
+	atLoad, err := Load(fp32File, Options{Int8: true, Attention: "fp32"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -474,14 +474,14 @@ func TestInt8ExportsMatchORT(t *testing.T) {
 					t.Fatal(err)
 				}
 				ort := ortLogits(t, file, md.rows)
-				m, err := Load(file, Options{})
+				m, err := Load(file, Options{Attention: "fp32"})
 				if err != nil {
 					t.Fatal(err)
 				}
 				if m.Executor() != "fused" || m.Quantization() != "int8" {
 					t.Fatalf("executor %s, quantization %s; want fused, int8", m.Executor(), m.Quantization())
 				}
-				atLoad, err := Load(md.file, Options{Int8: true})
+				atLoad, err := Load(md.file, Options{Int8: true, Attention: "fp32"})
 				if err != nil {
 					t.Fatal(err)
 				}

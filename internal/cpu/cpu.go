@@ -21,6 +21,9 @@ type Features struct {
 	AVX512VL   bool
 	AVX512VNNI bool
 	AVXVNNI    bool // VEX-encoded VPDPBUSD (Alder Lake, Zen 5 and later)
+	// AVX512BF16: VDPBF16PS and the fp32 → bfloat16 conversions (Cooper
+	// Lake, Sapphire Rapids, Zen 4 and later).
+	AVX512BF16 bool
 	// AMXInt8: tile registers with int8 dot products (Sapphire Rapids and
 	// later), and the operating system lets this process use them (on
 	// Linux, the tile-data permission that amxPermitted requests).
@@ -45,6 +48,7 @@ func Detect() Features {
 		AVX512VL:   c.Supports(cpuid.AVX512VL),
 		AVX512VNNI: c.Supports(cpuid.AVX512VNNI),
 		AVXVNNI:    c.Supports(cpuid.AVXVNNI),
+		AVX512BF16: c.Supports(cpuid.AVX512BF16),
 		AMXInt8:    c.Supports(cpuid.AMXTILE) && c.Supports(cpuid.AMXINT8) && amxPermitted(),
 		ASIMD:      runtime.GOARCH == "arm64" || c.Supports(cpuid.ASIMD),
 		DotProd:    c.Supports(cpuid.ASIMDDP),
@@ -68,6 +72,7 @@ func (f Features) List() []string {
 	add(f.AVX512VL, "avx512vl")
 	add(f.AVX512VNNI, "avx512vnni")
 	add(f.AVXVNNI, "avxvnni")
+	add(f.AVX512BF16, "avx512bf16")
 	add(f.AMXInt8, "amx-int8")
 	add(f.ASIMD && f.Arch == "arm64", "asimd")
 	add(f.DotProd, "asimddp")
