@@ -45,6 +45,10 @@ type bf16Ops struct {
 	// transpose16 transposes one block of at most 16×16 32-bit words
 	// (the pairs of K's rows into a Kᵀ panel); nil: a Go loop.
 	transpose16 func(dst *float32, ldd int, src *float32, lds, rows, cols int)
+	// softmax, when not nil, is vecOps.softmaxBlock writing the
+	// probabilities as rows would convert them (softmaxRowsAVX512 with
+	// a destination); nil: softmaxBlock, then rows.
+	softmax func(x, mask *float32, rows, n, ld int, scale float32, dst *uint16, ldd int)
 }
 
 var bf16Generic = bf16Ops{name: "generic", micro8x32: bf16MicroGo, rows: bf16RowsGo, packV: bf16PackVGo}
@@ -168,8 +172,16 @@ func (t *bf16Task) head(hd int, sc *bf16Scratch) {
 				ops.micro8x32(&sc.qb[(r0+i*8)*dp], dp, &sc.kp[j*dp*32], &s[i*8*sld+j*32], sld, dp, 0)
 			}
 		}
-		t.v.softmaxBlock(s, rows, n, sld, t.scale, t.mask)
-		ops.rows(words(sc.pb), 2*np, &s[0], sld, rows, n)
+		if ops.softmax != nil {
+			var mp *float32
+			if t.mask != nil {
+				mp = &t.mask[0]
+			}
+			ops.softmax(&s[0], mp, rows, n, sld, t.scale, words(sc.pb), 2*np)
+		} else {
+			t.v.softmaxBlock(s, rows, n, sld, t.scale, t.mask)
+			ops.rows(words(sc.pb), 2*np, &s[0], sld, rows, n)
+		}
 		clear(sc.pb[rows*np : blocks*8*np])
 		for j := 0; j < vPanels; j++ {
 			c0 := col + j*32

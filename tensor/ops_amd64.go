@@ -32,9 +32,18 @@ func expSubSumAVX512(x *float32, n int, sub float32) float32
 //
 // with float32 sums in 32 lanes and a masked last vector (n need not be a
 // multiple of 16; nothing outside the rows is read from x or written).
+// With dst != nil (only where the processor has AVX-512 BF16 and VL) the
+// probabilities go to dst instead, as bfloat16 rows ldd words apart, each
+// ending on a whole pair (a zero word after an odd n), rounded to nearest
+// even with VCVTNE2PS2BF16; x then holds e.
 //
 //go:noescape
-func softmaxRowsAVX512(x, mask *float32, rows, n, ld int, scale float32)
+func softmaxRowsAVX512(x, mask *float32, rows, n, ld int, scale float32, dst *uint16, ldd int)
+
+// softmaxRowsAVX512Float is softmaxRowsAVX512 into x, vecOps.softmaxRows.
+func softmaxRowsAVX512Float(x, mask *float32, rows, n, ld int, scale float32) {
+	softmaxRowsAVX512(x, mask, rows, n, ld, scale, nil, 0)
+}
 
 // geluErfAVX2 sets dst[i] = 0.5·x·(1 + erf(x/√2)) for x = src[i], i < n,
 // with erf by Abramowitz & Stegun 7.1.26 as in geluErf64. n is a multiple
@@ -132,7 +141,7 @@ func packRows32AVX512(dst, src *float32, lds, rows, w int)
 func vecOpsFor(f cpu.Features) vecOps {
 	if f.AVX512F && f.AVX2 && f.FMA {
 		v := vecOpsFor(cpu.Features{AVX2: true, FMA: true})
-		v.name, v.expSubSum, v.geluErf, v.softmaxRows = "avx512", expSubSumAVX512, geluErfAVX512, softmaxRowsAVX512
+		v.name, v.expSubSum, v.geluErf, v.softmaxRows = "avx512", expSubSumAVX512, geluErfAVX512, softmaxRowsAVX512Float
 		v.layerNorm, v.transpose16, v.packRows32 = layerNormAVX512, transpose16AVX512, packRows32AVX512
 		return v
 	}

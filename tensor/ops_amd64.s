@@ -1,6 +1,7 @@
 //go:build !purego
 
 #include "textflag.h"
+#include "bf16_amd64.h"
 
 // Vector elementary functions (AVX2 + FMA, 8 lanes). See ops_amd64.go for
 // the loops they compute and ops.go for the scalar twins they must match.
@@ -439,7 +440,12 @@ expsum512_done:
 // mask, R8 ld in bytes, R9 rows left, R10 row in chunk, R13 chunk rows,
 // R11 n &^ 15, R12 n & 15, Z15 scale, Z25 −Inf, Z13/Z16..Z24 EXP512's
 // constants; stack: max[16] at 0, inv[16] at 64.
-TEXT ·softmaxRowsAVX512(SB), NOSPLIT, $128-44
+TEXT ·softmaxRowsAVX512(SB), NOSPLIT, $144-64
+	MOVQ dst+48(FP), AX           // with dst, pass 3 writes bfloat16 there
+	MOVQ AX, 128(SP)
+	MOVQ ldd+56(FP), AX
+	SHLQ $1, AX
+	MOVQ AX, 136(SP)
 	MOVQ x+0(FP), DI
 	MOVQ mask+8(FP), SI
 	MOVQ rows+16(FP), R9
@@ -455,6 +461,13 @@ TEXT ·softmaxRowsAVX512(SB), NOSPLIT, $128-44
 	SHLL CX, AX
 	DECL AX
 	KMOVW AX, K3                  // the n & 15 lanes of the last vector
+	INCQ CX
+	ANDQ $-2, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVD AX, K4                  // their bfloat16 words, to a whole pair
+	VPXORD Z27, Z27, Z27
 	EXP512CONST
 	VBROADCASTSS vninf<>(SB), Z25
 
@@ -630,6 +643,8 @@ smx_sum:
 
 	MOVQ DI, BX                   // pass 3: e·inv[i]
 	XORQ R10, R10
+	CMPQ 128(SP), $0
+	JNE  smx_b3row
 
 smx_p3row:
 	VBROADCASTSS 64(SP)(R10*4), Z3
@@ -666,7 +681,52 @@ smx_p3next:
 	INCQ R10
 	CMPQ R10, R13
 	JLT  smx_p3row
+	JMP  smx_p3done
 
+smx_b3row:                        // pass 3 into bfloat16 rows: bf16(e·inv[i]) at dst
+	VBROADCASTSS 64(SP)(R10*4), Z3
+	MOVQ BX, AX
+	MOVQ 128(SP), DX
+	MOVQ R11, CX
+
+smx_b3:
+	CMPQ CX, $32
+	JLT  smx_b31
+	VMULPS (AX), Z3, Z4
+	VMULPS 64(AX), Z3, Z5
+	VCVTNE2PS2BF16(28, 5, 4)
+	VMOVDQU16 Z28, (DX)
+	ADDQ $128, AX
+	ADDQ $64, DX
+	SUBQ $32, CX
+	JMP  smx_b3
+
+smx_b31:
+	TESTQ CX, CX
+	JZ    smx_b3t
+	VMULPS (AX), Z3, Z4
+	VCVTNE2PS2BF16(28, 27, 4)
+	VMOVDQU16 Y28, (DX)
+	ADDQ $64, AX
+	ADDQ $32, DX
+
+smx_b3t:
+	TESTQ R12, R12
+	JZ    smx_b3next
+	VMOVUPS.Z (AX), K3, Z4
+	VMULPS Z3, Z4, Z4
+	VCVTNE2PS2BF16(28, 27, 4)
+	VMOVDQU16 Z28, K4, (DX)       // an odd n's pair ends on a zero
+
+smx_b3next:
+	MOVQ 136(SP), DX
+	ADDQ DX, 128(SP)
+	ADDQ R8, BX
+	INCQ R10
+	CMPQ R10, R13
+	JLT  smx_b3row
+
+smx_p3done:
 	MOVQ BX, DI                   // the next chunk
 	SUBQ R13, R9
 	JMP  smx_chunk
