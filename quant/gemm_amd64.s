@@ -102,8 +102,8 @@ store512:
 	RET
 
 k512pf: // k512 with the prefetch of the next panel (first tile only)
-	PREFETCHT0 (R10)
-	PREFETCHT0 64(R10)
+	PREFETCHT1 (R10)
+	PREFETCHT1 64(R10)
 	KSTEP512
 	ADDQ $128, R10
 	DECQ R9
@@ -223,8 +223,8 @@ dnext512:
 	RET
 
 dk512pf: // dk512 with the prefetch of the next panel (first tile only)
-	PREFETCHT0 (R10)
-	PREFETCHT0 64(R10)
+	PREFETCHT1 (R10)
+	PREFETCHT1 64(R10)
 	KSTEP512
 	ADDQ $128, R10
 	DECQ R9
