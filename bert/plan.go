@@ -133,9 +133,7 @@ func (p *plan) embed(ws *workspace, b Batch) error {
 			}
 			w := p.word[int(ids[t])*h : (int(ids[t])+1)*h]
 			ps := p.pos[int(pid)*h : (int(pid)+1)*h]
-			for k := range dst {
-				dst[k] = w[k] + ps[k]
-			}
+			tensor.Add(dst, w, ps)
 			if p.typ != nil {
 				tid := 0
 				if b.TypeIDs != nil {
@@ -144,10 +142,7 @@ func (p *plan) embed(ws *workspace, b Batch) error {
 				if tid < 0 || (tid+1)*h > len(p.typ) {
 					return fmt.Errorf("bert: token type %d outside the type table", tid)
 				}
-				ty := p.typ[tid*h : (tid+1)*h]
-				for k := range dst {
-					dst[k] += ty[k]
-				}
+				tensor.Add(dst, dst, p.typ[tid*h:(tid+1)*h])
 			}
 		}
 	}

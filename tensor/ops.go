@@ -22,11 +22,18 @@ func sameLen(op string, n int, s ...[]float32) {
 }
 
 // Add sets dst[i] = a[i] + b[i] for i < len(dst); dst may alias a or b.
+// It runs on the calling goroutine (one float32 addition per element, the
+// same bits on every instruction set).
 func Add(dst, a, b []float32) {
 	n := len(dst)
 	sameLen("Add", n, a, b)
 	a, b = a[:n], b[:n]
-	for i := range dst {
+	done := 0
+	if v := detectedVecOps(); v.add != nil && n >= 8 {
+		done = n &^ 7
+		v.add(&dst[0], &a[0], &b[0], done)
+	}
+	for i := done; i < n; i++ {
 		dst[i] = a[i] + b[i]
 	}
 }
@@ -109,6 +116,7 @@ type vecOps struct {
 	// 32-column B panel, zero-padded (Attention packs V_h with it).
 	packRows32 func(dst, src *float32, lds, rows, w int)
 
+	add          func(dst, a, b *float32, n int) // n a multiple of 8
 	scaleMaskMax func(x, mask *float32, n int, scale float32) float32
 	scale        func(x *float32, n int, s float32)
 	sum          func(x *float32, n int) float32

@@ -79,6 +79,12 @@ func geluTanhAVX2(dst, src *float32, n int)
 //go:noescape
 func scaleMaskMaxAVX2(x, mask *float32, n int, scale float32) float32
 
+// addAVX2 sets dst[i] = a[i] + b[i] for i < n, n a positive multiple of 8
+// (dst may alias a or b).
+//
+//go:noescape
+func addAVX2(dst, a, b *float32, n int)
+
 // scaleAVX2 sets x[i] *= s for i < n, n a positive multiple of 8.
 //
 //go:noescape
@@ -147,7 +153,7 @@ func vecOpsFor(f cpu.Features) vecOps {
 	}
 	if f.AVX2 && f.FMA {
 		return vecOps{name: "avx2", expSubSum: expSubSumAVX2, geluErf: geluErfAVX2, geluTanh: geluTanhAVX2,
-			scaleMaskMax: scaleMaskMaxAVX2, scale: scaleAVX2, sum: sumAVX2, devSums: devSumsAVX2, norm: normAVX2}
+			scaleMaskMax: scaleMaskMaxAVX2, scale: scaleAVX2, sum: sumAVX2, devSums: devSumsAVX2, norm: normAVX2, add: addAVX2}
 	}
 	return vecOps{name: "generic"}
 }

@@ -254,6 +254,25 @@ scale_loop:
 	VZEROUPPER
 	RET
 
+// func addAVX2(dst, a, b *float32, n int)
+TEXT ·addAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+
+add_loop:
+	VMOVUPS (SI), Y0
+	VADDPS  (DX), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JNZ  add_loop
+	VZEROUPPER
+	RET
+
 // func sumAVX2(x *float32, n int) float32
 TEXT ·sumAVX2(SB), NOSPLIT, $0-20
 	MOVQ x+0(FP), DI
