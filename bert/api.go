@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 
+	"github.com/obscura-ai/obscura/internal/cpu"
 	"github.com/obscura-ai/obscura/quant"
 	"github.com/obscura-ai/obscura/tensor"
 	"github.com/obscura-ai/obscura/weights/onnx"
@@ -152,6 +153,17 @@ func FromONNX(om *onnx.Model, opts Options) (*Model, error) {
 		}
 	}
 	return m, nil
+}
+
+// AutoAttention is the attention arithmetic that Options.Attention ""
+// gives an INT8 model with features f: "bf16" where the processor
+// multiplies bfloat16 in hardware (tensor.BF16AttentionFor), else "fp32".
+// An fp32 model keeps fp32.
+func AutoAttention(f cpu.Features) string {
+	if tensor.BF16AttentionFor(f) == "avx512bf16" {
+		return "bf16"
+	}
+	return "fp32"
 }
 
 // Attention names the attention arithmetic the model runs: "bf16"

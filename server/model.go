@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/obscura-ai/obscura/bert"
 	"github.com/obscura-ai/obscura/internal/cpu"
 	"github.com/obscura-ai/obscura/quant"
 	"github.com/obscura-ai/obscura/tensor"
@@ -38,6 +39,9 @@ type ModelResponse struct {
 type Kernels struct {
 	FP32 string `json:"fp32"`
 	INT8 string `json:"int8"`
+	// INT8Attention is the attention arithmetic of an INT8 model here:
+	// "bf16" (bfloat16 products, fp32 sums) or "fp32" (bert.AutoAttention).
+	INT8Attention string `json:"int8_attention"`
 }
 
 func (s *Server) handleModel(c echo.Context) error {
@@ -57,7 +61,7 @@ func (s *Server) handleModel(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, ModelResponse{
 		ModelInfo:   info,
-		Kernels:     Kernels{FP32: tensor.KernelFor(f), INT8: quant.KernelFor(f)},
+		Kernels:     Kernels{FP32: tensor.KernelFor(f), INT8: quant.KernelFor(f), INT8Attention: bert.AutoAttention(f)},
 		CPUFeatures: feats,
 		GOMAXPROCS:  gomaxprocs(),
 		Ready:       s.Ready(),

@@ -141,7 +141,7 @@ func (p *pipeline) scanLogs(exs []eval.Example) eval.CheckResult {
 
 func thisMachine() eval.Machine {
 	f := cpu.Detect()
-	return eval.ThisMachine(version, f.Brand, fmt.Sprintf("fp32=%s int8=%s", tensor.KernelFor(f), quant.KernelFor(f)))
+	return eval.ThisMachine(version, f.Brand, fmt.Sprintf("fp32=%s int8=%s int8-attention=%s", tensor.KernelFor(f), quant.KernelFor(f), bert.AutoAttention(f)))
 }
 
 // datasetName names a data file by its directory and stem:

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/obscura-ai/obscura/bert"
 	"github.com/obscura-ai/obscura/internal/cpu"
 	"github.com/obscura-ai/obscura/quant"
 	"github.com/obscura-ai/obscura/tensor"
@@ -22,6 +23,6 @@ func cmdVersion(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintf(stdout, "cpu:      %s\n", f.Brand)
 	}
 	fmt.Fprintf(stdout, "features: %s\n", strings.Join(f.List(), " "))
-	fmt.Fprintf(stdout, "kernels:  fp32=%s int8=%s\n", tensor.KernelFor(f), quant.KernelFor(f))
+	fmt.Fprintf(stdout, "kernels:  fp32=%s int8=%s int8-attention=%s\n", tensor.KernelFor(f), quant.KernelFor(f), bert.AutoAttention(f))
 	return nil
 }
