@@ -47,6 +47,7 @@ func cmdBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	lensFlag := fs.String("lens", "", "comma-separated fixed lengths in tokens (default: the plan's mixed 50-500 run)")
 	iters := fs.Int("iters", benchIters, "timed inferences (per length with --lens)")
 	threads := fs.Int("threads", 0, "inference threads (0 = all cores)")
+	attention := fs.String("attention", "", attentionUsage)
 	asJSON := fs.Bool("json", false, `print one JSON line per length: {"len","p50_ms","p95_ms","p99_ms"} (len 0 = mixed run); with --vs-ort also infer_p50_ms, ort_p50_ms and ort_ratio (the headline peer, p50 over p50) and <peer>_p50_ms, <peer>_ratio (paired), <peer>_p50_ratio for every peer`)
 	vsORT := fs.Bool("vs-ort", false, "also time ONNX Runtime (bench/ort) in turns on the same ids, each configuration in its own process with default session options: fp32; with --int8 also ONNX Runtime on our INT8 export and on its own dynamic-quantization form")
 	ortDir := fs.String("ort-dir", filepath.Join("bench", "ort"), "directory of the ONNX Runtime benchmark")
@@ -77,7 +78,7 @@ func cmdBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 	}
 	load := bench.LoadAverage()
-	m, err := loadEvalModel(*model, *int8, *threads, 0, "")
+	m, err := loadEvalModel(*model, *int8, *attention, *threads, 0, "")
 	if err != nil {
 		return err
 	}
@@ -111,7 +112,7 @@ func cmdBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	rep := &eval.Report{
 		Kind: eval.KindBench, Model: m.name, Int8: *int8, Threads: nthreads, Time: time.Now().UTC(),
-		Machine: thisMachine(), ModelFile: filepath.Base(m.onnx), ModelMB: float64(m.bytes) / 1e6,
+		Machine: thisMachine(m.model.Attention()), ModelFile: filepath.Base(m.onnx), ModelMB: float64(m.bytes) / 1e6,
 	}
 	engine, err := redact.NewEngine(redact.Config{Recognizer: m.rec})
 	if err != nil {

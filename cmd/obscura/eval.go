@@ -41,11 +41,14 @@ type evalModel struct {
 	caseCh  bool // the schema's case channel
 }
 
+// attentionUsage documents the --attention flag of eval and bench.
+const attentionUsage = "attention arithmetic: auto (bfloat16 products for INT8 where the CPU has AVX-512 BF16, else fp32), fp32 or bf16"
+
 // loadEvalModel loads a model directory (resolved as --model is everywhere)
 // the way the service does (ner.Load: schema threshold, aggregation and
 // window), with the given overrides; zero threshold or "" aggregation keep
 // the model's.
-func loadEvalModel(flagDir string, int8 bool, threads int, threshold float64, agg string) (*evalModel, error) {
+func loadEvalModel(flagDir string, int8 bool, attention string, threads int, threshold float64, agg string) (*evalModel, error) {
 	dir, err := weights.Resolve(flagDir)
 	if err != nil {
 		return nil, err
@@ -56,7 +59,7 @@ func loadEvalModel(flagDir string, int8 bool, threads int, threshold float64, ag
 			return nil, err
 		}
 	}
-	bo := bert.Options{Int8: int8, Threads: threads}
+	bo := bert.Options{Int8: int8, Attention: attention, Threads: threads}
 	rec, wm, err := ner.Load(dir, ner.LoadOptions{Bert: bo, Threshold: threshold, Aggregation: a})
 	if err != nil {
 		return nil, err
@@ -139,9 +142,9 @@ func (p *pipeline) scanLogs(exs []eval.Example) eval.CheckResult {
 	return eval.ScanLog(p.log.String(), eval.GoldValues(exs))
 }
 
-func thisMachine() eval.Machine {
+func thisMachine(attention string) eval.Machine {
 	f := cpu.Detect()
-	return eval.ThisMachine(version, f.Brand, fmt.Sprintf("fp32=%s int8=%s int8-attention=%s", tensor.KernelFor(f), quant.KernelFor(f), bert.AutoAttention(f)))
+	return eval.ThisMachine(version, f.Brand, fmt.Sprintf("fp32=%s int8=%s attention=%s", tensor.KernelFor(f), quant.KernelFor(f), attention))
 }
 
 // datasetName names a data file by its directory and stem:
@@ -200,6 +203,7 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	wordTags := fs.Bool("tags", false, "score each word's first-subword label, bypassing the entity decoder (the model card's method)")
 	withPipeline := fs.Bool("pipeline", false, "score the full pipeline (regex layer and merge) instead of NER alone")
 	threads := fs.Int("threads", 0, "inference threads (0 = all cores)")
+	attention := fs.String("attention", "", attentionUsage)
 	reports := fs.String("reports", "reports", "directory for the JSON report (\"\" = none)")
 	name := fs.String("name", "", "data set name in the report (default: from the path)")
 	limit := fs.Int("limit", 0, "evaluate only the first N examples (0 = all)")
@@ -243,7 +247,7 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	m, err := loadEvalModel(choice.Dir, *int8, *threads, *threshold, *agg)
+	m, err := loadEvalModel(choice.Dir, *int8, *attention, *threads, *threshold, *agg)
 	if err != nil {
 		return err
 	}
@@ -287,7 +291,7 @@ func cmdEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	rep := &eval.Report{
 		Method: method, Kind: eval.KindEval, Model: m.name, Dataset: ds, Format: string(f), Int8: *int8, Pipeline: *withPipeline,
-		Threads: *threads, Aggregation: *agg, Threshold: *threshold, Time: time.Now().UTC(), Machine: thisMachine(),
+		Threads: *threads, Aggregation: *agg, Threshold: *threshold, Time: time.Now().UTC(), Machine: thisMachine(m.model.Attention()),
 		ModelFile: filepath.Base(m.onnx), ModelMB: float64(m.bytes) / 1e6, PeakRSSMB: float64(eval.PeakRSSBytes()) / 1e6,
 		Examples: out.Examples, Words: out.Words, Scores: &out.Scores, Ignored: out.Ignored, Latency: &lat,
 	}
