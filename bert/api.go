@@ -30,8 +30,9 @@ type Options struct {
 	// Int8 runs the encoder's weight matmuls (Q/K/V, attention output,
 	// feed-forward) in INT8 through package quant: per-output-channel int8
 	// weights packed at load, per-token int8 activations at run time. The
-	// embeddings, LayerNorms, attention scores, softmax and the classifier
-	// stay fp32. It needs the fused plan: Load fails when the graph is not
+	// embeddings, LayerNorms, softmax and the classifier stay fp32, and
+	// the attention products too unless Attention picks bfloat16 (by
+	// default where the processor has AVX-512 BF16). It needs the fused plan: Load fails when the graph is not
 	// recognised or Executor is "graph".
 	//
 	// A graph that is already quantized (an INT8 export: MatMulInteger by

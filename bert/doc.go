@@ -29,7 +29,9 @@
 //     Options.Int8 or from an INT8 export's own int8 weights); Q, K and V
 //     are packed side by side into one matrix. Attention is
 //     tensor.Attention (heads read in place from the QKV product, scores
-//     kept in cache between Q·Kᵀ and P·V); with fp32 weights the residuals
+//     kept in cache between Q·Kᵀ and P·V), or for an INT8 model on a
+//     processor with AVX-512 BF16 tensor.AttentionBF16 (bfloat16 products,
+//     fp32 sums; Options.Attention, Model.Attention); with fp32 weights the residuals
 //     are added in the output and fc2 GEMMs' epilogue
 //     (tensor.MatMulPackedAdd).
 //
@@ -39,8 +41,10 @@
 //     op type, never a silent wrong answer. "auto" falls back to the graph.
 //   - Logits are row-major [Size][SeqLen][NumLabels]. They match ONNX
 //     Runtime within 1e-4 at attended positions (the tests' logitTol); an
-//     INT8 export on the fused plan differs from ONNX Runtime on the same
-//     file by activation rounding noise only (quantized_test.go). On the
+//     INT8 export on the fused plan with fp32 attention differs from ONNX
+//     Runtime on the same file by activation rounding noise only
+//     (quantized_test.go); bfloat16 attention adds its own rounding
+//     (TestBF16Attention bounds it). On the
 //     fused path, positions after a row's last attended token are not
 //     computed and read 0; a fully padded row is all zeros.
 //   - A Model is immutable after Load and safe for concurrent use; each Run

@@ -181,8 +181,8 @@ func recognise(g *graph, opts Options) (*plan, error) {
 // prepack converts the verified plan's weights to their run-time form, one
 // matrix at a time: tensor.PackedB, or quant.Matrix for the encoder layers
 // with opts.Int8 (per-output-channel int8 weights, per-token activations;
-// embeddings, LayerNorms, attention scores, softmax and the classifier stay
-// fp32), and for every matmul an INT8 export quantized (its own int8
+// embeddings, LayerNorms, attention, softmax and the classifier are not
+// INT8), and for every matmul an INT8 export quantized (its own int8
 // weights and scales, packed as they are, the classifier included when the
 // export quantized it). Each fp32 original is dropped as soon as its
 // packed copy exists, and the collector runs between layers, so that

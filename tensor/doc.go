@@ -24,6 +24,13 @@
 // sgemmNEONRowA) the probabilities are multiplied by V in place, without
 // packing. The result is bit-identical to the unfused composition (two
 // MatMulStrided around SoftmaxMasked) with the same kernel.
+// AttentionBF16 is the same computation with the two products' operands
+// rounded to bfloat16 and fp32 sums: on AVX-512 BF16 (VDPBF16PS, twice the
+// fp32 FMA rate; 8×32 tiles, Q and the probabilities read in place as
+// bfloat16 rows, Kᵀ and V packed as 32-lane panels of pairs, the softmax
+// writing the probabilities as bfloat16 in its last pass) and in Go
+// elsewhere, for tests; HasBF16Attention says which. Package bert runs it
+// for INT8 models where the hardware has it.
 //
 // Dispatch. SelectKernel is the single, pure choice from cpu.Features;
 // KernelFor names it for `obscura version`; Default applies it to the
@@ -34,7 +41,7 @@
 // Primitives. LayerNorm, AddLayerNorm, SoftmaxMasked (scale + additive
 // mask + softmax), GELU (erf form; GELUSerial runs it on the calling
 // goroutine, as quant's epilogue does) and GELUTanh, Exp/Erf/Tanh,
-// Add, AddTo, AddBias and Scale. The hot ones have vector kernels: on
+// Add (AVX2 on amd64), AddTo, AddBias and Scale. The hot ones have vector kernels: on
 // amd64 AVX2 for GELU, exp and every softmax and LayerNorm pass, and
 // AVX-512F where it pays (whole blocks of softmax rows and of LayerNorm
 // rows in one assembly call, the residual add fused into AddLayerNorm's
