@@ -158,10 +158,10 @@ func FromONNX(om *onnx.Model, opts Options) (*Model, error) {
 
 // AutoAttention is the attention arithmetic that Options.Attention ""
 // gives an INT8 model with features f: "bf16" where the processor
-// multiplies bfloat16 in hardware (tensor.BF16AttentionFor), else "fp32".
+// multiplies bfloat16 in hardware (tensor.HasBF16AttentionFor), else "fp32".
 // An fp32 model keeps fp32.
 func AutoAttention(f cpu.Features) string {
-	if tensor.BF16AttentionFor(f) == "avx512bf16" {
+	if tensor.HasBF16AttentionFor(f) {
 		return "bf16"
 	}
 	return "fp32"

@@ -19,7 +19,8 @@ const int8MinAgreement = 0.99
 // bfloat16 attention and with fp32 attention on the golden sentences.
 const bf16AttnMeanTol = 0.05
 
-func argmax(xs []float32) int {
+// argmax is the index of the first largest value.
+func argmax[T float32 | float64](xs []T) int {
 	best := 0
 	for k, v := range xs {
 		if v > xs[best] {
@@ -42,12 +43,8 @@ func TestInt8AgreesWithORTLabels(t *testing.T) {
 			t.Fatal(err)
 		}
 		for p, want := range c.Logits {
-			w32 := make([]float32, len(want))
-			for l, v := range want {
-				w32[l] = float32(v)
-			}
 			total++
-			if argmax(got[p*9:(p+1)*9]) == argmax(w32) {
+			if argmax(got[p*9:(p+1)*9]) == argmax(want) {
 				agree++
 			}
 		}
@@ -153,16 +150,12 @@ func TestBF16Attention(t *testing.T) {
 			t.Fatal(err)
 		}
 		for p, want := range c.Logits {
-			w32 := make([]float32, len(want))
-			for l, v := range want {
-				w32[l] = float32(v)
-			}
 			g, r := got[p*9:(p+1)*9], ref[p*9:(p+1)*9]
 			total++
-			if argmax(g) == argmax(w32) {
+			if argmax(g) == argmax(want) {
 				agreeBF16++
 			}
-			if argmax(r) == argmax(w32) {
+			if argmax(r) == argmax(want) {
 				agreeFP32++
 			}
 			if argmax(g) == argmax(r) {

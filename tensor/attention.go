@@ -35,9 +35,25 @@ func Attention(ctx []float32, ldc int, q, k, v []float32, ld, n, heads, d int, s
 
 // Attention is the package-level Attention run with this kernel.
 func (kn *Kernel) Attention(ctx []float32, ldc int, q, k, v []float32, ld, n, heads, d int, scale float32, mask []float32) {
+	mask, ok := checkAttention(ctx, ldc, q, k, v, ld, n, heads, d, mask)
+	if !ok {
+		return
+	}
+	t := attnTaskPool.get()
+	*t = attnTask{kn: kn, v: detectedVecOps(), ctx: ctx, ldc: ldc, q: q, k: k, vv: v, ld: ld,
+		n: n, d: d, scale: scale, mask: mask}
+	workers.run(t, heads, 1)
+	*t = attnTask{}
+	attnTaskPool.put(t)
+}
+
+// checkAttention checks the operands of Attention and AttentionBF16 (it
+// panics on a shape that does not fit) and returns the mask cut to n
+// entries, and false when there is nothing to compute.
+func checkAttention(ctx []float32, ldc int, q, k, v []float32, ld, n, heads, d int, mask []float32) ([]float32, bool) {
 	checkDims(n, heads, d)
 	if n == 0 || heads == 0 || d == 0 {
-		return
+		return nil, false
 	}
 	w := heads * d
 	need(q, n, w, ld, "attention Q")
@@ -50,12 +66,7 @@ func (kn *Kernel) Attention(ctx []float32, ldc int, q, k, v []float32, ld, n, he
 		}
 		mask = mask[:n]
 	}
-	t := attnTaskPool.get()
-	*t = attnTask{kn: kn, v: detectedVecOps(), ctx: ctx, ldc: ldc, q: q, k: k, vv: v, ld: ld,
-		n: n, d: d, scale: scale, mask: mask}
-	workers.run(t, heads, 1)
-	*t = attnTask{}
-	attnTaskPool.put(t)
+	return mask, true
 }
 
 type attnTask struct {

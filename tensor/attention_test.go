@@ -15,6 +15,13 @@ const attnRefTol = 2e-5
 
 // attnRef computes one sequence's multi-head attention in float64.
 func attnRef(q, k, v []float32, ld, n, heads, d int, scale float32, mask []float32) []float64 {
+	exact := func(x float32) float64 { return float64(x) }
+	return attnRefRounded(q, k, v, ld, n, heads, d, scale, mask, exact, func(p float64) float64 { return p })
+}
+
+// attnRefRounded is attnRef with the operands read through in (Q, K and V)
+// and the probabilities through prob before the context sum.
+func attnRefRounded(q, k, v []float32, ld, n, heads, d int, scale float32, mask []float32, in func(float32) float64, prob func(float64) float64) []float64 {
 	out := make([]float64, n*heads*d)
 	s := make([]float64, n)
 	for hd := 0; hd < heads; hd++ {
@@ -23,7 +30,7 @@ func attnRef(q, k, v []float32, ld, n, heads, d int, scale float32, mask []float
 			for t := 0; t < n; t++ {
 				var dot float64
 				for p := 0; p < d; p++ {
-					dot += float64(q[i*ld+hd*d+p]) * float64(k[t*ld+hd*d+p])
+					dot += in(q[i*ld+hd*d+p]) * in(k[t*ld+hd*d+p])
 				}
 				s[t] = float64(scale) * dot
 				if mask != nil {
@@ -39,7 +46,7 @@ func attnRef(q, k, v []float32, ld, n, heads, d int, scale float32, mask []float
 			for j := 0; j < d; j++ {
 				var c float64
 				for t := 0; t < n; t++ {
-					c += s[t] / sum * float64(v[t*ld+hd*d+j])
+					c += prob(s[t]/sum) * in(v[t*ld+hd*d+j])
 				}
 				out[i*heads*d+hd*d+j] = c
 			}

@@ -1,7 +1,6 @@
 package tensor
 
 import (
-	"fmt"
 	"math"
 	"unsafe"
 
@@ -53,13 +52,12 @@ type bf16Ops struct {
 
 var bf16Generic = bf16Ops{name: "generic", micro8x32: bf16MicroGo, rows: bf16RowsGo, packV: bf16PackVGo}
 
-// BF16AttentionFor names the bfloat16 attention kernels that the features
-// select: "avx512bf16" when the processor multiplies bfloat16 in hardware,
-// else "generic" (Go, far slower than Attention).
-func BF16AttentionFor(f cpu.Features) string { return bf16OpsFor(f).name }
+// HasBF16AttentionFor reports whether a processor with features f runs
+// AttentionBF16 in hardware (AVX-512 BF16), where it is the faster of the
+// two attentions; elsewhere it runs in Go, far slower than Attention.
+func HasBF16AttentionFor(f cpu.Features) bool { return bf16OpsFor(f).name != bf16Generic.name }
 
-// HasBF16Attention reports whether AttentionBF16 runs in hardware on this
-// machine, that is whether it is the faster of the two attentions.
+// HasBF16Attention is HasBF16AttentionFor on this machine.
 func HasBF16Attention() bool { return detectedBF16Ops().name != bf16Generic.name }
 
 // AttentionBF16 is Attention with bfloat16 operands and fp32 sums (see
@@ -69,20 +67,9 @@ func AttentionBF16(ctx []float32, ldc int, q, k, v []float32, ld, n, heads, d in
 }
 
 func attentionBF16(ops bf16Ops, vo vecOps, ctx []float32, ldc int, q, k, v []float32, ld, n, heads, d int, scale float32, mask []float32) {
-	checkDims(n, heads, d)
-	if n == 0 || heads == 0 || d == 0 {
+	mask, ok := checkAttention(ctx, ldc, q, k, v, ld, n, heads, d, mask)
+	if !ok {
 		return
-	}
-	w := heads * d
-	need(q, n, w, ld, "attention Q")
-	need(k, n, w, ld, "attention K")
-	need(v, n, w, ld, "attention V")
-	need(ctx, n, w, ldc, "attention context")
-	if mask != nil {
-		if len(mask) < n {
-			panic(fmt.Sprintf("tensor: attention mask has %d entries, needs %d", len(mask), n))
-		}
-		mask = mask[:n]
 	}
 	t := bf16TaskPool.get()
 	*t = bf16Task{ops: ops, v: vo, ctx: ctx, ldc: ldc, q: q, k: k, vv: v, ld: ld, n: n, d: d, scale: scale, mask: mask}

@@ -213,37 +213,7 @@ func TestBF16Kernels(t *testing.T) {
 // float32, as the kernels round the fp32 softmax), the context in float64.
 func attnBF16Ref(q, k, v []float32, ld, n, heads, d int, scale float32, mask []float32) []float64 {
 	r := func(x float32) float64 { return float64(bf16Float(bf16Round(x))) }
-	out := make([]float64, n*heads*d)
-	s := make([]float64, n)
-	for hd := 0; hd < heads; hd++ {
-		for i := 0; i < n; i++ {
-			mx := math.Inf(-1)
-			for t := 0; t < n; t++ {
-				var dot float64
-				for p := 0; p < d; p++ {
-					dot += r(q[i*ld+hd*d+p]) * r(k[t*ld+hd*d+p])
-				}
-				s[t] = float64(scale) * dot
-				if mask != nil {
-					s[t] += float64(mask[t])
-				}
-				mx = math.Max(mx, s[t])
-			}
-			var sum float64
-			for t := range s {
-				s[t] = math.Exp(s[t] - mx)
-				sum += s[t]
-			}
-			for j := 0; j < d; j++ {
-				var c float64
-				for t := 0; t < n; t++ {
-					c += r(float32(s[t]/sum)) * r(v[t*ld+hd*d+j])
-				}
-				out[i*heads*d+hd*d+j] = c
-			}
-		}
-	}
-	return out
+	return attnRefRounded(q, k, v, ld, n, heads, d, scale, mask, r, func(p float64) float64 { return r(float32(p)) })
 }
 
 // TestAttentionBF16 checks the bfloat16 attention of each kernel set
