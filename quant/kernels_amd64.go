@@ -229,7 +229,8 @@ func microDeqAMX(a []byte, b, next []int8, tiles, kp int, out []float32, outStri
 // per k-group, with PREFETCHT1: into L2, so that it does not evict from L1
 // the panel still being multiplied (with K = 768 the two panels fill
 // 48 KB; on AMD Zen 4, 2026-12-06, PREFETCHT0 there cost 4-5 % of a
-// weight-cold 128-row GEMM, 409-423 against 437-445 GOPS on one core).
+// weight-cold 128-row GEMM, 409-423 against 437-445 GOPS on one core, in
+// a throwaway benchmark cycling 12 packed matrices).
 //
 //go:noescape
 func gemmAVX512VNNI(a *byte, b *int8, c *int32, tiles, kgroups int, next *int8)
