@@ -209,7 +209,7 @@ TEXT ·scaleMaskMaxAVX2(SB), NOSPLIT, $0-36
 	MOVQ n+16(FP), CX
 	VBROADCASTSS scale+24(FP), Y15
 	MOVL $0xff800000, AX            // −Inf
-	MOVL AX, X0
+	VMOVD AX, X0
 	VBROADCASTSS X0, Y0
 	TESTQ SI, SI
 	JZ    smm_nomask
