@@ -13,7 +13,9 @@ import (
 // TestNoLegacySSEAfterVEX256 reads every amd64 assembly function of the
 // module and fails on a legacy-SSE instruction (no V prefix, an X register
 // operand) that runs after the function has written a Y or Z register and
-// before it has cleared the upper halves with VZEROUPPER or VZEROALL.
+// before it has cleared the upper halves with VZEROUPPER or VZEROALL, and
+// on a RET reached with the upper halves still dirty (Go's own code, SSE,
+// runs next).
 // Such an instruction costs a state transition on every call: on the AMD
 // Zen 3 of 2026-12-07 a `MOVL AX, X0` after a VBROADCASTSS into Y15 made
 // scaleMaskMaxAVX2 take 124 ns per 128-float row instead of 12. Macros
@@ -68,6 +70,8 @@ func TestNoLegacySSEAfterVEX256(t *testing.T) {
 				switch {
 				case mn == "VZEROUPPER" || mn == "VZEROALL":
 					dirty = false
+				case mn == "RET" && dirty:
+					t.Errorf("%s: %s: returns with the upper vector state dirty (the caller's SSE code would pay the transition)", f, fn)
 				case wideRe.MatchString(ins) && strings.HasPrefix(mn, "V"):
 					dirty = true
 				case dirty && !strings.HasPrefix(mn, "V") && xmmRe.MatchString(ins):
