@@ -117,6 +117,64 @@ TEXT ·geluErfAVX2(SB), NOSPLIT, $0-24
 	MOVQ n+16(FP), CX
 	VMOVUPS vexplo<>(SB), Y13
 	VMOVUPS vone<>(SB), Y12
+	CMPQ  CX, $16
+	JLT   gelu_tail
+
+	// Two vectors at a time, interleaved (x in Y0 and Y6): the same
+	// operations per element as gelu_loop, with the registers of one
+	// vector reused as its value dies so that both fit.
+gelu_loop2:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y6
+	VANDPS vabs<>(SB), Y0, Y1
+	VANDPS vabs<>(SB), Y6, Y7
+	VMULPS vrsqrt2<>(SB), Y1, Y1
+	VMULPS vrsqrt2<>(SB), Y7, Y7
+	VMOVUPS verfp<>(SB), Y2
+	VMOVUPS verfp<>(SB), Y8
+	VFMADD213PS vone<>(SB), Y1, Y2
+	VFMADD213PS vone<>(SB), Y7, Y8
+	VDIVPS Y2, Y12, Y2
+	VDIVPS Y8, Y12, Y8
+	VMOVUPS va5<>(SB), Y3
+	VMOVUPS va5<>(SB), Y9
+	VFMADD213PS va4<>(SB), Y2, Y3
+	VFMADD213PS va4<>(SB), Y8, Y9
+	VFMADD213PS va3<>(SB), Y2, Y3
+	VFMADD213PS va3<>(SB), Y8, Y9
+	VFMADD213PS va2<>(SB), Y2, Y3
+	VFMADD213PS va2<>(SB), Y8, Y9
+	VFMADD213PS va1<>(SB), Y2, Y3
+	VFMADD213PS va1<>(SB), Y8, Y9
+	VMULPS Y2, Y3, Y3
+	VMULPS Y8, Y9, Y9
+	VMULPS Y1, Y1, Y4
+	VMULPS Y7, Y7, Y10
+	VXORPS vsign<>(SB), Y4, Y4
+	VXORPS vsign<>(SB), Y10, Y10
+	EXPNEG(Y4, Y5, Y1, Y2)
+	EXPNEG(Y10, Y11, Y7, Y8)
+	VMULPS Y5, Y3, Y3
+	VMULPS Y11, Y9, Y9
+	VMOVUPS vtwo<>(SB), Y4
+	VMOVUPS vtwo<>(SB), Y10
+	VSUBPS Y3, Y4, Y4
+	VSUBPS Y9, Y10, Y10
+	VBLENDVPS Y0, Y3, Y4, Y4
+	VBLENDVPS Y6, Y9, Y10, Y10
+	VMULPS vhalf<>(SB), Y0, Y0
+	VMULPS vhalf<>(SB), Y6, Y6
+	VMULPS Y4, Y0, Y0
+	VMULPS Y10, Y6, Y6
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y6, 32(DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE  gelu_loop2
+
+gelu_tail:
 	TESTQ CX, CX
 	JZ    gelu_done
 
