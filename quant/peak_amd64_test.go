@@ -23,7 +23,10 @@ import (
 // VPSIGNB), 8 independent chains of 32 products (64 ops) per iteration.
 // On AMD Zen 3 (2026-12-04, 2 cores of an EPYC, family 19h model 1) the
 // fast step ran 164-174 GOPS/core against 99-101 for the exact one (1.7×):
-// VPSIGNB issues on the same two ports as the multiplies.
+// VPSIGNB issues on the same two ports as the multiplies. On 2026-12-07,
+// on the same model of Zen 3, it read 193-197 against 151-162 (1.23×), and
+// the whole kernel's paths 187 against 133 (BenchmarkAVX2Paths): the peak
+// loops alone understate what the exact path costs inside the kernel.
 func BenchmarkGEMMPeak(b *testing.B) {
 	f := cpu.Detect()
 	const iters = 1 << 16
