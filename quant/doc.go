@@ -47,8 +47,10 @@
 //     cannot saturate (255·128 < 32,768), and the row's 128·Σ xq over the
 //     fast blocks is subtracted at the end; where moreover each row's
 //     pairs of one slot sum to ≤ 128 over the block, the products of its
-//     4 k-groups are added in int16 before one VPMADDWD; the other blocks
-//     unbias the weights and take the sign trick. All three are exact. (ONNX Runtime's
+//     4 k-groups are added in int16 before one VPMADDWD; in the other
+//     blocks each k-group of 4 with a pair over 128 unbiases the weights
+//     and takes the sign trick, and the rest of the block stays on the
+//     fast path. All are exact. (ONNX Runtime's
 //     AVX2 kernel multiplies u8 activations by s8 weights directly and does
 //     saturate: TestORTInt8SaturationWithoutVNNI.)
 //   - Plain NEON multiplies s8×s8 into int16 (SMULL), adds one more product

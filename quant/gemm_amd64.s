@@ -331,6 +331,10 @@ kvnni:
 //     are added in int16 (≤ 255·128) and widened once per block.
 //   - exact: the weights unbiased (XOR 0x80) and VPMADDUBSW(|w|, sign(a, w))
 //     (pair sums ≤ 2·128·127), as before the fast path existed.
+//   - mixed (flag 16 | bits): the exact step on the k-groups whose bit is
+//     set (a pair over 128 in one of the rows), the fast one on the
+//     others. Deciding per group of 4 k rather than per block of 16 leaves
+//     about a third as much of a BERT LayerNorm output on the exact step.
 // The fast path takes two of the three multiply-port instructions per 32
 // products that the exact one takes (VPSIGNB shares those ports).
 
@@ -410,6 +414,8 @@ blockavx2:
 	JZ    exactavx2
 	CMPL  AX, $2
 	JEQ   fast16avx2
+	CMPL  AX, $16
+	JAE   mixedavx2
 
 fastavx2:
 	VMOVDQU (R8), Y8
@@ -439,6 +445,42 @@ exactavx2:
 	ADDQ $64, R8
 	DECQ BX
 	JNZ  exactavx2
+	JMP  nextavx2
+
+// A whole block of 4 k-groups of which some (bit g of AX set for group g;
+// flag 16 | bits) have a pair over 128: those take the exact step, the
+// others the fast one (their Σa is in the rows' corrections).
+mixedavx2:
+	MOVL AX, R11
+	MOVQ $4, BX
+
+mixgroup:
+	VMOVDQU (R8), Y8
+	VMOVDQU 32(R8), Y9
+	TESTL   $1, R11
+	JNZ     mixexact
+	ROWB(0, Y0, Y1)
+	ROWB(4, Y2, Y3)
+	ROWB(8, Y4, Y5)
+	ROWB(12, Y6, Y7)
+	JMP     mixnext
+
+mixexact:
+	VPXOR   bias80<>(SB), Y8, Y8
+	VPXOR   bias80<>(SB), Y9, Y9
+	VPABSB  Y8, Y10
+	VPABSB  Y9, Y11
+	ROW2(0, Y0, Y1)
+	ROW2(4, Y2, Y3)
+	ROW2(8, Y4, Y5)
+	ROW2(12, Y6, Y7)
+
+mixnext:
+	SHRL $1, R11
+	ADDQ $16, SI
+	ADDQ $64, R8
+	DECQ BX
+	JNZ  mixgroup
 	JMP  nextavx2
 
 // A block of 4 k-groups whose pair sums stay within 128 over the block
@@ -1335,6 +1377,26 @@ rp64loop:
 	VZEROUPPER
 	RET
 
+// keepLanes[e], for the 2 bits of e (one per 128-bit lane), keeps a
+// lane's bytes where its bit is clear and zeroes them where it is set.
+DATA keepLanes<>+0(SB)/8, $-1
+DATA keepLanes<>+8(SB)/8, $-1
+DATA keepLanes<>+16(SB)/8, $-1
+DATA keepLanes<>+24(SB)/8, $-1
+DATA keepLanes<>+32(SB)/8, $0
+DATA keepLanes<>+40(SB)/8, $0
+DATA keepLanes<>+48(SB)/8, $-1
+DATA keepLanes<>+56(SB)/8, $-1
+DATA keepLanes<>+64(SB)/8, $-1
+DATA keepLanes<>+72(SB)/8, $-1
+DATA keepLanes<>+80(SB)/8, $0
+DATA keepLanes<>+88(SB)/8, $0
+DATA keepLanes<>+96(SB)/8, $0
+DATA keepLanes<>+104(SB)/8, $0
+DATA keepLanes<>+112(SB)/8, $0
+DATA keepLanes<>+120(SB)/8, $0
+GLOBL keepLanes<>(SB), RODATA|NOPTR, $128
+
 // func tileInfoAVX2(tile *byte, blocks int, flags *int32, lanes *[8]int32)
 //
 // The whole k-blocks of avx2TileInfo: for each of blocks blocks of 64
@@ -1343,6 +1405,9 @@ rp64loop:
 // (k ≡ 0, 1 or k ≡ 2, 3 mod 4) sum to ≤ 128 over the 4 groups, else 0; lanes gets, over the flagged blocks,
 // Σa per dword lane (lane l: row l%4 of the groups in that half).
 // Y15 = bytes of 1, Y14 = int16 ones, Y13 = int16 128, Y12 = the lane sums.
+// A block with a pair over 128 gets 0 when every one of its 4 k-groups
+// has one, else 16 | bits, bit g set for each group g that has one; the
+// other groups' Σa go to lanes.
 TEXT ·tileInfoAVX2(SB), NOSPLIT, $0-32
 	MOVQ tile+0(FP), SI
 	MOVQ blocks+8(FP), CX
@@ -1366,10 +1431,10 @@ tiloop:
 	VPADDW     X5, X4, X4 // … over all 4 groups
 	VPCMPGTW   Y13, Y2, Y2 // > 128
 	VPCMPGTW   Y13, Y3, Y3
-	VPOR       Y3, Y2, Y2
+	VPOR       Y3, Y2, Y6
 	XORL       AX, AX
-	VPTEST     Y2, Y2
-	JNZ        tiflag
+	VPTEST     Y6, Y6
+	JNZ        timixed
 	MOVL       $1, AX
 	VPCMPGTW   X13, X4, X4
 	VPTEST     X4, X4
@@ -1393,3 +1458,40 @@ tiflag:
 	VMOVDQU Y12, (DX)
 	VZEROUPPER
 	RET
+
+	// Some pair is over 128: AX gets bit g for each k-group g (16
+	// bytes, a 128-bit lane of Y0 or Y1) that holds one. All four:
+	// flag 0. Otherwise flag 16 | bits, and the other groups' Σa join
+	// the lane sums (the exact groups' lanes zeroed by keepLanes).
+timixed:
+	VPMOVMSKB Y2, R8 // groups 0 (bits 0-15) and 1 (16-31)
+	VPMOVMSKB Y3, R9 // groups 2 and 3
+	TESTL     $0xffff, R8
+	JZ        2(PC)
+	ORL       $1, AX
+	SHRL      $16, R8
+	JZ        2(PC)
+	ORL       $2, AX
+	TESTL     $0xffff, R9
+	JZ        2(PC)
+	ORL       $4, AX
+	SHRL      $16, R9
+	JZ        2(PC)
+	ORL       $8, AX
+	CMPL      AX, $15
+	JNE       timask
+	XORL      AX, AX
+	JMP       tiflag
+
+timask:
+	LEAQ      keepLanes<>(SB), R12
+	MOVL      AX, R11
+	ANDL      $3, R11
+	SHLL      $5, R11
+	VPAND     (R12)(R11*1), Y0, Y0
+	MOVL      AX, R11
+	SHRL      $2, R11
+	SHLL      $5, R11
+	VPAND     (R12)(R11*1), Y1, Y1
+	ORL       $16, AX
+	JMP       tisum

@@ -311,3 +311,64 @@ func TestKernelMixedMagnitudes(t *testing.T) {
 		}
 	}
 }
+
+// TestKernelMixedGroups changes the activations' magnitude every k-group
+// of 4 (small, a pair at 128, a pair past it, full range), so that the
+// avx2 kernel's blocks of 16 k mix exact and fast groups, on K that leave
+// partial blocks; every kernel must match the reference exactly, and the
+// avx2 tiles must include such mixed blocks.
+func TestKernelMixedGroups(t *testing.T) {
+	r := rand.New(rand.NewPCG(43, 44))
+	for _, k := range []int{16, 20, 48, 100, 384} {
+		const m, n = 13, 33
+		a := make([]int8, m*k)
+		for i := 0; i < m; i++ {
+			for g := 0; g < k; g += 4 {
+				cls := r.IntN(5)
+				for p := g; p < min(g+4, k); p++ {
+					switch cls {
+					case 0, 1:
+						a[i*k+p] = int8(r.IntN(17) - 8)
+					case 2:
+						a[i*k+p] = int8(r.IntN(129) - 64)
+					case 3:
+						a[i*k+p] = int8(r.IntN(255) - 127)
+					}
+				}
+				if cls == 4 && g+1 < k {
+					a[i*k+g], a[i*k+g+1] = -127, -2 // 129
+				}
+			}
+		}
+		b := make([]int8, k*n)
+		for i := range b {
+			b[i] = [3]int8{127, -128, int8(r.IntN(256) - 128)}[r.IntN(3)]
+		}
+		for _, kern := range availableKernels(t) {
+			checkKernel(t, kern, a, b, m, k, n)
+			if kern.name != KernelAVX2 || k < 16 {
+				continue
+			}
+			kp := kern.kpFor(k)
+			mixed := 0
+			for t0 := 0; t0+kern.mr <= m; t0 += kern.mr {
+				tile := make([]byte, kern.mr*kp)
+				for i := 0; i < kern.mr; i++ {
+					for p := 0; p < k; p++ {
+						tile[kern.aIndex(i, p, kp)] = byte(a[(t0+i)*k+p])
+					}
+				}
+				info := make([]int32, kern.infoLen(kp))
+				kern.tileInfo(tile, kp, info)
+				for _, f := range info[:kp/16] {
+					if f >= 16 {
+						mixed++
+					}
+				}
+			}
+			if mixed == 0 {
+				t.Errorf("k=%d: no mixed avx2 block", k)
+			}
+		}
+	}
+}

@@ -102,8 +102,11 @@ func avx2InfoLen(kp int) int { return (kp/4+avx2Block-1)/avx2Block + 4 }
 // (255·128 < 32768), and 2 when moreover, in a whole block, each row's
 // pairs of the same slot (k mod 4 in {0, 1}, or in {2, 3}) sum to ≤ 128
 // over its 4 k-groups, so that their products can be added in int16
-// before widening; row i's correction is 128·Σ a[i][k] over the k of the
-// flagged blocks, which the kernel subtracts at the end.
+// before widening. A whole block with a pair over 128 is 0 when each of
+// its 4 k-groups has one, else 16 | bits, bit g set for each k-group g
+// that has one (those take the exact step, the others the fast one); a
+// partial last block is 0 or 1. Row i's correction is 128·Σ a[i][k] over
+// the k that take the fast step, which the kernel subtracts at the end.
 func avx2TileInfo(tile []byte, kp int, info []int32) {
 	const mr = 4
 	groups := kp / 4
