@@ -370,6 +370,25 @@ kvnni:
 	VPMADDUBSW   Y13, Y12, Y14; \
 	VPADDW       Y14, acc16, acc16
 
+// GROUPB is one k-group of the fast step for the 4 rows (weights in
+// Y8/Y9, biased); GROUPX one k-group of the exact step (unbiases Y8/Y9 and
+// takes their absolute values into Y10/Y11 first).
+#define GROUPB \
+	ROWB(0, Y0, Y1); \
+	ROWB(4, Y2, Y3); \
+	ROWB(8, Y4, Y5); \
+	ROWB(12, Y6, Y7)
+
+#define GROUPX \
+	VPXOR  bias80<>(SB), Y8, Y8; \
+	VPXOR  bias80<>(SB), Y9, Y9; \
+	VPABSB Y8, Y10; \
+	VPABSB Y9, Y11; \
+	ROW2(0, Y0, Y1); \
+	ROW2(4, Y2, Y3); \
+	ROW2(8, Y4, Y5); \
+	ROW2(12, Y6, Y7)
+
 DATA bias80<>+0(SB)/8, $0x8080808080808080
 DATA bias80<>+8(SB)/8, $0x8080808080808080
 DATA bias80<>+16(SB)/8, $0x8080808080808080
@@ -420,10 +439,7 @@ blockavx2:
 fastavx2:
 	VMOVDQU (R8), Y8
 	VMOVDQU 32(R8), Y9
-	ROWB(0, Y0, Y1)
-	ROWB(4, Y2, Y3)
-	ROWB(8, Y4, Y5)
-	ROWB(12, Y6, Y7)
+	GROUPB
 	ADDQ $16, SI
 	ADDQ $64, R8
 	DECQ BX
@@ -433,14 +449,7 @@ fastavx2:
 exactavx2:
 	VMOVDQU (R8), Y8
 	VMOVDQU 32(R8), Y9
-	VPXOR   bias80<>(SB), Y8, Y8
-	VPXOR   bias80<>(SB), Y9, Y9
-	VPABSB  Y8, Y10
-	VPABSB  Y9, Y11
-	ROW2(0, Y0, Y1)
-	ROW2(4, Y2, Y3)
-	ROW2(8, Y4, Y5)
-	ROW2(12, Y6, Y7)
+	GROUPX
 	ADDQ $16, SI
 	ADDQ $64, R8
 	DECQ BX
@@ -459,21 +468,11 @@ mixgroup:
 	VMOVDQU 32(R8), Y9
 	TESTL   $1, R11
 	JNZ     mixexact
-	ROWB(0, Y0, Y1)
-	ROWB(4, Y2, Y3)
-	ROWB(8, Y4, Y5)
-	ROWB(12, Y6, Y7)
+	GROUPB
 	JMP     mixnext
 
 mixexact:
-	VPXOR   bias80<>(SB), Y8, Y8
-	VPXOR   bias80<>(SB), Y9, Y9
-	VPABSB  Y8, Y10
-	VPABSB  Y9, Y11
-	ROW2(0, Y0, Y1)
-	ROW2(4, Y2, Y3)
-	ROW2(8, Y4, Y5)
-	ROW2(12, Y6, Y7)
+	GROUPX
 
 mixnext:
 	SHRL $1, R11
