@@ -17,7 +17,7 @@ import (
 // turns, 20 products of the shape each, 40 turns, and each reports its best
 // turn: on a shared host whose speed drifts by tens of percent within a
 // minute, separate sub-benchmarks would compare different moments. On AMD
-// Zen 3 (2026-12-07) this read exact 133, fast 187, int16 231 GOPS.
+// Zen 3 (2026-12-07) this read exact 131, fast 192, int16 240 GOPS.
 func BenchmarkAVX2Paths(b *testing.B) {
 	kern, err := kernelByName(KernelAVX2, cpu.Detect())
 	if err != nil {

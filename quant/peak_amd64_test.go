@@ -25,7 +25,7 @@ import (
 // fast step ran 164-174 GOPS/core against 99-101 for the exact one (1.7×):
 // VPSIGNB issues on the same two ports as the multiplies. On 2026-12-07,
 // on the same model of Zen 3, it read 193-197 against 151-162 (1.23×), and
-// the whole kernel's paths 187 against 133 (BenchmarkAVX2Paths): the peak
+// the whole kernel's paths 192 against 131 (BenchmarkAVX2Paths): the peak
 // loops alone understate what the exact path costs inside the kernel.
 func BenchmarkGEMMPeak(b *testing.B) {
 	f := cpu.Detect()
